@@ -1,0 +1,51 @@
+package io.taskhive.gateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Authentication settings ({@code taskhive.security.*}). There is deliberately no default secret:
+ * every gateway replica must be given the same one (TASKHIVE_JWT_SECRET) so they accept each
+ * other's tokens, and a missing or short one stops the gateway at start-up.
+ *
+ * @param jwtSecret          HMAC-SHA256 key for tokens, at least 32 bytes
+ * @param tokenTtl           how long a token is valid
+ * @param issuer             the {@code iss} of issued tokens, checked on every request
+ * @param loginMaxFailures   failed logins for one username before it is throttled
+ * @param loginLockout       how long a throttled username waits
+ * @param adminUsername      when set with {@code adminPassword}, this admin account is created at
+ *                           start-up if it does not exist
+ * @param adminPassword      see {@code adminUsername}
+ */
+@ConfigurationProperties("taskhive.security")
+public record SecurityProperties(
+        String jwtSecret,
+        Duration tokenTtl,
+        String issuer,
+        Integer loginMaxFailures,
+        Duration loginLockout,
+        String adminUsername,
+        String adminPassword) {
+
+    static final int MIN_SECRET_BYTES = 32;
+
+    public SecurityProperties {
+        if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("taskhive.security.jwt-secret (env TASKHIVE_JWT_SECRET) must be set to a "
+                    + "secret of at least " + MIN_SECRET_BYTES + " bytes, the same on every gateway replica; "
+                    + "generate one with: openssl rand -base64 48");
+        }
+        tokenTtl = tokenTtl == null ? Duration.ofHours(1) : tokenTtl;
+        issuer = issuer == null || issuer.isBlank() ? "taskhive" : issuer;
+        loginMaxFailures = loginMaxFailures == null ? 5 : loginMaxFailures;
+        loginLockout = loginLockout == null ? Duration.ofMinutes(5) : loginLockout;
+    }
+
+    /** Never print the secret (this record ends up in logs and actuator output otherwise). */
+    @Override
+    public String toString() {
+        return "SecurityProperties[tokenTtl=" + tokenTtl + ", issuer=" + issuer + ", adminUsername=" + adminUsername + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package io.taskhive.gateway.task;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One task to submit.
+ *
+ * @param type        a task type key ({@code uppercase}) or seed-1 code ({@code "1"})
+ * @param payload     the type's payload, e.g. {@code {"text": "hola mundo"}}
+ * @param maxAttempts optional; how many attempts the task gets (default: the type's)
+ */
+public record SubmitTaskRequest(String type, JsonNode payload, Integer maxAttempts) {
+}

@@ -1,0 +1,79 @@
+package io.taskhive.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import io.taskhive.task.TaskStatus;
+import tools.jackson.databind.JsonNode;
+
+/** What the API tests share: the running system, a client, users, and waiting for a status. */
+abstract class ApiTestSupport {
+
+    static RunningSystem system;
+    static ApiClient api;
+
+    record User(String username, String password, String token, long id) {
+    }
+
+    @BeforeAll
+    static void startSystem() {
+        system = RunningSystem.get();
+        api = new ApiClient(system.baseUrl);
+    }
+
+    static User newUser() {
+        String username = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String password = "pw-" + UUID.randomUUID();
+        ApiClient.Response registered = api.post("/api/auth/register", null,
+                Map.of("username", username, "password", password));
+        assertThat(registered.status()).as(registered.text()).isEqualTo(201);
+        return login(username, password);
+    }
+
+    static User login(String username, String password) {
+        ApiClient.Response login = api.post("/api/auth/login", null, Map.of("username", username, "password", password));
+        assertThat(login.status()).as(login.text()).isEqualTo(200);
+        JsonNode body = login.json();
+        return new User(username, password, body.get("token").stringValue(), body.get("user").get("id").longValue());
+    }
+
+    static JsonNode submit(User user, String type, Map<String, ?> payload) {
+        ApiClient.Response response = api.post("/api/tasks", user.token(), Map.of("type", type, "payload", payload));
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        return response.json();
+    }
+
+    static JsonNode awaitStatus(User user, String taskId, TaskStatus expected, Duration timeout) {
+        return awaitAnyStatus(user, taskId, Set.of(expected), timeout);
+    }
+
+    static JsonNode awaitAnyStatus(User user, String taskId, Set<TaskStatus> expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode task;
+        do {
+            ApiClient.Response response = api.get("/api/tasks/" + taskId, user.token());
+            assertThat(response.status()).as(response.text()).isEqualTo(200);
+            task = response.json();
+            if (expected.contains(TaskStatus.valueOf(task.get("status").stringValue()))) {
+                return task;
+            }
+            sleep(Duration.ofMillis(50));
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("task " + taskId + " did not reach " + expected + " within " + timeout + "; last: " + task);
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.taskhive.gateway;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.taskhive.testing.TcpProxy;
+import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.worker.WorkerApplication;
+
+/**
+ * A gateway and a worker, each its own Spring context wired as in production (over RabbitMQ and
+ * PostgreSQL, nothing short-circuited), started once for all the gateway's integration tests. The
+ * gateway reaches RabbitMQ through a {@link TcpProxy} so tests can cut it off from the broker.
+ */
+final class RunningSystem {
+
+    static final String ADMIN_USERNAME = "root-admin";
+    static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+    static final String JWT_SECRET = "test-secret-" + UUID.randomUUID() + UUID.randomUUID();
+    static final int RATE_LIMIT_BURST = 300;
+
+    private static RunningSystem instance;
+
+    final TestInfrastructure.Database database;
+    final TestInfrastructure.Broker broker;
+    final TcpProxy gatewayBrokerLink;
+    final ConfigurableApplicationContext worker;
+    final ConfigurableApplicationContext gateway;
+    final String baseUrl;
+
+    private RunningSystem() {
+        TestInfrastructure infrastructure = TestInfrastructure.get();
+        database = infrastructure.newDatabase();
+        broker = infrastructure.newBroker();
+        gatewayBrokerLink = new TcpProxy(broker.host(), broker.port());
+
+        Map<String, Object> shared = new HashMap<>(database.springProperties());
+        shared.put("server.port", 0);
+        shared.put("taskhive.tasks.named-duration", "100ms");
+
+        Map<String, Object> workerProperties = new HashMap<>(shared);
+        workerProperties.putAll(broker.springProperties());
+        workerProperties.put("taskhive.worker.id", "it-worker");
+
+        Map<String, Object> gatewayProperties = new HashMap<>(shared);
+        gatewayProperties.putAll(broker.springProperties());
+        gatewayProperties.put("spring.rabbitmq.host", "127.0.0.1");
+        gatewayProperties.put("spring.rabbitmq.port", gatewayBrokerLink.port());
+        gatewayProperties.put("taskhive.security.jwt-secret", JWT_SECRET);
+        gatewayProperties.put("taskhive.security.admin-username", ADMIN_USERNAME);
+        gatewayProperties.put("taskhive.security.admin-password", ADMIN_PASSWORD);
+        gatewayProperties.put("taskhive.gateway.rate-limit.tasks-per-second", 10);
+        gatewayProperties.put("taskhive.gateway.rate-limit.burst", RATE_LIMIT_BURST);
+        gatewayProperties.put("taskhive.gateway.outbox.confirm-grace", "1s");
+        gatewayProperties.put("taskhive.gateway.outbox.retry-after", "1s");
+        gatewayProperties.put("taskhive.gateway.outbox.relay-interval", "200ms");
+
+        // Started side by side: both run the Flyway migrations at once, as replicas may in production.
+        CompletableFuture<ConfigurableApplicationContext> workerStart = CompletableFuture
+                .supplyAsync(() -> WorkerApplication.builder().run(arguments(workerProperties)));
+        CompletableFuture<ConfigurableApplicationContext> gatewayStart = CompletableFuture
+                .supplyAsync(() -> GatewayApplication.builder().run(arguments(gatewayProperties)));
+        worker = workerStart.join();
+        gateway = gatewayStart.join();
+        int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+        baseUrl = "http://127.0.0.1:" + port;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            worker.close();
+            gatewayBrokerLink.close();
+        }));
+    }
+
+    /** As command-line arguments, which override the applications' own defaults. */
+    static String[] arguments(Map<String, Object> properties) {
+        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    static synchronized RunningSystem get() {
+        if (instance == null) {
+            instance = new RunningSystem();
+        }
+        return instance;
+    }
+}

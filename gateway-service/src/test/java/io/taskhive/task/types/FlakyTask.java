@@ -1,0 +1,53 @@
+package io.taskhive.task.types;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.stereotype.Component;
+
+import io.taskhive.task.Payloads;
+import io.taskhive.task.TaskType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * A test-only task type (picked up like any other: one class in this package) that fails as many
+ * times as a test asks for the key in its payload, then succeeds.
+ */
+@Component
+public class FlakyTask implements TaskType {
+
+    private static final Map<String, AtomicInteger> FAILURES_LEFT = new ConcurrentHashMap<>();
+
+    public static void failNext(String key, int times) {
+        FAILURES_LEFT.put(key, new AtomicInteger(times));
+    }
+
+    @Override
+    public String key() {
+        return "flaky";
+    }
+
+    @Override
+    public JsonNode validate(JsonNode payload) {
+        Payloads.text(Payloads.object(payload, Set.of("key")), "key", 100);
+        return payload;
+    }
+
+    @Override
+    public JsonNode run(JsonNode payload) {
+        String key = payload.get("key").stringValue();
+        AtomicInteger left = FAILURES_LEFT.get(key);
+        if (left != null && left.getAndDecrement() > 0) {
+            throw new IllegalStateException("planned failure for " + key);
+        }
+        return JsonNodeFactory.instance.objectNode().put("key", key);
+    }
+
+    @Override
+    public int defaultMaxAttempts() {
+        return 1;
+    }
+}

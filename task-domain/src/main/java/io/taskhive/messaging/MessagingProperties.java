@@ -1,0 +1,56 @@
+package io.taskhive.messaging;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+/**
+ * Names and broker-specific arguments of the messaging topology ({@code taskhive.messaging.*}).
+ *
+ * @param namespace     prefix of every exchange and queue name, so that several installations (or
+ *                      test runs) can share one broker
+ * @param queueType     {@code quorum} (RabbitMQ: replicated, the default) or {@code classic} (any
+ *                      AMQP 0-9-1 broker; no RabbitMQ-only queue arguments are sent)
+ * @param deliveryLimit quorum queues only: after this many deliveries RabbitMQ drops a message
+ *                      that keeps failing; a safety net, 0 turns it off
+ */
+@Validated
+@ConfigurationProperties("taskhive.messaging")
+public record MessagingProperties(
+        @Pattern(regexp = "[A-Za-z0-9_.-]{1,100}", message = "use letters, digits, '.', '_' or '-'") String namespace,
+        @Pattern(regexp = "quorum|classic", message = "must be quorum or classic") String queueType,
+        @Min(0) @Max(1000) Integer deliveryLimit) {
+
+    public MessagingProperties {
+        namespace = namespace == null ? "taskhive" : namespace;
+        queueType = queueType == null ? "quorum" : queueType;
+        deliveryLimit = deliveryLimit == null ? 50 : deliveryLimit;
+    }
+
+    /** The direct exchange tasks are published to. */
+    public String taskExchange() {
+        return namespace + ".tasks";
+    }
+
+    /** The durable work queue that workers consume. */
+    public String taskQueue() {
+        return namespace + ".tasks";
+    }
+
+    /** Where messages that cannot be processed at all (unparseable, unknown type) are parked. */
+    public String deadLetterQueue() {
+        return namespace + ".tasks.dead";
+    }
+
+    /** The topic exchange every status change is published to, routing key {@code task.<status>}. */
+    public String eventExchange() {
+        return namespace + ".events";
+    }
+
+    public boolean quorum() {
+        return "quorum".equals(queueType);
+    }
+}

@@ -1,0 +1,49 @@
+package io.taskhive.task;
+
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+
+/** The checks task types share when they validate a payload. */
+public final class Payloads {
+
+    private Payloads() {
+    }
+
+    /** The payload must be a JSON object whose fields are all among {@code allowed}. */
+    public static JsonNode object(JsonNode payload, Set<String> allowed) {
+        if (payload == null || payload.isNull() || payload.isMissingNode()) {
+            throw new InvalidPayloadException("payload is required: an object with " + describe(allowed));
+        }
+        if (!payload.isObject()) {
+            throw new InvalidPayloadException("payload must be a JSON object with " + describe(allowed));
+        }
+        for (String name : payload.propertyNames()) {
+            if (!allowed.contains(name)) {
+                throw new InvalidPayloadException("payload has an unknown field '" + name + "'; expected "
+                        + describe(allowed));
+            }
+        }
+        return payload;
+    }
+
+    /** A required string field of at most {@code maxLength} characters. */
+    public static String text(JsonNode payload, String field, int maxLength) {
+        JsonNode node = payload.get(field);
+        if (node == null || node.isNull()) {
+            throw new InvalidPayloadException("payload." + field + " is required");
+        }
+        if (!node.isString()) {
+            throw new InvalidPayloadException("payload." + field + " must be a string");
+        }
+        String value = node.stringValue();
+        if (value.length() > maxLength) {
+            throw new InvalidPayloadException("payload." + field + " is longer than " + maxLength + " characters");
+        }
+        return value;
+    }
+
+    private static String describe(Set<String> allowed) {
+        return "field(s) " + String.join(", ", new java.util.TreeSet<>(allowed));
+    }
+}

@@ -1,0 +1,45 @@
+package io.taskhive.task;
+
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One kind of task: how its payload is checked (at the gateway, before anything is stored or
+ * queued) and how it runs (on a worker). Adding a type is one new {@code @Component} class in
+ * {@code io.taskhive.task.types}; the registry finds it.
+ */
+public interface TaskType {
+
+    /** The stable key clients use, e.g. {@code uppercase}. */
+    String key();
+
+    /** The numeric code of seed 1's protocol (1..4), or 0 when the type has none. */
+    default int code() {
+        return 0;
+    }
+
+    /**
+     * Checks a payload and returns it in its canonical form (the form that is stored and queued).
+     *
+     * @throws InvalidPayloadException with a message fit to show the client
+     */
+    JsonNode validate(JsonNode payload);
+
+    /**
+     * Runs the task and returns its result, a JSON object. Throw {@link InterruptedException} when
+     * interrupted (cancellation, timeout, shutdown); throw {@link InvalidPayloadException} for input
+     * that is wrong in a way only running could reveal (never retried).
+     */
+    JsonNode run(JsonNode payload) throws Exception;
+
+    /** How many attempts a task of this type gets unless the submitter says otherwise. */
+    default int defaultMaxAttempts() {
+        return 3;
+    }
+
+    /** How long one attempt may run before it is interrupted. */
+    default Duration timeout() {
+        return Duration.ofSeconds(60);
+    }
+}

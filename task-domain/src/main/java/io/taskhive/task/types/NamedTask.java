@@ -1,0 +1,54 @@
+package io.taskhive.task.types;
+
+import java.time.Duration;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import io.taskhive.task.InvalidPayloadException;
+import io.taskhive.task.Payloads;
+import io.taskhive.task.TaskType;
+import io.taskhive.task.TaskTypesProperties;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** Seed 2's task: a free-text name whose processing is simulated for a configured time. */
+@Component
+class NamedTask implements TaskType {
+
+    private static final Set<String> FIELDS = Set.of("name");
+    private static final int MAX_NAME_LENGTH = 500;
+
+    private final Duration duration;
+
+    NamedTask(TaskTypesProperties properties) {
+        this.duration = properties.namedDuration();
+    }
+
+    @Override
+    public String key() {
+        return "named";
+    }
+
+    @Override
+    public JsonNode validate(JsonNode payload) {
+        String name = Payloads.text(Payloads.object(payload, FIELDS), "name", MAX_NAME_LENGTH);
+        if (name.isBlank()) {
+            throw new InvalidPayloadException("payload.name must not be blank");
+        }
+        return payload;
+    }
+
+    @Override
+    public JsonNode run(JsonNode payload) throws InterruptedException {
+        Thread.sleep(duration);
+        return JsonNodeFactory.instance.objectNode()
+                .put("name", payload.get("name").stringValue())
+                .put("processedMillis", duration.toMillis());
+    }
+
+    @Override
+    public Duration timeout() {
+        return duration.plusSeconds(30);
+    }
+}

@@ -1,0 +1,39 @@
+package io.taskhive.task.types;
+
+import java.util.Set;
+
+import io.taskhive.task.Payloads;
+import io.taskhive.task.TaskType;
+import io.taskhive.task.TaskTypesProperties;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A task whose payload is {@code {"text": "..."}} and whose work is a pure function of it. */
+abstract class TextTask implements TaskType {
+
+    private static final Set<String> FIELDS = Set.of("text");
+
+    private final int maxLength;
+
+    TextTask(TaskTypesProperties properties) {
+        this.maxLength = properties.maxTextLength();
+    }
+
+    @Override
+    public JsonNode validate(JsonNode payload) {
+        Payloads.text(Payloads.object(payload, FIELDS), "text", maxLength);
+        return payload;
+    }
+
+    @Override
+    public JsonNode run(JsonNode payload) {
+        return transform(payload.get("text").stringValue());
+    }
+
+    abstract JsonNode transform(String text);
+
+    static ObjectNode result() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+}

@@ -1,0 +1,5 @@
+package io.taskhive.user;
+
+public enum Role {
+    USER, ADMIN
+}
