@@ -1,0 +1,81 @@
+package io.taskhive.task.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.taskhive.task.InvalidPayloadException;
+import io.taskhive.task.TaskType;
+import io.taskhive.task.TaskTypeRegistry;
+import io.taskhive.task.TaskTypesProperties;
+import io.taskhive.task.UnknownTaskTypeException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class TaskTypesTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TaskTypesProperties PROPERTIES = new TaskTypesProperties(100, 10, Duration.ofMillis(1));
+    private static final TaskTypeRegistry TYPES = new TaskTypeRegistry(List.of(new UppercaseTask(PROPERTIES),
+            new ReverseTask(PROPERTIES), new WordCountTask(PROPERTIES), new SleepTask(PROPERTIES),
+            new NamedTask(PROPERTIES)));
+
+    private static JsonNode run(String type, String payload) throws Exception {
+        TaskType taskType = TYPES.require(type);
+        return taskType.run(taskType.validate(JSON.readTree(payload)));
+    }
+
+    @Test
+    void typesAreFoundByKeyAndBySeedOneCode() {
+        assertThat(TYPES.require("uppercase").key()).isEqualTo("uppercase");
+        assertThat(TYPES.require("1").key()).isEqualTo("uppercase");
+        assertThat(TYPES.require("2").key()).isEqualTo("reverse");
+        assertThat(TYPES.require("3").key()).isEqualTo("word_count");
+        assertThat(TYPES.require(" 4 ").key()).isEqualTo("sleep");
+        assertThat(TYPES.require("WORD_COUNT").key()).isEqualTo("word_count");
+        assertThatThrownBy(() -> TYPES.require("5")).isInstanceOf(UnknownTaskTypeException.class);
+        assertThatThrownBy(() -> TYPES.require(null)).isInstanceOf(UnknownTaskTypeException.class)
+                .hasMessageContaining("known types: named, reverse, sleep, uppercase, word_count");
+    }
+
+    @Test
+    void textTypesComputeTheirResults() throws Exception {
+        assertThat(run("uppercase", "{\"text\":\"hola mundo ñ\"}").toString()).isEqualTo("{\"text\":\"HOLA MUNDO Ñ\"}");
+        assertThat(run("reverse", "{\"text\":\"a😀b\"}").get("text").stringValue()).isEqualTo("b😀a");
+        assertThat(run("word_count", "{\"text\":\"  uno\u00A0dos\\n tres  \"}").get("count").intValue()).isEqualTo(3);
+        assertThat(run("word_count", "{\"text\":\"\"}").get("count").intValue()).isZero();
+    }
+
+    @Test
+    void sleepAcceptsNumbersAndNumericTextWithinItsBound() throws Exception {
+        assertThat(TYPES.require("sleep").validate(JSON.readTree("{\"seconds\":\"0.010\"}")).toString())
+                .isEqualTo("{\"seconds\":0.01}");
+        assertThat(run("sleep", "{\"seconds\":0.01}").get("slept").doubleValue()).isEqualTo(0.01);
+        for (String bad : List.of("{\"seconds\":11}", "{\"seconds\":-1}", "{\"seconds\":\"x\"}", "{\"seconds\":null}",
+                "{}", "{\"seconds\":true}", "{\"seconds\":\"1e999999999\"}")) {
+            assertThatThrownBy(() -> TYPES.require("sleep").validate(JSON.readTree(bad))).as(bad)
+                    .isInstanceOf(InvalidPayloadException.class);
+        }
+    }
+
+    @Test
+    void sleepStopsWhenInterrupted() {
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> run("sleep", "{\"seconds\":5}")).isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
+    void payloadsAreCheckedStrictly() {
+        for (String bad : List.of("null", "[]", "\"text\"", "{\"text\":1}", "{\"text\":\"x\",\"extra\":1}",
+                "{\"text\":\"" + "x".repeat(101) + "\"}")) {
+            assertThatThrownBy(() -> TYPES.require("uppercase").validate(JSON.readTree(bad))).as(bad)
+                    .isInstanceOf(InvalidPayloadException.class);
+        }
+        assertThatThrownBy(() -> TYPES.require("named").validate(JSON.readTree("{\"name\":\"  \"}")))
+                .isInstanceOf(InvalidPayloadException.class);
+    }
+}

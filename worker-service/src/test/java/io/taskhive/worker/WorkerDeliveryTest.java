@@ -1,0 +1,233 @@
+package io.taskhive.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+
+import io.taskhive.task.TaskRepository;
+import io.taskhive.testing.TestInfrastructure;
+
+/**
+ * The worker alone against real PostgreSQL and RabbitMQ: messages are published by the test the
+ * way a gateway would, and the outcome is read from the database.
+ */
+class WorkerDeliveryTest {
+
+    private static TestInfrastructure.Database database;
+    private static TestInfrastructure.Broker broker;
+    private static ConfigurableApplicationContext worker;
+    private static com.rabbitmq.client.Connection amqp;
+    private static long ownerId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = TestInfrastructure.get().newDatabase();
+        broker = TestInfrastructure.get().newBroker();
+        List<String> args = new ArrayList<>();
+        database.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        broker.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.add("--server.port=0");
+        args.add("--taskhive.worker.id=delivery-test-worker");
+        worker = WorkerApplication.builder().run(args.toArray(String[]::new));
+        amqp = broker.connectionFactory().newConnection();
+        try (Connection db = database.connect(); Statement statement = db.createStatement()) {
+            statement.execute("insert into users (username, password_hash, role) values ('owner', 'x', 'USER')");
+            try (ResultSet row = statement.executeQuery("select id from users where username = 'owner'")) {
+                row.next();
+                ownerId = row.getLong(1);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        amqp.close();
+        worker.close();
+    }
+
+    @Test
+    void aMessageDeliveredTwiceRunsTheTaskOnce() throws Exception {
+        UUID id = insertTask("QUEUED", 0, null);
+        publish(message(id, "uppercase", "{\"text\":\"twice\"}"));
+        publish(message(id, "uppercase", "{\"text\":\"twice\"}"));
+        awaitStatus(id, "SUCCEEDED");
+        Thread.sleep(500); // time for the second delivery to be handled
+        assertThat(column(id, "result")).isEqualTo("{\"text\": \"TWICE\"}");
+        assertThat(transitions(id)).containsExactly("QUEUED>RUNNING#1@delivery-test-worker",
+                "RUNNING>SUCCEEDED#1@delivery-test-worker");
+    }
+
+    @Test
+    void aFinishedTaskIsNeverRunAgain() throws Exception {
+        UUID id = insertTask("SUCCEEDED", 1, "{\"text\": \"FIRST\"}");
+        publish(message(id, "uppercase", "{\"text\":\"second\"}"));
+        Thread.sleep(1_000);
+        assertThat(column(id, "status")).isEqualTo("SUCCEEDED");
+        assertThat(column(id, "result")).isEqualTo("{\"text\": \"FIRST\"}");
+        assertThat(transitions(id)).isEmpty();
+        assertThat(queueDepth(broker.namespace() + ".tasks")).isZero();
+    }
+
+    @Test
+    void aMessageRedeliveredAfterItsHolderDiedRunsAgainAndFencesTheOldHolderOut() throws Exception {
+        // A worker took the task (attempt 1) and then died holding its message.
+        UUID id = insertTask("RUNNING", 1, null);
+        RabbitListenerEndpointRegistry listeners = worker.getBean(RabbitListenerEndpointRegistry.class);
+        listeners.getListenerContainer("tasks").stop();
+        try {
+            publish(message(id, "reverse", "{\"text\":\"abc\"}"));
+            Channel dying = amqp.createChannel();
+            BlockingQueue<Long> received = new ArrayBlockingQueue<>(1);
+            dying.basicQos(1);
+            dying.basicConsume(broker.namespace() + ".tasks", false, new DefaultConsumer(dying) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    received.add(envelope.getDeliveryTag());
+                }
+            });
+            assertThat(received.poll(10, TimeUnit.SECONDS)).as("the dying worker got the message").isNotNull();
+            dying.close(); // dies without acknowledging: the broker redelivers
+        } finally {
+            listeners.getListenerContainer("tasks").start();
+        }
+        awaitStatus(id, "SUCCEEDED");
+        assertThat(column(id, "attempts")).isEqualTo("2");
+        assertThat(transitions(id)).containsExactly("RUNNING>RUNNING#2@delivery-test-worker",
+                "RUNNING>SUCCEEDED#2@delivery-test-worker");
+        // The old holder comes back to life and reports attempt 1: it no longer counts.
+        int updated = worker.getBean(TaskRepository.class).finish(id, 1, "FAILED", null, "late", "old-worker");
+        assertThat(updated).isZero();
+        assertThat(column(id, "status")).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void poisonMessagesAreParkedWithTheirReasonAndNeverLoop() throws Exception {
+        String dead = broker.namespace() + ".tasks.dead";
+        publish("not json at all".getBytes(StandardCharsets.UTF_8));
+        publish("{\"taskId\": \"nope\", \"type\": \"uppercase\", \"payload\": {}}".getBytes(StandardCharsets.UTF_8));
+        publish(message(UUID.randomUUID(), "teleport", "{}"));
+        List<String> reasons = new ArrayList<>();
+        try (Channel channel = amqp.createChannel()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (reasons.size() < 3 && System.nanoTime() < deadline) {
+                GetResponse response = channel.basicGet(dead, true);
+                if (response == null) {
+                    Thread.sleep(100);
+                    continue;
+                }
+                reasons.add(String.valueOf(response.getProps().getHeaders().get("x-taskhive-dead-reason")));
+            }
+        }
+        assertThat(reasons).hasSize(3);
+        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("not valid JSON"));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("taskId is not a UUID"));
+        assertThat(reasons).anySatisfy(r -> assertThat(r).contains("unknown task type 'teleport'"));
+        assertThat(queueDepth(broker.namespace() + ".tasks")).isZero();
+    }
+
+    @Test
+    void theWorkerRegistersAndHeartbeats() throws Exception {
+        try (Connection db = database.connect(); Statement statement = db.createStatement();
+                ResultSet row = statement.executeQuery(
+                        "select capacity, stopped_at is null, last_seen > now() - interval '30 seconds' "
+                                + "from workers where id = 'delivery-test-worker'")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getInt(1)).isPositive();
+            assertThat(row.getBoolean(2)).isTrue();
+            assertThat(row.getBoolean(3)).isTrue();
+        }
+    }
+
+    private static UUID insertTask(String status, int attempts, String result) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection db = database.connect(); PreparedStatement insert = db.prepareStatement("""
+                insert into tasks (id, owner_id, type, payload, status, result, attempts, max_attempts, created_at,
+                                   queued_at, worker_id)
+                values (?, ?, 'uppercase', '{}', ?, cast(? as jsonb), ?, 3, now(), now(), ?)""")) {
+            insert.setObject(1, id);
+            insert.setLong(2, ownerId);
+            insert.setString(3, status);
+            insert.setString(4, result);
+            insert.setInt(5, attempts);
+            insert.setString(6, attempts > 0 ? "old-worker" : null);
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    private static byte[] message(UUID id, String type, String payload) {
+        return ("{\"taskId\":\"" + id + "\",\"type\":\"" + type + "\",\"payload\":" + payload + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void publish(byte[] body) throws Exception {
+        try (Channel channel = amqp.createChannel()) {
+            channel.basicPublish(broker.namespace() + ".tasks", "task", MessageProperties.PERSISTENT_BASIC, body);
+        }
+    }
+
+    private static long queueDepth(String queue) throws Exception {
+        try (Channel channel = amqp.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        }
+    }
+
+    private static void awaitStatus(UUID id, String status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!status.equals(column(id, "status"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("task " + id + " is " + column(id, "status") + ", not " + status);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static String column(UUID id, String column) throws Exception {
+        try (Connection db = database.connect();
+                PreparedStatement query = db.prepareStatement("select " + column + " from tasks where id = ?")) {
+            query.setObject(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
+        }
+    }
+
+    private static List<String> transitions(UUID id) throws Exception {
+        List<String> found = new ArrayList<>();
+        try (Connection db = database.connect(); PreparedStatement query = db.prepareStatement(
+                "select from_status, to_status, attempt, worker_id from task_transitions where task_id = ? order by id")) {
+            query.setObject(1, id);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1) + ">" + rows.getString(2) + "#" + rows.getInt(3) + "@" + rows.getString(4));
+                }
+            }
+        }
+        return found;
+    }
+}
