@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Min;
  * @param maxPayloadBytes  largest payload of one task, as stored
  * @param maxBatchSize     most tasks in one batch submission
  * @param maxAttemptsLimit highest {@code maxAttempts} a submitter may ask for
+ * @param maxTimeoutSeconds highest per-task {@code timeoutSeconds} a submitter may ask for
  * @param rateLimit        per-user submission rate limit
  * @param outbox           publication of submitted tasks to the broker
  */
@@ -26,6 +27,7 @@ public record GatewayProperties(
         @Min(64) Integer maxPayloadBytes,
         @Min(1) @Max(100_000) Integer maxBatchSize,
         @Min(1) @Max(100) Integer maxAttemptsLimit,
+        @Min(1) @Max(86_400) Integer maxTimeoutSeconds,
         @Valid RateLimit rateLimit,
         @Valid Outbox outbox) {
 
@@ -34,6 +36,7 @@ public record GatewayProperties(
         maxPayloadBytes = maxPayloadBytes == null ? 64 * 1024 : maxPayloadBytes;
         maxBatchSize = maxBatchSize == null ? 1_000 : maxBatchSize;
         maxAttemptsLimit = maxAttemptsLimit == null ? 10 : maxAttemptsLimit;
+        maxTimeoutSeconds = maxTimeoutSeconds == null ? 3_600 : maxTimeoutSeconds;
         rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
         outbox = outbox == null ? new Outbox(null, null, null, null) : outbox;
     }

@@ -68,6 +68,34 @@ abstract class ApiTestSupport {
         throw new AssertionError("task " + taskId + " did not reach " + expected + " within " + timeout + "; last: " + task);
     }
 
+    /** Rows of a query on the system's database, each row's columns joined by '|'. */
+    static java.util.List<String> queryRows(String sql, Object... parameters) {
+        try (java.sql.Connection connection = system.database.connect();
+                java.sql.PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setObject(i + 1, parameters[i]);
+            }
+            java.util.List<String> rows = new java.util.ArrayList<>();
+            try (java.sql.ResultSet result = query.executeQuery()) {
+                int columns = result.getMetaData().getColumnCount();
+                while (result.next()) {
+                    StringBuilder row = new StringBuilder();
+                    for (int c = 1; c <= columns; c++) {
+                        row.append(c > 1 ? "|" : "").append(result.getString(c));
+                    }
+                    rows.add(row.toString());
+                }
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long queryForLong(String sql, Object... parameters) {
+        return Long.parseLong(queryRows(sql, parameters).getFirst());
+    }
+
     static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);

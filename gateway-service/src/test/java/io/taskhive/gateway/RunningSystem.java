@@ -23,12 +23,20 @@ final class RunningSystem {
     static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
     static final String JWT_SECRET = "test-secret-" + UUID.randomUUID() + UUID.randomUUID();
     static final int RATE_LIMIT_BURST = 300;
+    /** Short retry delays, so tests see several attempts in seconds. */
+    static final Map<String, Object> FAST_RETRIES = Map.of(
+            "taskhive.retry.initial-delay", "200ms", "taskhive.retry.max-delay", "2s");
+    /** Short heartbeats and grace periods, so tests see orphans returned in seconds. */
+    static final Map<String, Object> FAST_FLEET = Map.of(
+            "taskhive.worker.heartbeat-interval", "1s", "taskhive.worker.orphan-grace", "4s",
+            "taskhive.worker.database-retry-interval", "500ms");
 
     private static RunningSystem instance;
 
     final TestInfrastructure.Database database;
     final TestInfrastructure.Broker broker;
     final TcpProxy gatewayBrokerLink;
+    final TcpProxy gatewayDatabaseLink;
     final ConfigurableApplicationContext worker;
     final ConfigurableApplicationContext gateway;
     final String baseUrl;
@@ -38,17 +46,22 @@ final class RunningSystem {
         database = infrastructure.newDatabase();
         broker = infrastructure.newBroker();
         gatewayBrokerLink = new TcpProxy(broker.host(), broker.port());
+        gatewayDatabaseLink = new TcpProxy(database.host(), database.port());
 
         Map<String, Object> shared = new HashMap<>(database.springProperties());
         shared.put("server.port", 0);
         shared.put("taskhive.tasks.named-duration", "100ms");
+        shared.putAll(FAST_RETRIES);
 
         Map<String, Object> workerProperties = new HashMap<>(shared);
         workerProperties.putAll(broker.springProperties());
         workerProperties.put("taskhive.worker.id", "it-worker");
+        workerProperties.putAll(FAST_FLEET);
 
         Map<String, Object> gatewayProperties = new HashMap<>(shared);
         gatewayProperties.putAll(broker.springProperties());
+        gatewayProperties.put("spring.datasource.url", database.urlVia("127.0.0.1", gatewayDatabaseLink.port()));
+        gatewayProperties.put("spring.datasource.hikari.connection-timeout", 2000);
         gatewayProperties.put("spring.rabbitmq.host", "127.0.0.1");
         gatewayProperties.put("spring.rabbitmq.port", gatewayBrokerLink.port());
         gatewayProperties.put("taskhive.security.jwt-secret", JWT_SECRET);
@@ -73,6 +86,7 @@ final class RunningSystem {
             gateway.close();
             worker.close();
             gatewayBrokerLink.close();
+            gatewayDatabaseLink.close();
         }));
     }
 

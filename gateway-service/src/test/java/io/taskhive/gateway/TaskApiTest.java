@@ -129,12 +129,12 @@ class TaskApiTest extends ApiTestSupport {
     }
 
     @Test
-    void retriesAFailedTask() {
+    void retriesADeadTask() {
         User user = newUser();
         String key = UUID.randomUUID().toString();
         FlakyTask.failNext(key, 1);
         String id = submit(user, "flaky", Map.of("key", key)).get("id").stringValue();
-        JsonNode failed = awaitStatus(user, id, TaskStatus.FAILED, WAIT);
+        JsonNode failed = awaitStatus(user, id, TaskStatus.DEAD, WAIT); // one attempt allowed, now used
         assertThat(failed.get("error").stringValue()).contains("planned failure");
         assertThat(api.post("/api/tasks/" + id + "/retry", newUser().token(), "").status()).isEqualTo(404);
 
@@ -144,7 +144,7 @@ class TaskApiTest extends ApiTestSupport {
         assertThat(done.get("attempts").intValue()).isEqualTo(2);
         assertThat(done.get("error").isNull()).isTrue();
         assertThat(done.get("history")).extracting(h -> h.get("to").stringValue())
-                .containsExactly("RUNNING", "FAILED", "QUEUED", "RUNNING", "SUCCEEDED");
+                .containsExactly("RUNNING", "DEAD", "QUEUED", "RUNNING", "SUCCEEDED");
         assertThat(api.post("/api/tasks/" + id + "/retry", user.token(), "").status()).isEqualTo(409);
     }
 

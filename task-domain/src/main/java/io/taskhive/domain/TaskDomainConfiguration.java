@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 
 import io.taskhive.messaging.MessagingProperties;
+import io.taskhive.task.RetryPolicy;
 import io.taskhive.task.TaskTypesProperties;
 
 /** Everything both services share; each application imports it. */
@@ -14,6 +15,6 @@ import io.taskhive.task.TaskTypesProperties;
 @ComponentScan(basePackages = {"io.taskhive.task", "io.taskhive.messaging"})
 @EntityScan(basePackages = {"io.taskhive.task", "io.taskhive.user", "io.taskhive.fleet"})
 @EnableJpaRepositories(basePackages = {"io.taskhive.task", "io.taskhive.user", "io.taskhive.fleet"})
-@EnableConfigurationProperties({TaskTypesProperties.class, MessagingProperties.class})
+@EnableConfigurationProperties({TaskTypesProperties.class, MessagingProperties.class, RetryPolicy.class})
 public class TaskDomainConfiguration {
 }

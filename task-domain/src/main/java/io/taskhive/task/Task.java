@@ -73,6 +73,12 @@ public class Task implements Persistable<UUID> {
     @Column(name = "dispatch_due_at")
     private Instant dispatchDueAt;
 
+    @Column(name = "dispatch_seq")
+    private int dispatchSeq;
+
+    @Column(name = "timeout_seconds", updatable = false)
+    private Integer timeoutSeconds;
+
     @Version
     private long version;
 
@@ -84,7 +90,7 @@ public class Task implements Persistable<UUID> {
 
     /** A new task, queued now, whose message must reach the broker by {@code dispatchDueAt}. */
     public static Task queued(long ownerId, String type, String payloadJson, int maxAttempts,
-            String idempotencyKey, Instant now, Instant dispatchDueAt) {
+            Integer timeoutSeconds, String idempotencyKey, Instant now, Instant dispatchDueAt) {
         Task task = new Task();
         task.id = TaskIds.next();
         task.ownerId = ownerId;
@@ -92,10 +98,12 @@ public class Task implements Persistable<UUID> {
         task.payload = payloadJson;
         task.status = TaskStatus.QUEUED;
         task.maxAttempts = maxAttempts;
+        task.timeoutSeconds = timeoutSeconds;
         task.idempotencyKey = idempotencyKey;
         task.createdAt = now;
         task.queuedAt = now;
         task.dispatchDueAt = dispatchDueAt;
+        task.dispatchSeq = 1;
         task.isNew = true;
         return task;
     }
@@ -168,6 +176,21 @@ public class Task implements Persistable<UUID> {
 
     public Instant getDispatchDueAt() {
         return dispatchDueAt;
+    }
+
+    /** Which publication the outbox mark stands for (see {@link TaskRepository#markDispatched}). */
+    public int getDispatchSeq() {
+        return dispatchSeq;
+    }
+
+    /** Identifies this publication of the task in a publisher confirm. */
+    public String dispatchKey() {
+        return id + ":" + dispatchSeq;
+    }
+
+    /** This task's own timeout per attempt, or null for its type's. */
+    public Integer getTimeoutSeconds() {
+        return timeoutSeconds;
     }
 
     public long getVersion() {

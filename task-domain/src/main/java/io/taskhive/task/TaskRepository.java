@@ -27,35 +27,43 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
 
     /**
      * A worker takes a task: QUEUED or RETRYING becomes RUNNING with the next attempt number. With
-     * {@code takeOver} (the broker redelivered the message because its previous holder died) a
-     * RUNNING task is taken too, and the new attempt number fences the old holder out.
+     * {@code takeOver} (the broker redelivered the message because its previous holder's channel
+     * closed) a RUNNING task is taken too, but only from a holder that is no longer alive (or from
+     * this same worker, which is not running it any more); the new attempt number fences the old
+     * holder out. A live holder keeps its task: the orphan sweeper deals with it if it dies.
      */
     @Transactional
     @Query(nativeQuery = true, value = """
             with current_row as (
-                select id, status from tasks where id = :id for update
+                select id, status, worker_id from tasks where id = :id for update
             ), claimed as (
                 update tasks t
                    set status = 'RUNNING', attempts = t.attempts + 1, started_at = now(),
                        worker_id = :workerId, dispatch_due_at = null, version = t.version + 1
                   from current_row c
                  where t.id = c.id
-                   and (c.status in ('QUEUED', 'RETRYING') or (cast(:takeOver as boolean) and c.status = 'RUNNING'))
-                returning t.id, c.status as from_status, t.attempts, t.started_at, t.owner_id, t.type
+                   and (c.status in ('QUEUED', 'RETRYING')
+                        or (cast(:takeOver as boolean) and c.status = 'RUNNING'
+                            and (c.worker_id = :workerId or not exists (
+                                 select 1 from workers w
+                                  where w.id = c.worker_id and w.stopped_at is null
+                                    and w.last_seen > now() - make_interval(secs => :aliveWithinSeconds)))))
+                returning t.id, c.status as from_status, t.attempts, t.max_attempts, t.timeout_seconds,
+                          t.started_at, t.owner_id
             ), logged as (
                 insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt)
                 select id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts from claimed
             )
-            select owner_id as "ownerId", type as "type", from_status as "fromStatus", attempts as "attempt",
-                   started_at as "at", cast(:workerId as varchar) as "workerId"
+            select owner_id as "ownerId", from_status as "fromStatus", attempts as "attempt",
+                   max_attempts as "maxAttempts", timeout_seconds as "timeoutSeconds", started_at as "at"
               from claimed
             """)
-    Optional<TaskChange> claim(@Param("id") UUID id, @Param("workerId") String workerId,
-            @Param("takeOver") boolean takeOver);
+    Optional<TaskClaim> claim(@Param("id") UUID id, @Param("workerId") String workerId,
+            @Param("takeOver") boolean takeOver, @Param("aliveWithinSeconds") double aliveWithinSeconds);
 
     /**
-     * The worker that holds attempt {@code attempt} records its outcome. Matches nothing if the task
-     * was cancelled or taken over meanwhile.
+     * The worker that holds attempt {@code attempt} records its outcome (SUCCEEDED, FAILED or DEAD).
+     * Matches nothing if the task was cancelled or taken over meanwhile.
      */
     @Transactional
     @Modifying
@@ -73,6 +81,108 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             """)
     int finish(@Param("id") UUID id, @Param("attempt") int attempt, @Param("status") String status,
             @Param("result") String result, @Param("error") String error, @Param("workerId") String workerId);
+
+    /**
+     * Attempt {@code attempt} failed and more are allowed: RETRYING until {@code delaySeconds} from
+     * now, when the outbox relay publishes it again. Guarded like {@link #finish}.
+     */
+    @Transactional
+    @Modifying
+    @Query(nativeQuery = true, value = """
+            with retrying as (
+                update tasks t
+                   set status = 'RETRYING', error = cast(:error as text),
+                       dispatch_due_at = now() + make_interval(secs => :delaySeconds),
+                       dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
+                 where t.id = :id and t.status = 'RUNNING' and t.attempts = :attempt
+                returning t.id, t.attempts
+            )
+            insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+            select id, 'RUNNING', 'RETRYING', now(), cast(:workerId as varchar), attempts, cast(:error as text)
+              from retrying
+            """)
+    int scheduleRetry(@Param("id") UUID id, @Param("attempt") int attempt, @Param("error") String error,
+            @Param("delaySeconds") double delaySeconds, @Param("workerId") String workerId);
+
+    /**
+     * A worker shutting down gives back a task it could not finish in time: QUEUED again, published
+     * by the relay, and the interrupted attempt is not counted against the task.
+     */
+    @Transactional
+    @Modifying
+    @Query(nativeQuery = true, value = """
+            with requeued as (
+                update tasks t
+                   set status = 'QUEUED', max_attempts = t.max_attempts + 1, worker_id = null,
+                       queued_at = now(), dispatch_due_at = now(), dispatch_seq = t.dispatch_seq + 1,
+                       version = t.version + 1
+                 where t.id = :id and t.status = 'RUNNING' and t.attempts = :attempt
+                returning t.id, t.attempts
+            )
+            insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+            select id, 'RUNNING', 'QUEUED', now(), cast(:workerId as varchar), attempts, cast(:reason as text)
+              from requeued
+            """)
+    int requeue(@Param("id") UUID id, @Param("attempt") int attempt, @Param("workerId") String workerId,
+            @Param("reason") String reason);
+
+    /**
+     * RUNNING tasks whose holder stopped heartbeating (or never registered) for {@code graceSeconds}:
+     * their attempt counts as failed; they are retried at once, or parked DEAD if none is left.
+     */
+    @Transactional
+    @Query(nativeQuery = true, value = """
+            with orphans as (
+                select t.id, t.worker_id from tasks t
+                 where t.status = 'RUNNING' and t.started_at < now() - make_interval(secs => :graceSeconds)
+                   and not exists (select 1 from workers w
+                                    where w.id = t.worker_id and w.stopped_at is null
+                                      and w.last_seen > now() - make_interval(secs => :graceSeconds))
+                 limit :limit
+                 for update of t skip locked
+            ), moved as (
+                update tasks t
+                   set status = case when t.attempts >= t.max_attempts then 'DEAD' else 'RETRYING' end,
+                       dispatch_due_at = case when t.attempts >= t.max_attempts then null else now() end,
+                       dispatch_seq = t.dispatch_seq + 1,
+                       finished_at = case when t.attempts >= t.max_attempts then now() end,
+                       error = 'worker ' || coalesce(o.worker_id, '?') || ' stopped responding while running it',
+                       version = t.version + 1
+                  from orphans o where t.id = o.id
+                returning t.id, t.status, t.attempts, o.worker_id, t.owner_id, t.type, t.error
+            ), logged as (
+                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select id, 'RUNNING', status, now(), worker_id, attempts, error from moved
+            )
+            select id as "id", owner_id as "ownerId", type as "type", status as "status", attempts as "attempt",
+                   worker_id as "workerId"
+              from moved
+            """)
+    List<OrphanedTask> returnOrphans(@Param("graceSeconds") double graceSeconds, @Param("limit") int limit);
+
+    interface OrphanedTask {
+        UUID getId();
+
+        long getOwnerId();
+
+        String getType();
+
+        String getStatus();
+
+        int getAttempt();
+
+        String getWorkerId();
+    }
+
+    /** Which of these tasks are still RUNNING, and under which attempt. */
+    @Query("select t.id as id, t.attempts as attempt from Task t where t.id in :ids and t.status = io.taskhive.task.TaskStatus.RUNNING")
+    List<RunningAttempt> findRunningAttempts(@Param("ids") Collection<UUID> ids);
+
+    interface RunningAttempt {
+        UUID getId();
+
+        int getAttempt();
+    }
 
     /** The owner cancels a task that has not finished. */
     @Transactional
@@ -108,7 +218,7 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                 update tasks t
                    set status = 'QUEUED', result = null, error = null, started_at = null, finished_at = null,
                        worker_id = null, queued_at = now(), max_attempts = t.attempts + :extraAttempts,
-                       dispatch_due_at = :dispatchDueAt, version = t.version + 1
+                       dispatch_due_at = :dispatchDueAt, dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
                   from current_row c
                  where t.id = c.id and c.status in ('FAILED', 'DEAD')
                 returning t.id, c.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type
@@ -136,7 +246,8 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                  limit :limit
                  for update skip locked
             ), claimed as (
-                update tasks t set dispatch_due_at = now() + make_interval(secs => :retryAfterSeconds)
+                update tasks t set dispatch_due_at = now() + make_interval(secs => :retryAfterSeconds),
+                                   dispatch_seq = t.dispatch_seq + 1
                   from due where t.id = due.id
                 returning t.*
             )
@@ -144,13 +255,18 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             """)
     List<Task> claimDueForDispatch(@Param("limit") int limit, @Param("retryAfterSeconds") double retryAfterSeconds);
 
-    /** The broker confirmed these tasks' messages: nothing left to publish for them. */
+    /**
+     * The broker confirmed these publications ({@link Task#dispatchKey()}: id and sequence): nothing
+     * left to publish for them, unless the task has been marked for a newer publication since.
+     */
     @Transactional
     @Modifying
     @Query(nativeQuery = true, value = """
-            update tasks set dispatch_due_at = null where id in (:ids) and dispatch_due_at is not null
+            update tasks set dispatch_due_at = null
+             where id in (:ids) and dispatch_due_at is not null
+               and (cast(id as text) || ':' || dispatch_seq) in (:keys)
             """)
-    int markDispatched(@Param("ids") Collection<UUID> ids);
+    int markDispatched(@Param("ids") Collection<UUID> ids, @Param("keys") Collection<String> keys);
 
     @Query("select t.status as status, count(t) as count from Task t group by t.status")
     List<StatusCount> countByStatus();

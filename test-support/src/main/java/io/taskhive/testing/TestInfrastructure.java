@@ -51,7 +51,7 @@ public final class TestInfrastructure {
                     + " (set TASKHIVE_TEST_PG_HOST/PORT/USER/PASSWORD): " + e.getMessage(), e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> dropDatabase(name)));
-        return new Database(name, "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + name, pgUser, pgPassword);
+        return new Database(name, pgHost, pgPort, pgUser, pgPassword);
     }
 
     private void dropDatabase(String name) {
@@ -80,18 +80,27 @@ public final class TestInfrastructure {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    public record Database(String name, String url, String user, String password) {
+    public record Database(String name, String host, int port, String user, String password) {
+
+        public String url() {
+            return urlVia(host, port);
+        }
+
+        /** The JDBC URL of this database reached at another address (a {@link TcpProxy}). */
+        public String urlVia(String viaHost, int viaPort) {
+            return "jdbc:postgresql://" + viaHost + ":" + viaPort + "/" + name;
+        }
 
         public Map<String, Object> springProperties() {
             Map<String, Object> properties = new LinkedHashMap<>();
-            properties.put("spring.datasource.url", url);
+            properties.put("spring.datasource.url", url());
             properties.put("spring.datasource.username", user);
             properties.put("spring.datasource.password", password);
             return properties;
         }
 
         public Connection connect() throws SQLException {
-            return DriverManager.getConnection(url, user, password);
+            return DriverManager.getConnection(url(), user, password);
         }
     }
 

@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+import io.taskhive.domain.GracefulTermination;
 import io.taskhive.domain.TaskDomainConfiguration;
 
 @SpringBootApplication
@@ -17,7 +18,7 @@ import io.taskhive.domain.TaskDomainConfiguration;
 public class WorkerApplication {
 
     public static void main(String[] args) {
-        builder().run(args);
+        GracefulTermination.install(builder().run(args));
     }
 
     /**

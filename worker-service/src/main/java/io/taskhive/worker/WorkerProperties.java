@@ -11,13 +11,18 @@ import jakarta.validation.constraints.Min;
 /**
  * How a worker replica behaves ({@code taskhive.worker.*}).
  *
- * @param id                 this replica's id in the {@code workers} table; blank: host name plus a
- *                           random suffix
- * @param maxInFlight        how many tasks one replica holds at once (the AMQP prefetch); they run on
- *                           virtual threads, so thousands of sleeping tasks cost little
- * @param heartbeatInterval  how often the replica refreshes its row in {@code workers}
- * @param infrastructureRetryDelay how long to wait before handing a message back to the broker when
- *                           the database could not be reached, so an outage is not a hot loop
+ * @param id                      this replica's id in the {@code workers} table; blank: host name
+ *                                plus a random suffix
+ * @param maxInFlight             how many tasks one replica holds at once (the AMQP prefetch); they
+ *                                run on virtual threads, so thousands of sleeping tasks cost little
+ * @param heartbeatInterval       how often the replica refreshes its row in {@code workers}
+ * @param orphanGrace             a RUNNING task whose holder has not heartbeated for this long is
+ *                                retried elsewhere; keep it several heartbeats long
+ * @param shutdownGrace           on SIGTERM, how long running tasks may take to finish before they
+ *                                are interrupted and handed back (keep it below the platform's kill
+ *                                timeout, e.g. Kubernetes' terminationGracePeriodSeconds)
+ * @param databaseRetryInterval   while the database is unreachable: how often to probe it (consumers
+ *                                are paused meanwhile) and to retry recording a finished outcome
  */
 @Validated
 @ConfigurationProperties("taskhive.worker")
@@ -25,11 +30,15 @@ public record WorkerProperties(
         String id,
         @Min(1) @Max(65_535) Integer maxInFlight,
         Duration heartbeatInterval,
-        Duration infrastructureRetryDelay) {
+        Duration orphanGrace,
+        Duration shutdownGrace,
+        Duration databaseRetryInterval) {
 
     public WorkerProperties {
         maxInFlight = maxInFlight == null ? 2_000 : maxInFlight;
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval;
-        infrastructureRetryDelay = infrastructureRetryDelay == null ? Duration.ofSeconds(2) : infrastructureRetryDelay;
+        orphanGrace = orphanGrace == null ? Duration.ofSeconds(20) : orphanGrace;
+        shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(25) : shutdownGrace;
+        databaseRetryInterval = databaseRetryInterval == null ? Duration.ofSeconds(2) : databaseRetryInterval;
     }
 }

@@ -24,23 +24,24 @@ class DispatchConfirmations {
     private static final Logger log = LoggerFactory.getLogger(DispatchConfirmations.class);
     private static final int MAX_BATCH = 1_000;
 
-    private final ConcurrentLinkedQueue<UUID> confirmed = new ConcurrentLinkedQueue<>();
+    /** Confirmed publications, as {@link io.taskhive.task.Task#dispatchKey()}. */
+    private final ConcurrentLinkedQueue<String> confirmed = new ConcurrentLinkedQueue<>();
     private final TaskRepository tasks;
 
     DispatchConfirmations(TaskRepository tasks) {
         this.tasks = tasks;
     }
 
-    void confirmed(UUID taskId) {
-        confirmed.add(taskId);
+    void confirmed(String dispatchKey) {
+        confirmed.add(dispatchKey);
     }
 
     @Scheduled(fixedDelayString = "${taskhive.gateway.outbox.confirm-flush-interval:100ms}")
     void flush() {
-        List<UUID> batch = new ArrayList<>();
-        UUID id;
-        while ((id = confirmed.poll()) != null) {
-            batch.add(id);
+        List<String> batch = new ArrayList<>();
+        String key;
+        while ((key = confirmed.poll()) != null) {
+            batch.add(key);
             if (batch.size() == MAX_BATCH) {
                 record(batch);
                 batch = new ArrayList<>();
@@ -51,9 +52,10 @@ class DispatchConfirmations {
         }
     }
 
-    private void record(List<UUID> batch) {
+    private void record(List<String> batch) {
+        List<UUID> ids = batch.stream().map(key -> UUID.fromString(key.substring(0, key.indexOf(':')))).toList();
         try {
-            tasks.markDispatched(batch);
+            tasks.markDispatched(ids, batch);
         } catch (DataAccessException e) {
             log.warn("{} publisher confirms not recorded (the relay will publish those tasks again): {}",
                     batch.size(), e.getMostSpecificCause().getMessage());

@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
  *
  * @param type        a task type key ({@code uppercase}) or seed-1 code ({@code "1"})
  * @param payload     the type's payload, e.g. {@code {"text": "hola mundo"}}
- * @param maxAttempts optional; how many attempts the task gets (default: the type's)
+ * @param maxAttempts    optional; how many attempts the task gets (default: the type's)
+ * @param timeoutSeconds optional; how long one attempt may run (default: the type's)
  */
-public record SubmitTaskRequest(String type, JsonNode payload, Integer maxAttempts) {
+public record SubmitTaskRequest(String type, JsonNode payload, Integer maxAttempts, Integer timeoutSeconds) {
 }

@@ -2,7 +2,6 @@ package io.taskhive.gateway.task;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -51,7 +50,7 @@ class TaskDispatcher {
                 return;
             }
             if (ack && correlation.getReturned() == null) {
-                confirmations.confirmed(UUID.fromString(correlation.getId()));
+                confirmations.confirmed(correlation.getId());
             } else {
                 log.warn("taskId={} not accepted by the broker ({}); the relay will publish it again",
                         correlation.getId(), correlation.getReturned() != null ? "unroutable" : cause);
@@ -78,7 +77,7 @@ class TaskDispatcher {
         TaskMessage message = new TaskMessage(task.getId(), task.getType(), json.readTree(task.getPayload()));
         try {
             rabbit.send(exchange, MessagingTopology.TASK_ROUTING_KEY, codec.encode(message),
-                    new CorrelationData(task.getId().toString()));
+                    new CorrelationData(task.dispatchKey()));
             return true;
         } catch (AmqpException e) {
             brokerDownUntil.set(System.nanoTime() + BROKER_DOWN_BACKOFF.toNanos());

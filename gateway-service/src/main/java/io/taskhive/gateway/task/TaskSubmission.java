@@ -118,8 +118,13 @@ public class TaskSubmission {
                 throw new ApiException(HttpStatus.BAD_REQUEST,
                         where + "maxAttempts must be between 1 and " + properties.maxAttemptsLimit());
             }
+            Integer timeout = request.timeoutSeconds();
+            if (timeout != null && (timeout < 1 || timeout > properties.maxTimeoutSeconds())) {
+                throw new ApiException(HttpStatus.BAD_REQUEST,
+                        where + "timeoutSeconds must be between 1 and " + properties.maxTimeoutSeconds());
+            }
             Instant now = Instant.now();
-            return Task.queued(user.id(), type.key(), payloadJson, maxAttempts, idempotencyKey, now,
+            return Task.queued(user.id(), type.key(), payloadJson, maxAttempts, timeout, idempotencyKey, now,
                     now.plus(properties.outbox().confirmGrace()));
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
@@ -138,11 +143,12 @@ public class TaskSubmission {
         return key;
     }
 
+    /** Announced before publishing, so that no subscriber sees RUNNING before QUEUED. */
     private void afterCommit(List<Task> committed) {
-        dispatcher.dispatch(committed);
         for (Task task : committed) {
             events.publish(new TaskStatusEvent(task.getId(), task.getOwnerId(), task.getType(), null,
                     TaskStatus.QUEUED, task.getCreatedAt(), null, 0));
         }
+        dispatcher.dispatch(committed);
     }
 }

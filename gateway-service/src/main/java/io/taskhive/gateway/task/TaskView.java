@@ -19,6 +19,7 @@ public record TaskView(
         String error,
         int attempts,
         int maxAttempts,
+        Integer timeoutSeconds,
         String idempotencyKey,
         long ownerId,
         Instant createdAt,

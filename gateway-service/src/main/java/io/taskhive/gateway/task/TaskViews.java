@@ -30,6 +30,7 @@ public class TaskViews {
                 .toList();
         return new TaskView(task.getId(), task.getType(), task.getStatus(), parse(task.getPayload()),
                 parse(task.getResult()), task.getError(), task.getAttempts(), task.getMaxAttempts(),
+                task.getTimeoutSeconds(),
                 task.getIdempotencyKey(), task.getOwnerId(), task.getCreatedAt(), task.getQueuedAt(),
                 task.getStartedAt(), task.getFinishedAt(), task.getWorkerId(), history);
     }

@@ -8,13 +8,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.task.Payloads;
+import io.taskhive.task.PermanentTaskFailure;
 import io.taskhive.task.TaskType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * A test-only task type (picked up like any other: one class in this package) that fails as many
- * times as a test asks for the key in its payload, then succeeds.
+ * times as a test asks for the key in its payload, then succeeds; a key starting with
+ * {@code permanent:} fails in a way that must not be retried.
  */
 @Component
 public class FlakyTask implements TaskType {
@@ -39,6 +41,9 @@ public class FlakyTask implements TaskType {
     @Override
     public JsonNode run(JsonNode payload) {
         String key = payload.get("key").stringValue();
+        if (key.startsWith("permanent:")) {
+            throw new PermanentTaskFailure("the input cannot work: " + key);
+        }
         AtomicInteger left = FAILURES_LEFT.get(key);
         if (left != null && left.getAndDecrement() > 0) {
             throw new IllegalStateException("planned failure for " + key);

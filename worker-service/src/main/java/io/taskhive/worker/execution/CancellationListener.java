@@ -37,7 +37,7 @@ class CancellationListener {
             log.warn("unreadable cancellation event ignored: {}", e.getMessage());
             return;
         }
-        if (running.interrupt(event.taskId())) {
+        if (running.interrupt(event.taskId(), RunningTasks.Interruption.WITHDRAWN)) {
             log.info("taskId={} cancelled while running here; interrupted", event.taskId());
         }
     }

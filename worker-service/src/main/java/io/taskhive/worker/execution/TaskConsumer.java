@@ -17,17 +17,17 @@ import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskMessageCodec;
 import io.taskhive.task.TaskType;
 import io.taskhive.task.TaskTypeRegistry;
-import io.taskhive.worker.WorkerProperties;
-import jakarta.annotation.PreDestroy;
 
 /**
  * Takes task messages off the work queue and runs each on its own virtual thread. The returned
  * future completes when the outcome is committed; only then does the container acknowledge the
  * message (manual acknowledgement), so a worker killed mid-task leaves its messages to be
- * redelivered.
+ * redelivered. A failed future hands the message back to the broker.
  */
 @Component
 class TaskConsumer {
+
+    static final String LISTENER_ID = "tasks";
 
     private static final Logger log = LoggerFactory.getLogger(TaskConsumer.class);
 
@@ -35,25 +35,49 @@ class TaskConsumer {
     private final TaskTypeRegistry types;
     private final TaskRunner runner;
     private final DeadLetters deadLetters;
-    private final long infrastructureRetryDelayMillis;
+    private final DatabaseOutage outage;
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("task-", 0).factory());
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
 
     TaskConsumer(TaskMessageCodec codec, TaskTypeRegistry types, TaskRunner runner, DeadLetters deadLetters,
-            WorkerProperties properties) {
+            DatabaseOutage outage) {
         this.codec = codec;
         this.types = types;
         this.runner = runner;
         this.deadLetters = deadLetters;
-        this.infrastructureRetryDelayMillis = properties.infrastructureRetryDelay().toMillis();
+        this.outage = outage;
     }
 
-    @RabbitListener(id = "tasks", queues = "#{taskQueue.name}", containerFactory = "taskListenerFactory")
+    @RabbitListener(id = LISTENER_ID, queues = "#{taskQueue.name}", containerFactory = "taskListenerFactory")
     CompletableFuture<Void> onTask(Message message) {
         return CompletableFuture.runAsync(() -> process(message), executor);
     }
 
+    /** From now on, messages not yet claimed are left to the broker (they are redelivered elsewhere). */
+    void drain() {
+        draining = true;
+    }
+
+    /** Messages being processed: claimed, running, or having their outcome recorded. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
     private void process(Message message) {
+        inFlight.incrementAndGet();
+        try {
+            processCounted(message);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void processCounted(Message message) {
+        if (draining) {
+            throw new IllegalStateException("shutting down; message handed back");
+        }
         TaskMessage task;
         TaskType type;
         try {
@@ -65,26 +89,16 @@ class TaskConsumer {
             return;
         }
         try {
-            runner.run(task, type, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()));
+            runner.run(task, type, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()),
+                    () -> draining);
         } catch (DataAccessException | TransactionException e) {
-            // The database is unreachable or failing: give the message back (after a pause, so an
-            // outage is not a hot loop) and let the broker redeliver it.
             log.warn("taskId={} not processed, database unavailable: {}", task.taskId(), e.getMessage());
-            pause();
+            outage.detected();
             throw e;
         }
     }
 
-    private void pause() {
-        try {
-            Thread.sleep(infrastructureRetryDelayMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @PreDestroy
-    void stop() {
+    void shutdownExecutor() {
         executor.shutdownNow();
     }
 }

@@ -7,11 +7,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,20 +23,27 @@ import io.micrometer.core.instrument.Timer;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskStatusEvent;
-import io.taskhive.task.InvalidPayloadException;
-import io.taskhive.task.TaskChange;
+import io.taskhive.task.PermanentTaskFailure;
+import io.taskhive.task.RetryPolicy;
+import io.taskhive.task.TaskClaim;
 import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskType;
+import io.taskhive.worker.WorkerProperties;
+import io.taskhive.worker.execution.RunningTasks.Interruption;
 import io.taskhive.worker.fleet.WorkerIdentity;
 import jakarta.annotation.PreDestroy;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs one task message to its outcome: claim (QUEUED → RUNNING, committed), run the type's code
- * under its timeout, record the outcome (guarded by the attempt number), announce each change.
- * Called on a virtual thread; the caller acknowledges the message only after this returns.
+ * Runs one task message to its outcome: claim it (→ RUNNING, committed), run the type's code under
+ * its timeout, record what happened (guarded by the attempt number), announce each change. Called
+ * on a virtual thread; the caller acknowledges the message only after this returns.
+ *
+ * <p>Outcomes: success → SUCCEEDED; a {@link PermanentTaskFailure} → FAILED; any other failure or a
+ * timeout → RETRYING with a backoff while attempts remain, else DEAD; cancelled or taken over →
+ * nothing (the other writer's status stands); interrupted by shutdown → QUEUED again.
  */
 @Component
 class TaskRunner {
@@ -44,92 +55,147 @@ class TaskRunner {
     private final TaskEventPublisher events;
     private final RunningTasks running;
     private final WorkerIdentity identity;
+    private final RetryPolicy retryPolicy;
     private final JsonMapper json;
     private final MeterRegistry meters;
+    private final double aliveWithinSeconds;
+    private final long databaseRetryMillis;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("task-timeouts").factory());
 
     TaskRunner(TaskRepository tasks, TaskEventPublisher events, RunningTasks running, WorkerIdentity identity,
-            JsonMapper json, MeterRegistry meters) {
+            RetryPolicy retryPolicy, WorkerProperties properties, JsonMapper json, MeterRegistry meters) {
         this.tasks = tasks;
         this.events = events;
         this.running = running;
         this.identity = identity;
+        this.retryPolicy = retryPolicy;
         this.json = json;
         this.meters = meters;
+        this.aliveWithinSeconds = properties.orphanGrace().toMillis() / 1000.0;
+        this.databaseRetryMillis = properties.databaseRetryInterval().toMillis();
     }
 
     /**
-     * @param redelivered the broker delivered this message before (its holder died or gave it back)
+     * @param redelivered the broker delivered this message before (its holder's channel closed)
+     * @param stopping    true once the replica has begun to shut down: outcomes that cannot be
+     *                    recorded are then abandoned (the orphan sweeper takes over)
      */
-    void run(TaskMessage message, TaskType type, boolean redelivered) {
+    void run(TaskMessage message, TaskType type, boolean redelivered, BooleanSupplier stopping) {
         MDC.put("taskId", message.taskId().toString());
         try {
-            Optional<TaskChange> claim = tasks.claim(message.taskId(), identity.id(), redelivered);
+            if (redelivered && running.isRunning(message.taskId())) {
+                log.debug("redelivered while still running here; this thread records the outcome");
+                return;
+            }
+            Optional<TaskClaim> claim = tasks.claim(message.taskId(), identity.id(), redelivered, aliveWithinSeconds);
             if (claim.isEmpty()) {
-                // finished, cancelled, or held by a live worker: a duplicate; acknowledging it is all
                 log.debug("duplicate or late message skipped");
                 return;
             }
-            TaskChange claimed = claim.get();
-            announce(message, claimed, TaskStatus.RUNNING);
-            Outcome outcome = execute(message, type, claimed.getAttempt());
-            record(message, claimed, outcome);
+            TaskClaim claimed = claim.get();
+            publish(message, claimed.getOwnerId(), claimed.fromStatus(), TaskStatus.RUNNING, claimed.getAttempt(),
+                    claimed.getAt());
+            Outcome outcome = execute(message, type, claimed);
+            record(message, claimed, outcome, stopping);
         } finally {
             MDC.remove("taskId");
         }
     }
 
-    private Outcome execute(TaskMessage message, TaskType type, int attempt) {
-        Thread thread = Thread.currentThread();
-        running.started(message.taskId(), attempt, thread);
-        Duration timeout = type.timeout();
-        TimeoutGuard guard = new TimeoutGuard();
-        ScheduledFuture<?> alarm = timeouts.schedule(() -> {
-            guard.fired = true;
-            thread.interrupt();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    private Outcome execute(TaskMessage message, TaskType type, TaskClaim claimed) {
+        Duration timeout = claimed.getTimeoutSeconds() == null ? type.timeout()
+                : Duration.ofSeconds(claimed.getTimeoutSeconds());
+        RunningTasks.Running task = running.started(message.taskId(), claimed.getAttempt(), Thread.currentThread());
+        ScheduledFuture<?> alarm = timeouts.schedule(() -> task.interrupt(Interruption.TIMEOUT),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
         try {
             JsonNode result = type.run(message.payload());
             return Outcome.succeeded(json.writeValueAsString(result));
         } catch (InterruptedException e) {
-            return guard.fired
-                    ? Outcome.failed("timed out after " + timeout.toSeconds() + " s")
-                    : Outcome.failed("interrupted");
-        } catch (InvalidPayloadException e) {
-            return Outcome.failed(e.getMessage());
+            Interruption why = task.interruption();
+            if (why == Interruption.SHUTDOWN) {
+                return Outcome.HANDED_BACK;
+            }
+            if (why == Interruption.WITHDRAWN) {
+                return Outcome.WITHDRAWN;
+            }
+            return Outcome.failed("timed out after " + timeout.toSeconds() + " s", false);
+        } catch (PermanentTaskFailure e) {
+            return Outcome.failed(e.getMessage(), true);
         } catch (Exception | StackOverflowError e) {
-            log.warn("attempt {} failed", attempt, e);
-            return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+            log.info("attempt {} failed: {}", claimed.getAttempt(), e.toString());
+            return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
         } finally {
             alarm.cancel(false);
             running.finished(message.taskId());
-            Thread.interrupted(); // a late alarm or cancel must not leak into the next statements
             Timer.builder("taskhive.tasks.run").tag("type", type.key()).register(meters)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void record(TaskMessage message, TaskChange claimed, Outcome outcome) {
-        int updated = tasks.finish(message.taskId(), claimed.getAttempt(), outcome.status().name(), outcome.result(),
-                truncate(outcome.error()), identity.id());
-        if (updated == 0) {
-            // cancelled or taken over while it ran: the other writer's status stands
-            log.info("attempt {} ended {} but the task had moved on; outcome discarded", claimed.getAttempt(),
-                    outcome.status());
+    private void record(TaskMessage message, TaskClaim claimed, Outcome outcome, BooleanSupplier stopping) {
+        int attempt = claimed.getAttempt();
+        if (outcome == Outcome.WITHDRAWN) {
+            log.info("attempt {} withdrawn (cancelled or taken over); nothing to record", attempt);
             return;
         }
-        Counter.builder("taskhive.tasks.completed").tag("type", message.type())
-                .tag("status", outcome.status().name()).register(meters).increment();
-        events.publish(new TaskStatusEvent(message.taskId(), claimed.getOwnerId(), message.type(), TaskStatus.RUNNING,
-                outcome.status(), Instant.now(), identity.id(), claimed.getAttempt()));
-        log.debug("attempt {} {}", claimed.getAttempt(), outcome.status());
+        TaskStatus status;
+        IntSupplier write;
+        if (outcome == Outcome.HANDED_BACK) {
+            status = TaskStatus.QUEUED;
+            write = () -> tasks.requeue(message.taskId(), attempt, identity.id(), "worker shutting down");
+        } else if (outcome.status() == TaskStatus.SUCCEEDED) {
+            status = TaskStatus.SUCCEEDED;
+            write = () -> tasks.finish(message.taskId(), attempt, status.name(), outcome.result(), null, identity.id());
+        } else if (!outcome.permanent() && attempt < claimed.getMaxAttempts()) {
+            status = TaskStatus.RETRYING;
+            Duration delay = retryPolicy.delayAfter(attempt);
+            write = () -> tasks.scheduleRetry(message.taskId(), attempt, truncate(outcome.error()),
+                    delay.toMillis() / 1000.0, identity.id());
+        } else {
+            status = outcome.permanent() ? TaskStatus.FAILED : TaskStatus.DEAD;
+            write = () -> tasks.finish(message.taskId(), attempt, status.name(), null, truncate(outcome.error()),
+                    identity.id());
+        }
+        if (recordDespiteOutages(write, stopping) == 0) {
+            log.info("attempt {} ended {} but the task had moved on; outcome discarded", attempt, status);
+            return;
+        }
+        if (status.isFinal()) {
+            Counter.builder("taskhive.tasks.completed").tag("type", message.type()).tag("status", status.name())
+                    .register(meters).increment();
+        }
+        publish(message, claimed.getOwnerId(), TaskStatus.RUNNING, status, attempt, Instant.now());
     }
 
-    private void announce(TaskMessage message, TaskChange claimed, TaskStatus to) {
-        events.publish(new TaskStatusEvent(message.taskId(), claimed.getOwnerId(), message.type(),
-                claimed.fromStatus(), to, claimed.getAt(), identity.id(), claimed.getAttempt()));
+    /**
+     * The outcome exists only in this thread until it is written: while the database is away, keep
+     * trying (the message stays unacknowledged) unless the replica is stopping.
+     */
+    private int recordDespiteOutages(IntSupplier write, BooleanSupplier stopping) {
+        while (true) {
+            try {
+                return write.getAsInt();
+            } catch (DataAccessException | TransactionException e) {
+                if (stopping.getAsBoolean()) {
+                    throw e;
+                }
+                log.warn("outcome not recorded yet, database unavailable: {}", e.getMessage());
+                try {
+                    Thread.sleep(databaseRetryMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void publish(TaskMessage message, long ownerId, TaskStatus from, TaskStatus to, int attempt, Instant at) {
+        events.publish(new TaskStatusEvent(message.taskId(), ownerId, message.type(), from, to, at, identity.id(),
+                attempt));
     }
 
     private static String truncate(String error) {
@@ -141,18 +207,17 @@ class TaskRunner {
         timeouts.shutdownNow();
     }
 
-    private static final class TimeoutGuard {
-        volatile boolean fired;
-    }
+    private record Outcome(TaskStatus status, String result, String error, boolean permanent) {
 
-    private record Outcome(TaskStatus status, String result, String error) {
+        static final Outcome HANDED_BACK = new Outcome(TaskStatus.QUEUED, null, null, false);
+        static final Outcome WITHDRAWN = new Outcome(TaskStatus.CANCELLED, null, null, false);
 
         static Outcome succeeded(String result) {
-            return new Outcome(TaskStatus.SUCCEEDED, result, null);
+            return new Outcome(TaskStatus.SUCCEEDED, result, null, false);
         }
 
-        static Outcome failed(String error) {
-            return new Outcome(TaskStatus.FAILED, null, error);
+        static Outcome failed(String error, boolean permanent) {
+            return new Outcome(TaskStatus.FAILED, null, error, permanent);
         }
     }
 }

@@ -1,0 +1,23 @@
+package io.taskhive.task;
+
+import java.time.Instant;
+
+/** What a worker learns when it claims a task: enough to run it, record it and announce it. */
+public interface TaskClaim {
+
+    long getOwnerId();
+
+    String getFromStatus();
+
+    int getAttempt();
+
+    int getMaxAttempts();
+
+    Integer getTimeoutSeconds();
+
+    Instant getAt();
+
+    default TaskStatus fromStatus() {
+        return TaskStatus.valueOf(getFromStatus());
+    }
+}

@@ -1,0 +1,65 @@
+package io.taskhive.worker.fleet;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import io.taskhive.messaging.TaskEventPublisher;
+import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.task.TaskRepository;
+import io.taskhive.task.TaskStatus;
+import io.taskhive.worker.WorkerProperties;
+
+/**
+ * Returns to the queue tasks whose worker stopped heartbeating while running them: a worker that
+ * hangs with its connection open (the broker would never redeliver) or one killed while the broker
+ * redelivered its messages to replicas that saw it still alive. Every replica sweeps; rows are
+ * claimed with SKIP LOCKED, so they never sweep the same task twice.
+ */
+@Component
+class OrphanSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(OrphanSweeper.class);
+    private static final int BATCH = 500;
+
+    private final TaskRepository tasks;
+    private final TaskEventPublisher events;
+    private final Heartbeat heartbeat;
+    private final Duration grace;
+
+    OrphanSweeper(TaskRepository tasks, TaskEventPublisher events, Heartbeat heartbeat, WorkerProperties properties) {
+        this.tasks = tasks;
+        this.events = events;
+        this.heartbeat = heartbeat;
+        this.grace = properties.orphanGrace();
+    }
+
+    @Scheduled(fixedDelayString = "${taskhive.worker.heartbeat-interval:5s}", initialDelay = 1_000)
+    void sweep() {
+        Instant reachableSince = heartbeat.reachableSince();
+        if (reachableSince == null || reachableSince.isAfter(Instant.now().minus(grace))) {
+            return; // just after an outage every replica looks silent; give them time to heartbeat
+        }
+        try {
+            List<TaskRepository.OrphanedTask> orphans;
+            do {
+                orphans = tasks.returnOrphans(grace.toMillis() / 1000.0, BATCH);
+                for (TaskRepository.OrphanedTask orphan : orphans) {
+                    log.warn("taskId={} orphaned by worker {}: now {}", orphan.getId(), orphan.getWorkerId(),
+                            orphan.getStatus());
+                    events.publish(new TaskStatusEvent(orphan.getId(), orphan.getOwnerId(), orphan.getType(),
+                            TaskStatus.RUNNING, TaskStatus.valueOf(orphan.getStatus()), Instant.now(),
+                            orphan.getWorkerId(), orphan.getAttempt()));
+                }
+            } while (orphans.size() == BATCH);
+        } catch (DataAccessException e) {
+            log.warn("orphan sweep skipped: {}", e.getMostSpecificCause().getMessage());
+        }
+    }
+}
