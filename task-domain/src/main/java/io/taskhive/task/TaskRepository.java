@@ -28,9 +28,9 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
     /**
      * A worker takes a task: QUEUED or RETRYING becomes RUNNING with the next attempt number. With
      * {@code takeOver} (the broker redelivered the message because its previous holder's channel
-     * closed) a RUNNING task is taken too, but only from a holder that is no longer alive (or from
-     * this same worker, which is not running it any more); the new attempt number fences the old
-     * holder out. A live holder keeps its task: the orphan sweeper deals with it if it dies.
+     * closed) a RUNNING task is taken too, but only from a holder that is no longer alive; the new
+     * attempt number fences the old holder out. A live holder keeps its task (a live worker records
+     * every outcome it computes); the orphan sweeper deals with it if it dies.
      */
     @Transactional
     @Query(nativeQuery = true, value = """
@@ -43,11 +43,10 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                   from current_row c
                  where t.id = c.id
                    and (c.status in ('QUEUED', 'RETRYING')
-                        or (cast(:takeOver as boolean) and c.status = 'RUNNING'
-                            and (c.worker_id = :workerId or not exists (
-                                 select 1 from workers w
-                                  where w.id = c.worker_id and w.stopped_at is null
-                                    and w.last_seen > now() - make_interval(secs => :aliveWithinSeconds)))))
+                        or (cast(:takeOver as boolean) and c.status = 'RUNNING' and not exists (
+                                select 1 from workers w
+                                 where w.id = c.worker_id and w.stopped_at is null
+                                   and w.last_seen > now() - make_interval(secs => :aliveWithinSeconds))))
                 returning t.id, c.status as from_status, t.attempts, t.max_attempts, t.timeout_seconds,
                           t.started_at, t.owner_id
             ), logged as (

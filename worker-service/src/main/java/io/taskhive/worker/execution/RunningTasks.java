@@ -1,7 +1,6 @@
 package io.taskhive.worker.execution;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,10 +39,6 @@ public class RunningTasks {
         }
     }
 
-    public boolean isRunning(UUID taskId) {
-        return running.containsKey(taskId);
-    }
-
     /** Interrupts the task if it runs here; true if it did. */
     public boolean interrupt(UUID taskId, Interruption reason) {
         Running task = running.get(taskId);
@@ -64,10 +59,6 @@ public class RunningTasks {
         Map<UUID, Integer> attempts = new java.util.HashMap<>();
         running.forEach((id, task) -> attempts.put(id, task.attempt));
         return attempts;
-    }
-
-    public Set<UUID> ids() {
-        return Set.copyOf(running.keySet());
     }
 
     public int count() {

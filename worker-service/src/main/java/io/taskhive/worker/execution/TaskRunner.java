@@ -84,10 +84,6 @@ class TaskRunner {
     void run(TaskMessage message, TaskType type, boolean redelivered, BooleanSupplier stopping) {
         MDC.put("taskId", message.taskId().toString());
         try {
-            if (redelivered && running.isRunning(message.taskId())) {
-                log.debug("redelivered while still running here; this thread records the outcome");
-                return;
-            }
             Optional<TaskClaim> claim = tasks.claim(message.taskId(), identity.id(), redelivered, aliveWithinSeconds);
             if (claim.isEmpty()) {
                 log.debug("duplicate or late message skipped");
