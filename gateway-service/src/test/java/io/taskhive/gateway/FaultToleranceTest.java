@@ -84,6 +84,36 @@ class FaultToleranceTest extends ApiTestSupport {
     }
 
     @Test
+    void theTasksOfAHungWorkerAreRetriedElsewhereAndItsLateOutcomesDoNotCount() throws Exception {
+        User user = newUser();
+        List<String> ids = new ArrayList<>();
+        try (WorkerProcess hung = WorkerProcess.start("hung-1", workerSettings(20, null, null))) {
+            hung.awaitStarted(Duration.ofSeconds(60));
+            for (int i = 0; i < 5; i++) {
+                ids.add(submitOne(user, Map.of("type", "sleep", "payload", Map.of("seconds", 3))));
+            }
+            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'hung-1'", 5);
+            // Frozen: its heartbeat row goes stale at once (the sweeper retries its tasks); its broker
+            // connection stays open until RabbitMQ misses its AMQP heartbeats and closes it.
+            hung.signal("STOP");
+            try (WorkerProcess healthy = WorkerProcess.start("hung-2", workerSettings(20, null, null))) {
+                healthy.awaitStarted(Duration.ofSeconds(60));
+                assertAllSucceededOnce(ids);
+                hung.signal("CONT"); // wakes up, finishes its stale attempts: they must not count
+                sleep(Duration.ofSeconds(4));
+                for (String id : ids) {
+                    assertThat(queryRows("select status, worker_id, attempts from tasks where id = ?",
+                            UUID.fromString(id))).containsExactly("SUCCEEDED|hung-2|2");
+                    assertThat(queryRows("select detail from task_transitions where task_id = ? and to_status = 'RETRYING'",
+                            UUID.fromString(id))).containsExactly("worker hung-1 stopped responding while running it");
+                }
+                assertThat(hung.output()).contains("outcome discarded");
+                assertThat(healthy.terminate(Duration.ofSeconds(40))).isZero();
+            }
+        }
+    }
+
+    @Test
     void brokerAndDatabaseOutagesDuringLoadLoseNothing() throws Exception {
         List<User> users = List.of(newUser(), newUser(), newUser(), newUser());
         try (TcpProxy brokerLink = new TcpProxy(system.broker.host(), system.broker.port());
@@ -178,6 +208,7 @@ class FaultToleranceTest extends ApiTestSupport {
         settings.putAll(RunningSystem.FAST_FLEET);
         settings.putAll(RunningSystem.FAST_RETRIES);
         settings.put("taskhive.worker.max-in-flight", maxInFlight);
+        settings.put("spring.datasource.hikari.maximum-pool-size", 5);
         if (brokerLink != null) {
             settings.put("spring.rabbitmq.host", "127.0.0.1");
             settings.put("spring.rabbitmq.port", brokerLink.port());

@@ -29,7 +29,7 @@ final class RunningSystem {
     /** Short heartbeats and grace periods, so tests see orphans returned in seconds. */
     static final Map<String, Object> FAST_FLEET = Map.of(
             "taskhive.worker.heartbeat-interval", "1s", "taskhive.worker.orphan-grace", "4s",
-            "taskhive.worker.database-retry-interval", "500ms");
+            "taskhive.worker.database-retry-interval", "500ms", "spring.rabbitmq.requested-heartbeat", "3s");
 
     private static RunningSystem instance;
 

@@ -59,6 +59,14 @@ final class WorkerProcess implements AutoCloseable {
         return id;
     }
 
+    /** SIGSTOP or SIGCONT: a hung process keeps its connections open but does nothing. */
+    void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no drain, no deregistration. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -79,8 +87,9 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
         if (process.isAlive()) {
+            signal("CONT");
             kill();
         }
     }
