@@ -1,0 +1,988 @@
+#!/usr/bin/env node
+'use strict';
+// Static checks of taskhive's deployment files, run by ../validate.sh (which also runs
+// docker-compose config and haproxy -c). Prints one line per check and ends with
+// "N passed, N failed"; exits 1 when anything failed.
+//
+//   node validate.js --root <repository> --compose-config <output of docker-compose config>
+
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const YAML = require('yaml');
+const dockerfileUtils = require('dockerfile-utils');
+const { render, resourceId, findKustomizationFile, parseYamlDocuments } = require('./lib/kustomize');
+const { validateObject } = require('./lib/schemas');
+
+// ---- arguments and reporting -----------------------------------------------------------------
+
+const args = { root: path.resolve(__dirname, '..', '..'), composeConfig: null };
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--root') args.root = path.resolve(process.argv[++i]);
+  else if (a === '--compose-config') args.composeConfig = path.resolve(process.argv[++i]);
+  else {
+    console.error(`unknown argument ${a}`);
+    process.exit(2);
+  }
+}
+const ROOT = args.root;
+const rel = (p) => path.relative(ROOT, p) || '.';
+const read = (p) => fs.readFileSync(path.join(ROOT, p), 'utf8');
+const exists = (p) => fs.existsSync(path.join(ROOT, p));
+
+let passed = 0;
+let failed = 0;
+
+/** Runs fn, which returns a list of problems (or a string note); prints ok or FAIL. */
+function check(group, name, fn) {
+  let problems;
+  let note = '';
+  try {
+    const result = fn();
+    if (typeof result === 'string') note = result;
+    problems = Array.isArray(result) ? result : [];
+  } catch (e) {
+    problems = [e && e.message ? e.message : String(e)];
+  }
+  problems = problems.filter(Boolean);
+  if (problems.length === 0) {
+    passed++;
+    console.log(`  ok    [${group}] ${name}${note ? ` (${note})` : ''}`);
+  } else {
+    failed++;
+    console.log(`  FAIL  [${group}] ${name}`);
+    for (const p of problems.slice(0, 25)) console.log(`          - ${p}`);
+    if (problems.length > 25) console.log(`          - ... and ${problems.length - 25} more`);
+  }
+  return problems.length === 0;
+}
+
+// ---- small helpers ---------------------------------------------------------------------------
+
+/** "30s", "1m30s", "500ms", 45 -> seconds */
+function seconds(value) {
+  if (typeof value === 'number') return value;
+  const s = String(value).trim();
+  let total = 0;
+  let matched = '';
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|us|s|m|h|d)/g)) {
+    const n = Number(m[1]);
+    total += { us: n / 1e6, ms: n / 1000, s: n, m: n * 60, h: n * 3600, d: n * 86400 }[m[2]];
+    matched += m[0];
+  }
+  if (matched !== s) {
+    if (/^\d+$/.test(s)) return Number(s);
+    throw new Error(`cannot read the duration ${JSON.stringify(value)}`);
+  }
+  return total;
+}
+
+function imageName(image) {
+  const noDigest = String(image).split('@')[0];
+  const colon = noDigest.lastIndexOf(':');
+  return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
+}
+
+function imageTag(image) {
+  const noDigest = String(image).split('@')[0];
+  const colon = noDigest.lastIndexOf(':');
+  return colon > noDigest.lastIndexOf('/') ? noDigest.slice(colon + 1) : '';
+}
+
+function walkFiles(dir, pattern, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) walkFiles(p, pattern, out);
+    else if (pattern.test(entry.name)) out.push(p);
+  }
+  return out;
+}
+
+function labelsMatch(selector, labels) {
+  return selector && Object.keys(selector).length > 0
+    && Object.entries(selector).every(([k, v]) => labels && labels[k] === v);
+}
+
+// ---- what the applications read ---------------------------------------------------------------
+
+const MODULES = {
+  gateway: { module: 'gateway-service', config: 'gateway-service/src/main/resources/gateway.yml', image: 'taskhive/gateway-service' },
+  worker: { module: 'worker-service', config: 'worker-service/src/main/resources/worker.yml', image: 'taskhive/worker-service' },
+};
+const SHARED_MODULE = 'task-domain';
+
+// Settings the applications are going to read but do not yet (the TCP listener, object storage).
+// Accepted in the deployment files; reported as pending until the code reads them.
+const PENDING_ENV = {
+  TASKHIVE_TCP_PORT: ['gateway'],
+  TASKHIVE_S3_ENDPOINT: ['gateway', 'worker'],
+  TASKHIVE_S3_BUCKET: ['gateway', 'worker'],
+  TASKHIVE_S3_ACCESS_KEY: ['gateway', 'worker'],
+  TASKHIVE_S3_SECRET_KEY: ['gateway', 'worker'],
+};
+const TCP_PORT_DEFAULT = 5000; // the gateway's TCP listener, TASKHIVE_TCP_PORT (contract)
+const PROBES = { liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' };
+const PROMETHEUS_PATH = '/actuator/prometheus';
+
+/** Spring's two environment-variable forms of a property name (relaxed binding). */
+function envForms(property) {
+  const parts = property.split('.');
+  return [
+    parts.map((p) => p.replace(/-/g, '').toUpperCase()).join('_'),
+    parts.map((p) => p.replace(/-/g, '_').toUpperCase()).join('_'),
+  ];
+}
+
+function kebab(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+function splitTopLevel(text) {
+  const parts = [];
+  let depth = 0;
+  let current = '';
+  for (const c of text) {
+    if ('(<['.includes(c)) depth++;
+    if (')>]'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += c;
+  }
+  if (current.trim()) parts.push(current);
+  return parts;
+}
+
+/** Environment names derived from @ConfigurationProperties records (and nested records). */
+function configurationPropertyEnvNames(javaSource) {
+  const names = new Set();
+  const records = new Map();
+  for (const m of javaSource.matchAll(/record\s+(\w+)\s*\(/g)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    const start = i;
+    for (; i < javaSource.length && depth > 0; i++) {
+      if (javaSource[i] === '(') depth++;
+      else if (javaSource[i] === ')') depth--;
+    }
+    const params = splitTopLevel(javaSource.slice(start, i - 1).replace(/@\w+(\([^)]*\))?/g, ' '))
+      .map((p) => p.trim().split(/\s+/))
+      .filter((t) => t.length >= 2)
+      .map((t) => ({ type: t[t.length - 2].replace(/<.*$/, ''), name: t[t.length - 1] }));
+    records.set(m[1], { index: m.index, params });
+  }
+  const add = (prefix, recordName, depth) => {
+    const record = records.get(recordName);
+    if (!record || depth > 5) return;
+    for (const p of record.params) {
+      const property = `${prefix}.${kebab(p.name)}`;
+      envForms(property).forEach((n) => names.add(n));
+      if (records.has(p.type)) add(property, p.type, depth + 1);
+    }
+  };
+  for (const m of javaSource.matchAll(/@ConfigurationProperties\(\s*(?:prefix\s*=\s*|value\s*=\s*)?"([^"]+)"\s*\)/g)) {
+    const next = [...records.entries()].filter(([, r]) => r.index > m.index).sort((a, b) => a[1].index - b[1].index)[0];
+    if (next) add(m[1], next[0], 0);
+  }
+  return names;
+}
+
+function appKnowledge(service) {
+  const dirs = [MODULES[service].module, SHARED_MODULE];
+  const literal = new Set();
+  const derived = new Set();
+  for (const d of dirs) {
+    for (const f of walkFiles(path.join(ROOT, d, 'src', 'main'), /\.(ya?ml|properties|java)$/)) {
+      const text = fs.readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/TASKHIVE_[A-Z0-9_]+/g)) literal.add(m[0]);
+      if (f.endsWith('.java')) configurationPropertyEnvNames(text).forEach((n) => derived.add(n));
+    }
+  }
+  const config = YAML.parse(read(MODULES[service].config));
+  return { literal, derived, config };
+}
+
+function placeholderDefault(value, variable) {
+  const m = String(value).match(new RegExp(`\\$\\{${variable}:([^}]*)\\}`));
+  return m ? m[1] : null;
+}
+
+// ---- load everything -------------------------------------------------------------------------
+
+console.log(`taskhive deployment validation of ${ROOT}`);
+const apps = {};
+check('app', 'application configuration readable (gateway.yml, worker.yml, sources)', () => {
+  for (const s of Object.keys(MODULES)) apps[s] = appKnowledge(s);
+  return [];
+});
+if (!apps.gateway || !apps.worker) {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(1);
+}
+
+function appHttpPort(service) {
+  const port = apps[service].config.server.port;
+  const variable = service === 'gateway' ? 'TASKHIVE_HTTP_PORT' : 'TASKHIVE_WORKER_HTTP_PORT';
+  const def = placeholderDefault(port, variable);
+  if (def === null) throw new Error(`${MODULES[service].config}: server.port is not \${${variable}:default}`);
+  return { variable, default: Number(def) };
+}
+
+function shutdownSeconds(service) {
+  const c = apps[service].config;
+  return seconds(c.spring.lifecycle['timeout-per-shutdown-phase']);
+}
+
+function appPoolSize(service) {
+  const size = (((apps[service].config.spring || {}).datasource || {}).hikari || {})['maximum-pool-size'];
+  const def = placeholderDefault(size, 'TASKHIVE_DB_POOL_SIZE');
+  return def === null ? Number(size) : Number(def);
+}
+
+function maxConnections(args) {
+  const m = (args || []).join(' ').match(/max_connections=(\d+)/);
+  return m ? Number(m[1]) : 100; // PostgreSQL's default
+}
+
+const ALLOWED_ENV = {};
+for (const s of Object.keys(MODULES)) {
+  ALLOWED_ENV[s] = new Set([...apps[s].literal, ...apps[s].derived]);
+}
+
+function checkEnvNames(service, names, where) {
+  const problems = [];
+  const pending = [];
+  for (const name of names) {
+    if (!name.startsWith('TASKHIVE_')) continue;
+    if (ALLOWED_ENV[service].has(name)) continue;
+    if (PENDING_ENV[name] && PENDING_ENV[name].includes(service)) {
+      pending.push(name);
+      continue;
+    }
+    const other = Object.keys(MODULES).find((s) => s !== service && ALLOWED_ENV[s].has(name));
+    problems.push(`${where}: ${name} is not read by the ${service}${other ? ` (only the ${other} reads it)` : ''}`);
+  }
+  return { problems, pending };
+}
+
+// ---- application invariants -------------------------------------------------------------------
+
+check('app', 'both services expose liveness/readiness probes and Prometheus (management.*)', () => {
+  const problems = [];
+  for (const s of Object.keys(MODULES)) {
+    const m = apps[s].config.management || {};
+    const exposure = String(((m.endpoints || {}).web || {}).exposure ? m.endpoints.web.exposure.include : '');
+    if (!(((m.endpoint || {}).health || {}).probes || {}).enabled) problems.push(`${s}: management.endpoint.health.probes.enabled is not true`);
+    if (!/\bhealth\b/.test(exposure)) problems.push(`${s}: health is not exposed over HTTP`);
+    if (!/\bprometheus\b/.test(exposure)) problems.push(`${s}: prometheus is not exposed over HTTP`);
+    const pom = read(`${MODULES[s].module}/pom.xml`);
+    if (!pom.includes('spring-boot-starter-actuator')) problems.push(`${s}: no spring-boot-starter-actuator in its pom.xml`);
+    if (!pom.includes('micrometer-registry-prometheus')) problems.push(`${s}: no micrometer-registry-prometheus in its pom.xml`);
+    if ((apps[s].config.server || {}).shutdown !== 'graceful') problems.push(`${s}: server.shutdown is not graceful`);
+  }
+  const security = walkFiles(path.join(ROOT, 'gateway-service/src/main/java'), /\.java$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  if (!security.includes('"/actuator/health/**"')) problems.push('gateway: /actuator/health/** is not permitted without a token (probes would get 401)');
+  if (!security.includes(`"${PROMETHEUS_PATH}"`)) problems.push(`gateway: ${PROMETHEUS_PATH} is not permitted without a token`);
+  return problems;
+});
+
+let taskQueueSuffix = null;
+check('app', 'the work queue is named <namespace>.tasks (MessagingProperties.taskQueue)', () => {
+  const src = read('task-domain/src/main/java/io/taskhive/messaging/MessagingProperties.java');
+  const m = src.match(/taskQueue\(\)\s*\{\s*return\s+namespace\s*\+\s*"([^"]+)"\s*;/);
+  if (!m) return ['cannot find `return namespace + "..."` in taskQueue()'];
+  taskQueueSuffix = m[1];
+  return `suffix ${m[1]}`;
+});
+
+// ---- Dockerfiles ------------------------------------------------------------------------------
+
+function parseDockerfile(text) {
+  const instructions = [];
+  let buffer = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (!buffer && /^\s*#/.test(line)) continue;
+    if (buffer && /^\s*#/.test(line)) continue;
+    if (/\\\s*$/.test(line)) {
+      buffer += `${line.replace(/\\\s*$/, '')} `;
+      continue;
+    }
+    buffer += line;
+    if (buffer.trim()) {
+      const m = buffer.trim().match(/^(\S+)\s*([\s\S]*)$/);
+      instructions.push({ keyword: m[1].toUpperCase(), args: m[2].trim() });
+    }
+    buffer = '';
+  }
+  return instructions;
+}
+
+const dockerfiles = {};
+for (const [service, info] of Object.entries(MODULES)) {
+  const file = `${info.module}/Dockerfile`;
+  check('docker', `${file}: lint (dockerfile-utils) and image invariants`, () => {
+    if (!exists(file)) return [`${file} does not exist`];
+    const text = read(file);
+    const problems = dockerfileUtils.validate(text).filter((d) => d.severity <= 2)
+      .map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+    const ins = parseDockerfile(text);
+    dockerfiles[service] = ins;
+    const froms = ins.filter((i) => i.keyword === 'FROM').map((i) => i.args);
+    if (!/^eclipse-temurin:21-jdk\S*\s+AS\s+\w+/i.test(froms[0] || '')) problems.push(`the build stage is not FROM eclipse-temurin:21-jdk ... AS <name>: ${froms[0]}`);
+    if (!/^eclipse-temurin:21-jre\S*/.test(froms[froms.length - 1] || '')) problems.push(`the runtime stage is not a JRE 21 image: ${froms[froms.length - 1]}`);
+    const runs = ins.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
+    if (!new RegExp(`\\./mvnw\\b[^\\n]*-pl ${info.module} -am[^\\n]*\\bpackage\\b`).test(runs)) problems.push(`no \`./mvnw ... -pl ${info.module} -am package\` (the build must mirror CI's Maven wrapper)`);
+    if (!runs.includes(`${info.module}/target/${info.module}-*-exec.jar`)) problems.push(`the runnable ${info.module}-*-exec.jar is not the one used`);
+    if (!/-Djarmode=tools -jar \S+ extract --layers/.test(runs)) problems.push('no Spring Boot layered extraction (java -Djarmode=tools -jar ... extract --layers)');
+    const lastFrom = ins.map((i) => i.keyword).lastIndexOf('FROM');
+    const runtime = ins.slice(lastFrom);
+    const copies = runtime.filter((i) => i.keyword === 'COPY' && i.args.startsWith('--from=')).map((i) => i.args);
+    for (const layer of ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application']) {
+      if (!copies.some((c) => c.includes(`/${layer}/`))) problems.push(`the runtime stage does not copy the ${layer} layer`);
+    }
+    const users = runtime.filter((i) => i.keyword === 'USER').map((i) => i.args);
+    if (users.length === 0) problems.push('the runtime stage sets no USER');
+    else if (!/^[1-9]\d*(:\d+)?$/.test(users[users.length - 1])) problems.push(`USER must be a numeric non-root uid (Kubernetes runAsNonRoot checks it): ${users[users.length - 1]}`);
+    const envText = runtime.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
+    if (!/-XX:MaxRAMPercentage=/.test(envText)) problems.push('the JVM is not sized by the container limit (-XX:MaxRAMPercentage)');
+    for (const i of ins.filter((x) => x.keyword === 'ENV' || x.keyword === 'ARG')) {
+      for (const m of i.args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g)) {
+        if (/SECRET|PASSWORD|TOKEN|ACCESS_KEY|SECRET_KEY/i.test(m[1])) problems.push(`${i.keyword} ${m[1]}: no secret may be baked into the image`);
+      }
+    }
+    if (!runtime.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes(PROBES.readiness))) problems.push(`no HEALTHCHECK on ${PROBES.readiness}`);
+    const entry = runtime.filter((i) => i.keyword === 'ENTRYPOINT').map((i) => i.args).pop() || '';
+    try {
+      if (!Array.isArray(JSON.parse(entry))) throw new Error();
+    } catch (e) {
+      problems.push(`ENTRYPOINT is not in exec form (the JVM must be PID 1 to get SIGTERM): ${entry}`);
+    }
+    const exposed = runtime.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/)).map((p) => Number(p.split('/')[0]));
+    const expected = [appHttpPort(service).default];
+    if (service === 'gateway') expected.push(TCP_PORT_DEFAULT);
+    for (const p of expected) if (!exposed.includes(p)) problems.push(`EXPOSE lacks ${p}`);
+    const envNames = [...envText.matchAll(/(TASKHIVE_[A-Z0-9_]+)=/g)].map((m) => m[1]);
+    problems.push(...checkEnvNames(service, envNames, file).problems);
+    return problems;
+  });
+}
+
+check('docker', '.dockerignore keeps build output, git data and secrets out of the context', () => {
+  if (!exists('.dockerignore')) return ['.dockerignore does not exist'];
+  const lines = read('.dockerignore').split('\n').map((l) => l.trim());
+  const problems = [];
+  for (const need of ['**/target/', '.git/', '.env', '**/node_modules/']) if (!lines.includes(need)) problems.push(`.dockerignore lacks ${need}`);
+  for (const keep of ['mvnw', '.mvn', 'pom.xml', 'src']) if (lines.includes(keep) || lines.includes(`${keep}/`)) problems.push(`.dockerignore excludes ${keep}, which the build needs`);
+  return problems;
+});
+
+// ---- Kubernetes -------------------------------------------------------------------------------
+
+const k8sDir = path.join(ROOT, 'k8s');
+const kustomizations = [k8sDir, path.join(k8sDir, 'base')];
+const overlaysDir = path.join(k8sDir, 'overlays');
+if (fs.existsSync(overlaysDir)) {
+  for (const d of fs.readdirSync(overlaysDir).sort()) {
+    if (findKustomizationFile(path.join(overlaysDir, d))) kustomizations.push(path.join(overlaysDir, d));
+  }
+}
+
+function kubectlPath() {
+  if (process.env.TASKHIVE_VALIDATE_KUBECTL === 'none') return null;
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const p = path.join(dir, 'kubectl');
+    if (dir && fs.existsSync(p)) return p;
+  }
+  return null;
+}
+const kubectl = kubectlPath();
+
+function canonical(value) {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]));
+  }
+  return value;
+}
+
+const renders = {};
+for (const dir of kustomizations) {
+  const name = rel(dir);
+  const ok = check('k8s', `render ${name} (deploy/validate/lib/kustomize.js)`, () => {
+    renders[name] = render(dir);
+    return `${renders[name].length} objects`;
+  });
+  if (ok && kubectl) {
+    check('k8s', `render ${name} matches \`kubectl kustomize\``, () => {
+      const out = execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const theirs = YAML.parseAllDocuments(out).map((d) => d.toJS()).filter(Boolean);
+      const mine = new Map(renders[name].map((o) => [resourceId(o), JSON.stringify(canonical(o))]));
+      const problems = [];
+      for (const o of theirs) {
+        const id = resourceId(o);
+        if (!mine.has(id)) problems.push(`kubectl renders ${id}, this renderer does not`);
+        else if (mine.get(id) !== JSON.stringify(canonical(o))) problems.push(`${id} differs from kubectl's rendering`);
+        mine.delete(id);
+      }
+      for (const id of mine.keys()) problems.push(`this renderer renders ${id}, kubectl does not`);
+      return problems;
+    });
+  }
+}
+if (!kubectl) console.log('  note  [k8s] kubectl not found: renders not cross-checked with `kubectl kustomize`');
+
+for (const [name, objects] of Object.entries(renders)) {
+  check('k8s', `${name}: every object valid against the Kubernetes schemas (types, required, enums, no unknown fields)`, () => {
+    const problems = [];
+    for (const o of objects) for (const e of validateObject(o)) problems.push(`${o.kind}/${o.metadata.name}: ${e}`);
+    return problems.length ? problems : `${objects.length} objects: ${[...new Set(objects.map((o) => o.kind))].join(', ')}`;
+  });
+}
+
+let secretExample = null;
+check('k8s', 'k8s/secret.example.yaml: a valid Secret example with placeholders only, applied by no kustomization', () => {
+  const docs = parseYamlDocuments(path.join(k8sDir, 'secret.example.yaml'));
+  const problems = [];
+  if (docs.length !== 1 || docs[0].kind !== 'Secret') return ['must hold exactly one Secret'];
+  secretExample = docs[0];
+  for (const e of validateObject(secretExample)) problems.push(e);
+  const values = { ...(secretExample.stringData || {}) };
+  for (const [k, v] of Object.entries(secretExample.data || {})) values[k] = Buffer.from(v, 'base64').toString();
+  for (const [k, v] of Object.entries(values)) {
+    if (/PASSWORD|SECRET|URL/.test(k) && !String(v).includes('change-me')) problems.push(`${k} must be a change-me placeholder, not a usable value`);
+  }
+  if (values.TASKHIVE_JWT_SECRET && Buffer.byteLength(values.TASKHIVE_JWT_SECRET) >= 32) problems.push('the example TASKHIVE_JWT_SECRET must be shorter than 32 bytes, so that the gateway refuses it');
+  for (const [name, objects] of Object.entries(renders)) {
+    if (objects.some((o) => o.kind === 'Secret')) problems.push(`${name} renders a Secret: secrets are created out of band`);
+  }
+  return problems;
+});
+
+function podSpec(o) {
+  if (o.kind === 'Deployment' || o.kind === 'StatefulSet') return o.spec.template.spec;
+  if (o.kind === 'Job') return o.spec.template.spec;
+  return null;
+}
+function podLabels(o) {
+  return o.spec && o.spec.template && o.spec.template.metadata ? o.spec.template.metadata.labels || {} : {};
+}
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'Job']);
+
+for (const [name, objects] of Object.entries(renders)) {
+  const byKind = (kind) => objects.filter((o) => o.kind === kind);
+  const find = (kind, n) => objects.find((o) => o.kind === kind && o.metadata.name === n);
+  const configMaps = new Map(byKind('ConfigMap').map((c) => [c.metadata.name, c.data || {}]));
+
+  check('k8s', `${name}: references resolve (Service selectors and ports, Ingress backends, PDBs, ConfigMap and Secret keys, namespaces)`, () => {
+    const problems = [];
+    const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
+    for (const o of objects) {
+      if (o.kind !== 'Namespace' && o.metadata.namespace !== 'taskhive') problems.push(`${o.kind}/${o.metadata.name} is not in namespace taskhive`);
+    }
+    for (const svc of byKind('Service')) {
+      const targets = workloads.filter((w) => labelsMatch(svc.spec.selector, podLabels(w)));
+      if (targets.length === 0) problems.push(`Service ${svc.metadata.name} selects no pods`);
+      for (const p of svc.spec.ports || []) {
+        const tp = p.targetPort === undefined ? p.port : p.targetPort;
+        for (const w of targets) {
+          const ports = podSpec(w).containers.flatMap((c) => c.ports || []);
+          if (!ports.some((cp) => cp.name === tp || cp.containerPort === tp)) problems.push(`Service ${svc.metadata.name} port ${p.name}: ${w.kind}/${w.metadata.name} has no container port ${tp}`);
+        }
+      }
+    }
+    for (const w of workloads) {
+      const sel = w.spec.selector && w.spec.selector.matchLabels;
+      if (sel && !labelsMatch(sel, podLabels(w))) problems.push(`${w.kind}/${w.metadata.name}: selector does not match its pod labels`);
+      if (w.kind === 'StatefulSet' && !find('Service', w.spec.serviceName)) problems.push(`StatefulSet ${w.metadata.name}: serviceName ${w.spec.serviceName} does not exist`);
+      const spec = podSpec(w);
+      for (const c of [...(spec.initContainers || []), ...spec.containers]) {
+        for (const e of c.env || []) {
+          const vf = e.valueFrom || {};
+          if (vf.configMapKeyRef) {
+            const data = configMaps.get(vf.configMapKeyRef.name);
+            if (!data) problems.push(`${w.metadata.name}/${c.name}: ConfigMap ${vf.configMapKeyRef.name} is not in the render`);
+            else if (!(vf.configMapKeyRef.key in data) && !vf.configMapKeyRef.optional) problems.push(`${w.metadata.name}/${c.name}: ConfigMap ${vf.configMapKeyRef.name} has no key ${vf.configMapKeyRef.key}`);
+          }
+          if (vf.secretKeyRef) {
+            if (vf.secretKeyRef.name !== 'taskhive-secrets') problems.push(`${w.metadata.name}/${c.name}: unknown Secret ${vf.secretKeyRef.name}`);
+            else if (secretExample && !(vf.secretKeyRef.key in (secretExample.stringData || secretExample.data || {}))) problems.push(`${w.metadata.name}/${c.name}: key ${vf.secretKeyRef.key} is missing from k8s/secret.example.yaml`);
+          }
+        }
+        for (const ef of c.envFrom || []) {
+          if (ef.configMapRef && !configMaps.has(ef.configMapRef.name)) problems.push(`${w.metadata.name}/${c.name}: envFrom ConfigMap ${ef.configMapRef.name} is not in the render`);
+          if (ef.secretRef) problems.push(`${w.metadata.name}/${c.name}: envFrom secretRef hands every key of a Secret to the container; name each variable instead`);
+        }
+        const volumes = new Set((spec.volumes || []).map((v) => v.name).concat((w.spec.volumeClaimTemplates || []).map((v) => v.metadata.name)));
+        for (const m of c.volumeMounts || []) if (!volumes.has(m.name)) problems.push(`${w.metadata.name}/${c.name}: volume ${m.name} is not defined`);
+        if (!c.resources || !c.resources.requests || !c.resources.limits || !c.resources.limits.memory) problems.push(`${w.metadata.name}/${c.name}: needs resource requests and a memory limit`);
+      }
+    }
+    for (const ing of byKind('Ingress')) {
+      for (const rule of ing.spec.rules || []) {
+        for (const p of (rule.http || {}).paths || []) {
+          const b = p.backend.service;
+          const svc = find('Service', b.name);
+          if (!svc) problems.push(`Ingress ${ing.metadata.name}: Service ${b.name} does not exist`);
+          else if (!(svc.spec.ports || []).some((sp) => (b.port.name ? sp.name === b.port.name : sp.port === b.port.number))) problems.push(`Ingress ${ing.metadata.name}: Service ${b.name} has no port ${JSON.stringify(b.port)}`);
+        }
+      }
+    }
+    const cm = configMaps.get('taskhive-config') || {};
+    for (const [key, host] of [['TASKHIVE_DB_URL', (/^jdbc:postgresql:\/\/([^:/]+)/.exec(cm.TASKHIVE_DB_URL || '') || [])[1]], ['TASKHIVE_RABBITMQ_HOST', cm.TASKHIVE_RABBITMQ_HOST]]) {
+      const local = host && host.split('.')[0];
+      const infra = key === 'TASKHIVE_DB_URL' ? 'postgres' : 'rabbitmq';
+      if (find('StatefulSet', infra) && !find('Service', local)) problems.push(`taskhive-config ${key} names ${host}, which is no Service of this render`);
+    }
+    for (const pdb of byKind('PodDisruptionBudget')) {
+      if (!workloads.some((w) => labelsMatch(pdb.spec.selector.matchLabels, podLabels(w)))) problems.push(`PodDisruptionBudget ${pdb.metadata.name} selects no pods`);
+    }
+    return problems;
+  });
+
+  check('k8s', `${name}: Deployments gateway (2 replicas unless autoscaled) and worker, images named after the modules`, () => {
+    const problems = [];
+    for (const [service, info] of Object.entries(MODULES)) {
+      const d = find('Deployment', service);
+      if (!d) {
+        problems.push(`no Deployment named ${service}`);
+        continue;
+      }
+      const images = podSpec(d).containers.map((c) => c.image);
+      if (!images.some((i) => imageName(i) === info.image)) problems.push(`Deployment ${service} does not run ${info.image} (${images.join(', ')})`);
+      if (!exists(`${info.module}/pom.xml`) || !read(`${info.module}/pom.xml`).includes(`<artifactId>${info.module}</artifactId>`)) problems.push(`${info.image}: there is no Maven module ${info.module}`);
+    }
+    for (const w of objects.filter((o) => WORKLOADS.has(o.kind))) {
+      for (const c of podSpec(w).containers) {
+        if (/^taskhive\//.test(imageName(c.image)) && !Object.values(MODULES).some((m) => m.image === imageName(c.image))) problems.push(`${w.metadata.name}: image ${c.image} is not named after a module`);
+      }
+    }
+    const gw = find('Deployment', 'gateway');
+    if (gw && gw.spec.replicas !== 2) problems.push(`Deployment gateway has ${gw.spec.replicas} replicas, expected 2`);
+    return problems;
+  });
+
+  check('k8s', `${name}: gateway and worker pods: probes on ${PROBES.liveness}|readiness at the HTTP port, grace period beyond the shutdown phase, hardened`, () => {
+    const problems = [];
+    for (const service of Object.keys(MODULES)) {
+      const d = find('Deployment', service);
+      if (!d) continue;
+      const spec = podSpec(d);
+      const c = spec.containers[0];
+      const http = appHttpPort(service);
+      const envValue = (c.env || []).find((e) => e.name === http.variable);
+      const port = envValue && envValue.value !== undefined ? Number(envValue.value) : http.default;
+      const httpPort = (c.ports || []).find((p) => p.name === 'http');
+      if (!httpPort || httpPort.containerPort !== port) problems.push(`${service}: container port "http" must be ${port} (${http.variable})`);
+      for (const [probe, expected] of [['startupProbe', PROBES.liveness], ['livenessProbe', PROBES.liveness], ['readinessProbe', PROBES.readiness]]) {
+        const p = c[probe];
+        if (!p || !p.httpGet) {
+          problems.push(`${service}: no ${probe} (httpGet)`);
+          continue;
+        }
+        if (p.httpGet.path !== expected) problems.push(`${service}: ${probe} path ${p.httpGet.path}, expected ${expected}`);
+        if (!(p.httpGet.port === 'http' || p.httpGet.port === port)) problems.push(`${service}: ${probe} port ${p.httpGet.port} is not the HTTP port ${port}`);
+      }
+      const annotations = d.spec.template.metadata.annotations || {};
+      if (annotations['prometheus.io/path'] && annotations['prometheus.io/path'] !== PROMETHEUS_PATH) problems.push(`${service}: prometheus.io/path is not ${PROMETHEUS_PATH}`);
+      if (annotations['prometheus.io/port'] && Number(annotations['prometheus.io/port']) !== port) problems.push(`${service}: prometheus.io/port is not ${port}`);
+      const shutdown = shutdownSeconds(service);
+      let preStop = 0;
+      const ps = c.lifecycle && c.lifecycle.preStop;
+      if (ps && ps.exec && ps.exec.command[0] === 'sleep') preStop = Number(ps.exec.command[1]);
+      if (ps && ps.sleep) preStop = ps.sleep.seconds;
+      const grace = spec.terminationGracePeriodSeconds === undefined ? 30 : spec.terminationGracePeriodSeconds;
+      if (!(grace > shutdown + preStop)) problems.push(`${service}: terminationGracePeriodSeconds ${grace} must exceed preStop ${preStop}s + timeout-per-shutdown-phase ${shutdown}s`);
+      const psc = spec.securityContext || {};
+      const csc = c.securityContext || {};
+      if (psc.runAsNonRoot !== true && csc.runAsNonRoot !== true) problems.push(`${service}: runAsNonRoot is not true`);
+      if (csc.readOnlyRootFilesystem !== true) problems.push(`${service}: readOnlyRootFilesystem is not true`);
+      if (csc.allowPrivilegeEscalation !== false) problems.push(`${service}: allowPrivilegeEscalation is not false`);
+      const tmp = (c.volumeMounts || []).find((m) => m.mountPath === '/tmp');
+      const tmpVolume = tmp && (spec.volumes || []).find((v) => v.name === tmp.name);
+      if (!tmpVolume || !tmpVolume.emptyDir) problems.push(`${service}: /tmp must be a writable emptyDir (Spring Boot and Tomcat write there)`);
+      if (spec.enableServiceLinks !== false) problems.push(`${service}: enableServiceLinks must be false (Service environment variables could shadow settings)`);
+    }
+    return problems;
+  });
+
+  check('k8s', `${name}: environment variables are ones the applications read; secrets come from the Secret`, () => {
+    const problems = [];
+    const pending = new Set();
+    for (const service of Object.keys(MODULES)) {
+      const d = find('Deployment', service);
+      if (!d) continue;
+      for (const c of podSpec(d).containers) {
+        const names = (c.env || []).map((e) => e.name);
+        for (const ef of c.envFrom || []) if (ef.configMapRef) names.push(...Object.keys(configMaps.get(ef.configMapRef.name) || {}));
+        const r = checkEnvNames(service, names, `Deployment ${service}`);
+        problems.push(...r.problems);
+        r.pending.forEach((p) => pending.add(p));
+        for (const e of c.env || []) {
+          if (/PASSWORD|SECRET/.test(e.name) && !(e.valueFrom && e.valueFrom.secretKeyRef)) problems.push(`Deployment ${service}: ${e.name} must come from a secretKeyRef`);
+        }
+        for (const ef of c.envFrom || []) {
+          for (const k of Object.keys(configMaps.get((ef.configMapRef || {}).name) || {})) if (/PASSWORD|SECRET/.test(k)) problems.push(`ConfigMap ${ef.configMapRef.name}: ${k} belongs in the Secret`);
+        }
+      }
+      if (service === 'gateway' && !podSpec(d).containers[0].env.some((e) => e.name === 'TASKHIVE_JWT_SECRET')) problems.push('the gateway gets no TASKHIVE_JWT_SECRET');
+    }
+    return problems.length ? problems : (pending.size ? `pending, not read by the code yet: ${[...pending].sort().join(', ')}` : '');
+  });
+
+  check('k8s', `${name}: PostgreSQL max_connections covers every replica's pool at the autoscaling maximum`, () => {
+    const pg = find('StatefulSet', 'postgres');
+    if (!pg) return 'no PostgreSQL in this render';
+    const c = podSpec(pg).containers[0];
+    const max = maxConnections([...(c.command || []), ...(c.args || [])]);
+    const cm = configMaps.get('taskhive-config') || {};
+    const replicas = {};
+    for (const service of Object.keys(MODULES)) {
+      const d = find('Deployment', service);
+      const hpa = byKind('HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === service);
+      const so = byKind('ScaledObject').find((x) => x.spec.scaleTargetRef.name === service);
+      replicas[service] = hpa ? hpa.spec.maxReplicas : so ? (so.spec.maxReplicaCount || 100) : (d ? d.spec.replicas || 1 : 0);
+    }
+    const pools = Object.keys(MODULES).map((s2) => Number(cm.TASKHIVE_DB_POOL_SIZE || appPoolSize(s2)));
+    // + one surge pod per Deployment during a rollout, + PostgreSQL's 3 reserved connections
+    const need = Object.keys(MODULES).reduce((sum, s2, i) => sum + (replicas[s2] + 1) * pools[i], 0) + 3;
+    if (need > max) return [`up to ${need} connections (${JSON.stringify(replicas)} replicas + 1 surge each, pool ${pools.join('/')}), max_connections ${max}`];
+    return `${need} of ${max}`;
+  });
+
+  check('k8s', `${name}: TCP port ${TCP_PORT_DEFAULT} exposed end to end (container port, TASKHIVE_TCP_PORT, LoadBalancer/NodePort Service)`, () => {
+    const d = find('Deployment', 'gateway');
+    if (!d) return ['no gateway Deployment'];
+    const c = podSpec(d).containers[0];
+    const problems = [];
+    const tcp = (c.ports || []).find((p) => p.name === 'tcp');
+    if (!tcp || tcp.containerPort !== TCP_PORT_DEFAULT) problems.push(`the gateway has no container port "tcp" ${TCP_PORT_DEFAULT}`);
+    const env = (c.env || []).find((e) => e.name === 'TASKHIVE_TCP_PORT');
+    if (env && Number(env.value) !== TCP_PORT_DEFAULT) problems.push(`TASKHIVE_TCP_PORT is ${env.value}, the container port is ${TCP_PORT_DEFAULT}`);
+    const services = byKind('Service').filter((s) => ['LoadBalancer', 'NodePort'].includes(s.spec.type) && labelsMatch(s.spec.selector, podLabels(d)));
+    if (!services.some((s) => s.spec.ports.some((p) => p.port === TCP_PORT_DEFAULT && (p.targetPort === 'tcp' || p.targetPort === TCP_PORT_DEFAULT)))) problems.push(`no LoadBalancer or NodePort Service publishes port ${TCP_PORT_DEFAULT} of the gateway`);
+    return problems;
+  });
+
+  check('k8s', `${name}: worker autoscaling: at most one autoscaler, owning the replica count; KEDA watches the work queue`, () => {
+    const problems = [];
+    const worker = find('Deployment', 'worker');
+    const hpas = byKind('HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === 'worker');
+    const scaled = byKind('ScaledObject').filter((s) => (s.spec.scaleTargetRef.kind || 'Deployment') === 'Deployment' && s.spec.scaleTargetRef.name === 'worker');
+    for (const so of byKind('ScaledObject')) {
+      const ref = so.spec.scaleTargetRef;
+      if (!find(ref.kind || 'Deployment', ref.name)) problems.push(`ScaledObject ${so.metadata.name}: target ${ref.name} does not exist`);
+    }
+    for (const h of byKind('HorizontalPodAutoscaler')) {
+      if (!find(h.spec.scaleTargetRef.kind, h.spec.scaleTargetRef.name)) problems.push(`HPA ${h.metadata.name}: target does not exist`);
+    }
+    if (hpas.length + scaled.length > 1) problems.push(`the worker has ${hpas.length} HPA(s) and ${scaled.length} ScaledObject(s): they would fight over its replicas`);
+    if (hpas.length + scaled.length === 1 && worker && worker.spec.replicas !== undefined) problems.push('an autoscaled worker Deployment must not set spec.replicas (every apply would reset it)');
+    if (hpas.length + scaled.length === 0 && worker && !(worker.spec.replicas >= 1)) problems.push('the worker Deployment without autoscaler needs spec.replicas');
+    const cm = configMaps.get('taskhive-config') || {};
+    const queue = `${cm.TASKHIVE_MESSAGING_NAMESPACE || 'taskhive'}${taskQueueSuffix || '.tasks'}`;
+    const vhost = cm.TASKHIVE_RABBITMQ_VHOST || '/';
+    for (const so of scaled) {
+      if (!(so.spec.minReplicaCount >= 1)) problems.push(`ScaledObject ${so.metadata.name}: minReplicaCount must be at least 1 (no worker would start the queue)`);
+      const triggers = so.spec.triggers.filter((t) => t.type === 'rabbitmq');
+      if (triggers.length === 0) problems.push(`ScaledObject ${so.metadata.name}: no rabbitmq trigger`);
+      for (const t of triggers) {
+        const m = t.metadata || {};
+        if (m.queueName !== queue) problems.push(`rabbitmq trigger queueName ${m.queueName}, the work queue is ${queue}`);
+        if (m.mode !== 'QueueLength') problems.push(`rabbitmq trigger mode ${m.mode}, expected QueueLength`);
+        if (!/^\d+(\.\d+)?$/.test(String(m.value)) || Number(m.value) <= 0) problems.push(`rabbitmq trigger value ${m.value} must be a positive number`);
+        if (!['amqp', 'http', 'auto', undefined].includes(m.protocol)) problems.push(`rabbitmq trigger protocol ${m.protocol}`);
+        if ((m.vhostName || '/') !== vhost) problems.push(`rabbitmq trigger vhostName ${m.vhostName}, the services use ${vhost}`);
+        if (!m.host && !m.hostFromEnv) {
+          const auth = t.authenticationRef && find(t.authenticationRef.kind || 'TriggerAuthentication', t.authenticationRef.name);
+          if (!auth) problems.push('rabbitmq trigger: no host and no TriggerAuthentication');
+          else {
+            const refs = auth.spec.secretTargetRef || [];
+            if (!refs.some((r) => r.parameter === 'host')) problems.push(`TriggerAuthentication ${auth.metadata.name}: no "host" parameter`);
+            for (const r of refs) {
+              if (secretExample && !(r.key in (secretExample.stringData || {}))) problems.push(`TriggerAuthentication ${auth.metadata.name}: key ${r.key} missing from k8s/secret.example.yaml`);
+            }
+          }
+        }
+      }
+    }
+    return problems;
+  });
+}
+
+check('k8s', 'every component is rendered by some overlay', () => {
+  const componentsDir = path.join(k8sDir, 'components');
+  if (!fs.existsSync(componentsDir)) return [];
+  const used = new Set();
+  for (const dir of kustomizations) {
+    const k = YAML.parse(fs.readFileSync(findKustomizationFile(dir), 'utf8'));
+    for (const c of k.components || []) used.add(path.resolve(dir, c));
+  }
+  return fs.readdirSync(componentsDir).filter((d) => !used.has(path.join(componentsDir, d))).map((d) => `components/${d} is in no overlay, so it is never validated`);
+});
+
+check('k8s', 'the base and the KEDA and HPA overlays exist; no render carries both autoscalers', () => {
+  const problems = [];
+  for (const need of ['k8s', 'k8s/overlays/keda', 'k8s/overlays/hpa']) if (!renders[need]) problems.push(`${need} was not rendered`);
+  if (renders['k8s/overlays/keda'] && !renders['k8s/overlays/keda'].some((o) => o.kind === 'ScaledObject')) problems.push('overlays/keda has no ScaledObject');
+  if (renders['k8s/overlays/hpa'] && !renders['k8s/overlays/hpa'].some((o) => o.kind === 'HorizontalPodAutoscaler')) problems.push('overlays/hpa has no HorizontalPodAutoscaler');
+  return problems;
+});
+
+// ---- Docker Compose ---------------------------------------------------------------------------
+
+function normalisePorts(ports) {
+  return (ports || []).map((p) => {
+    if (typeof p === 'object') return { hostIp: p.host_ip || '', published: p.published === undefined ? null : Number(p.published), target: Number(p.target) };
+    const s = String(p).replace(/\/(tcp|udp)$/, '');
+    const parts = s.split(':');
+    if (parts.length === 3) return { hostIp: parts[0], published: Number(parts[1]), target: Number(parts[2]) };
+    if (parts.length === 2) return { hostIp: '', published: Number(parts[0]), target: Number(parts[1]) };
+    return { hostIp: '', published: null, target: Number(parts[0]) };
+  });
+}
+
+function envOf(service) {
+  const env = service.environment || {};
+  if (Array.isArray(env)) return Object.fromEntries(env.map((e) => [e.split('=')[0], e.split('=').slice(1).join('=')]));
+  return env;
+}
+
+function healthTest(service) {
+  const t = (service.healthcheck || {}).test;
+  return Array.isArray(t) ? t.join(' ') : String(t || '');
+}
+
+let compose = null;
+if (args.composeConfig) {
+  check('compose', 'resolved configuration (docker-compose config) readable', () => {
+    compose = YAML.parse(fs.readFileSync(args.composeConfig, 'utf8'));
+    return `${Object.keys(compose.services).length} services`;
+  });
+}
+
+if (compose) {
+  const services = compose.services;
+  const byImage = (img) => Object.entries(services).filter(([, s]) => s.image && imageName(s.image) === img);
+
+  check('compose', 'images and builds named after the modules; two gateways, a scalable worker', () => {
+    const problems = [];
+    for (const [service, info] of Object.entries(MODULES)) {
+      const found = byImage(info.image);
+      if (found.length === 0) problems.push(`no service runs ${info.image}`);
+      for (const [n, s] of found) {
+        if (!s.build || s.build.dockerfile !== `${info.module}/Dockerfile`) problems.push(`${n}: build.dockerfile is not ${info.module}/Dockerfile`);
+        else if (!exists(s.build.dockerfile)) problems.push(`${n}: ${s.build.dockerfile} does not exist`);
+        if (s.build && path.resolve(ROOT, s.build.context) !== ROOT) problems.push(`${n}: the build context must be the repository root`);
+      }
+      if (service === 'gateway' && found.length !== 2) problems.push(`expected 2 gateway services, found ${found.length}`);
+    }
+    for (const [n, s] of Object.entries(services)) {
+      if (s.image && /^taskhive\//.test(imageName(s.image)) && !Object.values(MODULES).some((m) => m.image === imageName(s.image))) problems.push(`${n}: image ${s.image} is not named after a module`);
+    }
+    for (const [n, s] of byImage(MODULES.worker.image)) {
+      if (s.container_name) problems.push(`${n}: container_name prevents --scale`);
+      if ((s.ports || []).length) problems.push(`${n}: host ports prevent --scale`);
+      if (!s.deploy || !(Number(s.deploy.replicas) >= 1)) problems.push(`${n}: no deploy.replicas`);
+    }
+    const k8sTag = renders.k8s && renders.k8s.filter((o) => o.kind === 'Deployment').map((d) => imageTag(podSpec(d).containers[0].image));
+    const composeTags = [...byImage(MODULES.gateway.image), ...byImage(MODULES.worker.image)].map(([, s]) => imageTag(s.image));
+    if (k8sTag && new Set([...k8sTag, ...composeTags]).size !== 1) problems.push(`image tags differ between k8s (${k8sTag.join(', ')}) and compose (${composeTags.join(', ')})`);
+    return problems;
+  });
+
+  check('compose', 'only HAProxy publishes the API ports; everything else is bound to 127.0.0.1', () => {
+    const problems = [];
+    const haproxy = services.haproxy;
+    if (!haproxy) return ['no haproxy service'];
+    const hp = normalisePorts(haproxy.ports);
+    for (const target of [8080, TCP_PORT_DEFAULT]) if (!hp.some((p) => p.target === target && p.published)) problems.push(`haproxy does not publish container port ${target}`);
+    for (const [n, s] of Object.entries(services)) {
+      for (const p of normalisePorts(s.ports)) {
+        const isApi = n === 'haproxy' && (p.target === 8080 || p.target === TCP_PORT_DEFAULT);
+        if (!isApi && p.hostIp !== '127.0.0.1') problems.push(`${n} publishes ${p.target} on all interfaces`);
+      }
+      if ([MODULES.gateway.image, MODULES.worker.image].includes(imageName(s.image || '')) && (s.ports || []).length) problems.push(`${n} publishes ports; only haproxy may`);
+    }
+    const vol = (haproxy.volumes || []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    if (!vol.some((v) => v.includes('deploy/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg'))) problems.push('haproxy does not mount deploy/haproxy/haproxy.cfg');
+    return problems;
+  });
+
+  check('compose', 'health checks and depends_on conditions; named volumes for the data', () => {
+    const problems = [];
+    for (const [n, s] of Object.entries(services)) {
+      const oneShot = s.restart === 'no';
+      if (!oneShot && !s.healthcheck) problems.push(`${n} has no healthcheck`);
+      for (const [dep, cond] of Object.entries(s.depends_on || {})) {
+        const want = services[dep] && services[dep].restart === 'no' ? 'service_completed_successfully' : 'service_healthy';
+        if (!cond || cond.condition !== want) problems.push(`${n} depends on ${dep} without condition ${want}`);
+      }
+    }
+    for (const [service, info] of Object.entries(MODULES)) {
+      for (const [n, s] of byImage(info.image)) {
+        for (const dep of ['postgres', 'rabbitmq']) if (!(s.depends_on || {})[dep]) problems.push(`${n} does not wait for ${dep}`);
+        const port = Number(envOf(s)[appHttpPort(service).variable] || appHttpPort(service).default);
+        if (!healthTest(s).includes(`:${port}${PROBES.readiness}`)) problems.push(`${n}: the healthcheck does not ask ${PROBES.readiness} on port ${port}`);
+        const grace = seconds(s.stop_grace_period || '10s');
+        if (!(grace > shutdownSeconds(service))) problems.push(`${n}: stop_grace_period ${s.stop_grace_period || '10s'} does not exceed the ${shutdownSeconds(service)}s shutdown phase`);
+      }
+    }
+    const named = new Set(Object.keys(compose.volumes || {}));
+    for (const n of ['postgres', 'rabbitmq', 'minio']) {
+      const vols = (services[n] || {}).volumes || [];
+      if (!services[n]) problems.push(`no ${n} service`);
+      else if (!vols.some((v) => named.has(typeof v === 'string' ? v.split(':')[0] : v.source))) problems.push(`${n} keeps its data in no named volume`);
+    }
+    if (services.rabbitmq && !/management/.test(services.rabbitmq.image)) problems.push('rabbitmq image without the management plugin');
+    return problems;
+  });
+
+  check('compose', 'environment variables are ones the applications read; the gateway gets TASKHIVE_JWT_SECRET', () => {
+    const problems = [];
+    const pending = new Set();
+    for (const [service, info] of Object.entries(MODULES)) {
+      for (const [n, s] of byImage(info.image)) {
+        const env = envOf(s);
+        const r = checkEnvNames(service, Object.keys(env), n);
+        problems.push(...r.problems);
+        r.pending.forEach((p) => pending.add(p));
+        if (service === 'gateway' && !env.TASKHIVE_JWT_SECRET) problems.push(`${n}: no TASKHIVE_JWT_SECRET`);
+        if (env.TASKHIVE_RABBITMQ_HOST && !services[env.TASKHIVE_RABBITMQ_HOST]) problems.push(`${n}: TASKHIVE_RABBITMQ_HOST ${env.TASKHIVE_RABBITMQ_HOST} is no service`);
+        const db = /^jdbc:postgresql:\/\/([^:/]+)/.exec(env.TASKHIVE_DB_URL || '');
+        if (!db || !services[db[1]]) problems.push(`${n}: TASKHIVE_DB_URL does not name a compose service`);
+      }
+    }
+    return problems.length ? problems : (pending.size ? `pending, not read by the code yet: ${[...pending].sort().join(', ')}` : '');
+  });
+
+  check('compose', 'PostgreSQL max_connections covers the gateways and the configured workers', () => {
+    const pg = services.postgres;
+    if (!pg) return ['no postgres service'];
+    const cmd = Array.isArray(pg.command) ? pg.command : String(pg.command || '').split(/\s+/);
+    const max = maxConnections(cmd);
+    let need = 3;
+    for (const [service, info] of Object.entries(MODULES)) {
+      for (const [, s2] of byImage(info.image)) {
+        const pool = Number(envOf(s2).TASKHIVE_DB_POOL_SIZE || appPoolSize(service));
+        need += pool * (service === 'worker' ? Number((s2.deploy || {}).replicas || 1) : 1);
+      }
+    }
+    return need > max ? [`up to ${need} connections, max_connections ${max}`] : `${need} of ${max}`;
+  });
+
+  check('compose', `TCP port ${TCP_PORT_DEFAULT} exposed end to end (gateway TASKHIVE_TCP_PORT and expose, HAProxy backend port)`, () => {
+    const problems = [];
+    const hEnv = envOf(services.haproxy || {});
+    byImage(MODULES.gateway.image).forEach(([n, s], i) => {
+      const env = envOf(s);
+      const tcp = Number(env.TASKHIVE_TCP_PORT || TCP_PORT_DEFAULT);
+      if (tcp !== TCP_PORT_DEFAULT) problems.push(`${n}: TASKHIVE_TCP_PORT ${tcp}`);
+      if (!(s.expose || []).map((e) => Number(String(e).split('/')[0])).includes(tcp)) problems.push(`${n}: does not expose ${tcp}`);
+      const k = `GATEWAY${i + 1}`;
+      if (hEnv[`${k}_HOST`] && hEnv[`${k}_HOST`] !== n) problems.push(`haproxy ${k}_HOST is ${hEnv[`${k}_HOST`]}, the service is ${n}`);
+      if (hEnv[`${k}_TCP_PORT`] && Number(hEnv[`${k}_TCP_PORT`]) !== tcp) problems.push(`haproxy ${k}_TCP_PORT differs from ${n}'s TCP port`);
+      const http = Number(env.TASKHIVE_HTTP_PORT || appHttpPort('gateway').default);
+      if (hEnv[`${k}_HTTP_PORT`] && Number(hEnv[`${k}_HTTP_PORT`]) !== http) problems.push(`haproxy ${k}_HTTP_PORT differs from ${n}'s HTTP port`);
+    });
+    return problems;
+  });
+}
+
+check('compose', '.env.example defines every variable docker-compose.yml uses, with placeholder secrets; .env is ignored by git', () => {
+  const problems = [];
+  const composeText = read('docker-compose.yml');
+  const used = new Set([...composeText.replace(/\$\$/g, '').matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
+  const defined = new Map();
+  for (const line of read('.env.example').split('\n')) {
+    const m = line.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/);
+    if (m) defined.set(m[1], m[2]);
+  }
+  for (const v of used) if (!defined.has(v)) problems.push(`${v} is used by docker-compose.yml but not in .env.example`);
+  for (const v of defined.keys()) if (!used.has(v)) problems.push(`${v} is in .env.example but docker-compose.yml does not use it`);
+  for (const [k, v] of defined) if (/PASSWORD|SECRET/.test(k) && !v.startsWith('change-me')) problems.push(`.env.example ${k} must be a change-me placeholder`);
+  if (defined.has('TASKHIVE_JWT_SECRET') && Buffer.byteLength(defined.get('TASKHIVE_JWT_SECRET')) >= 32) problems.push('the TASKHIVE_JWT_SECRET placeholder must stay shorter than 32 bytes so the gateway refuses it');
+  if (!read('.gitignore').split('\n').map((l) => l.trim()).includes('.env')) problems.push('.gitignore does not ignore .env');
+  if (/^\s*(container_name|version)\s*:/m.test(composeText.replace(/^\s*#.*$/gm, ''))) problems.push('docker-compose.yml uses container_name or the obsolete version key');
+  return problems;
+});
+
+// ---- HAProxy ----------------------------------------------------------------------------------
+
+check('haproxy', 'deploy/haproxy/haproxy.cfg: HTTP :8080 and TCP :5000 frontends, readiness checks, overridable servers, long timeouts', () => {
+  const problems = [];
+  const sections = [];
+  for (const raw of read('deploy/haproxy/haproxy.cfg').split('\n')) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) continue;
+    const m = line.match(/^(global|defaults|frontend|backend|listen|resolvers|peers|userlist)\b\s*(\S*)/);
+    if (m && !/^\s/.test(raw)) sections.push({ type: m[1], name: m[2], lines: [] });
+    else if (sections.length) sections[sections.length - 1].lines.push(line);
+  }
+  const get = (s, key) => s.lines.filter((l) => l.startsWith(`${key} `) || l === key);
+  const defaults = sections.find((s) => s.type === 'defaults') || { lines: [] };
+  const envDefault = (text) => text.replace(/"?\$\{(\w+)-([^}]*)\}"?/g, '$2').replace(/"/g, '');
+  const bindPort = (s) => get(s, 'bind').map((b) => Number(envDefault(b.split(/\s+/)[1]).split(':').pop()));
+  const mode = (s) => (get(s, 'mode')[0] || (get(defaults, 'mode')[0] || 'mode tcp')).split(/\s+/)[1];
+  const timeout = (s, name) => {
+    const l = get(s, `timeout ${name}`)[0] || get(defaults, `timeout ${name}`)[0];
+    return l ? seconds(l.split(/\s+/)[2]) : 0;
+  };
+  const frontends = sections.filter((s) => s.type === 'frontend');
+  const backends = sections.filter((s) => s.type === 'backend');
+  const backendOf = (f) => backends.find((b) => b.name === (get(f, 'default_backend')[0] || '').split(/\s+/)[1]);
+  const httpPort = appHttpPort('gateway').default;
+  const checkBackend = (label, f, wantMode, serverPort) => {
+    if (!f) {
+      problems.push(`no ${wantMode} frontend binding ${label}`);
+      return;
+    }
+    const b = backendOf(f);
+    if (!b) {
+      problems.push(`frontend ${f.name} has no default_backend`);
+      return;
+    }
+    if (mode(b) !== wantMode) problems.push(`backend ${b.name} is not mode ${wantMode}`);
+    if (!get(b, 'option httpchk').length) problems.push(`backend ${b.name} has no option httpchk`);
+    if (!get(b, 'http-check send').some((l) => l.includes(`uri ${PROBES.readiness}`))) problems.push(`backend ${b.name} does not check ${PROBES.readiness}`);
+    const servers = get(b, 'server');
+    if (servers.length < 2) problems.push(`backend ${b.name} has ${servers.length} servers, expected 2 gateways`);
+    for (const s of servers) {
+      const address = s.split(/\s+/)[2];
+      if (!address.includes('${')) problems.push(`backend ${b.name}: server address ${address} cannot be overridden by environment variables`);
+      if (Number(envDefault(address).split(':').pop()) !== serverPort) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} defaults to port ${envDefault(address).split(':').pop()}, the gateway listens on ${serverPort}`);
+      if (!/\bcheck\b/.test(s)) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} is not health-checked`);
+      if (wantMode === 'tcp') {
+        const cp = s.match(/\bport\s+("?\$\{\w+-(\d+)\}"?|\d+)/);
+        if (!cp || Number(cp[2] || cp[1]) !== httpPort) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} must check readiness on the HTTP port ${httpPort} ("check port")`);
+      }
+    }
+    const long = 300;
+    const limits = [['server', timeout(b, 'server')], ['client', timeout(f, 'client')]];
+    if (wantMode === 'tcp') limits.push(['tunnel', timeout(b, 'tunnel')]);
+    for (const [name, value] of limits) {
+      if (!(value >= long)) problems.push(`${wantMode}: timeout ${name} is ${value}s; SSE streams and long-lived connections need at least ${long}s`);
+    }
+  };
+  const httpFront = frontends.find((f) => mode(f) === 'http' && bindPort(f).includes(8080));
+  const tcpFront = frontends.find((f) => mode(f) === 'tcp' && bindPort(f).includes(TCP_PORT_DEFAULT));
+  checkBackend(':8080', httpFront, 'http', httpPort);
+  checkBackend(`:${TCP_PORT_DEFAULT}`, tcpFront, 'tcp', TCP_PORT_DEFAULT);
+  if (httpFront && !(timeout(httpFront, 'http-request') > 0 && timeout(httpFront, 'http-request') <= 60)) problems.push('the HTTP frontend needs a short timeout http-request (slow clients)');
+  // the variables compose passes must be ones the configuration reads
+  const cfgVars = new Set([...read('deploy/haproxy/haproxy.cfg').matchAll(/\$\{(\w+)/g)].map((m) => m[1]));
+  if (compose && compose.services.haproxy) {
+    for (const k of Object.keys(envOf(compose.services.haproxy))) if (!cfgVars.has(k)) problems.push(`compose passes ${k} to haproxy, which haproxy.cfg does not read`);
+    for (const [i, [n]] of Object.entries(Object.entries(compose.services).filter(([, s]) => s.image && imageName(s.image) === MODULES.gateway.image))) {
+      const k = `GATEWAY${Number(i) + 1}_HOST`;
+      const m = read('deploy/haproxy/haproxy.cfg').match(new RegExp(`\\$\\{${k}-([^}]+)\\}`));
+      if (!m || m[1] !== n) problems.push(`haproxy.cfg default of ${k} is ${m && m[1]}, the compose service is ${n}`);
+    }
+  }
+  return problems;
+});
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
