@@ -40,6 +40,8 @@ final class RunningSystem {
     final ConfigurableApplicationContext worker;
     final ConfigurableApplicationContext gateway;
     final String baseUrl;
+    final int tcpPort;
+    final Map<String, Object> gatewaySettings;
 
     private RunningSystem() {
         TestInfrastructure infrastructure = TestInfrastructure.get();
@@ -72,6 +74,8 @@ final class RunningSystem {
         gatewayProperties.put("taskhive.gateway.outbox.confirm-grace", "1s");
         gatewayProperties.put("taskhive.gateway.outbox.retry-after", "1s");
         gatewayProperties.put("taskhive.gateway.outbox.relay-interval", "200ms");
+        gatewayProperties.put("taskhive.tcp.port", 0);
+        gatewayProperties.put("taskhive.tcp.idle-timeout", "3s");
 
         // Started side by side: both run the Flyway migrations at once, as replicas may in production.
         CompletableFuture<ConfigurableApplicationContext> workerStart = CompletableFuture
@@ -82,6 +86,8 @@ final class RunningSystem {
         gateway = gatewayStart.join();
         int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
+        tcpPort = gateway.getBean(io.taskhive.gateway.tcp.TcpServer.class).port();
+        gatewaySettings = Map.copyOf(gatewayProperties);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
             worker.close();

@@ -33,6 +33,14 @@ public interface TaskType {
      */
     JsonNode run(JsonNode payload) throws Exception;
 
+    /**
+     * The payload for a plain-text request (seed 1's socket protocol sends only a text,
+     * {@code contenido}); types that cannot be given as text refuse.
+     */
+    default JsonNode payloadFromText(String text) {
+        throw new InvalidPayloadException("task type '" + key() + "' needs a JSON payload, not a text");
+    }
+
     /** How many attempts a task of this type gets unless the submitter says otherwise. */
     default int defaultMaxAttempts() {
         return 3;

@@ -31,6 +31,11 @@ class NamedTask implements TaskType {
     }
 
     @Override
+    public JsonNode payloadFromText(String text) {
+        return validate(JsonNodeFactory.instance.objectNode().put("name", text));
+    }
+
+    @Override
     public JsonNode validate(JsonNode payload) {
         String name = Payloads.text(Payloads.object(payload, FIELDS), "name", MAX_NAME_LENGTH);
         if (name.isBlank()) {

@@ -39,6 +39,11 @@ class SleepTask implements TaskType {
     }
 
     @Override
+    public JsonNode payloadFromText(String text) {
+        return validate(JsonNodeFactory.instance.objectNode().put("seconds", text));
+    }
+
+    @Override
     public JsonNode validate(JsonNode payload) {
         JsonNode seconds = Payloads.object(payload, FIELDS).get("seconds");
         if (seconds == null || seconds.isNull()) {

@@ -21,6 +21,11 @@ abstract class TextTask implements TaskType {
     }
 
     @Override
+    public JsonNode payloadFromText(String text) {
+        return validate(JsonNodeFactory.instance.objectNode().put("text", text));
+    }
+
+    @Override
     public JsonNode validate(JsonNode payload) {
         Payloads.text(Payloads.object(payload, FIELDS), "text", maxLength);
         return payload;

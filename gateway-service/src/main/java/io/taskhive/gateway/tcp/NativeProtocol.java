@@ -1,0 +1,216 @@
+package io.taskhive.gateway.tcp;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import io.taskhive.gateway.events.TaskEvents;
+import io.taskhive.gateway.security.CurrentUser;
+import io.taskhive.gateway.task.PageView;
+import io.taskhive.gateway.task.SubmitTaskRequest;
+import io.taskhive.gateway.task.TaskCommands;
+import io.taskhive.gateway.task.TaskCompletion;
+import io.taskhive.gateway.task.TaskQueries;
+import io.taskhive.gateway.task.TaskSubmission;
+import io.taskhive.gateway.task.TaskViews;
+import io.taskhive.gateway.user.InvalidCredentialsException;
+import io.taskhive.gateway.user.LoginService;
+import io.taskhive.gateway.user.UserRegistration;
+import io.taskhive.gateway.user.UsernameTakenException;
+import io.taskhive.gateway.web.ApiException;
+import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.task.Task;
+import io.taskhive.task.TaskStatus;
+import io.taskhive.task.TaskTypeRegistry;
+import io.taskhive.user.UserAccount;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The native dialect: {@code {"action": ..., ...}} with {@code {"ok": true, ...}} or
+ * {@code {"ok": false, "error": {"code", "message"}}} replies. It uses the same services as the
+ * REST API, so validation, idempotency, rate limits and isolation are the same rules.
+ */
+@Component
+class NativeProtocol {
+
+    private final UserRegistration registration;
+    private final LoginService login;
+    private final TaskSubmission submission;
+    private final TaskQueries queries;
+    private final TaskCommands commands;
+    private final TaskCompletion completion;
+    private final TaskViews views;
+    private final TaskEvents events;
+    private final TaskTypeRegistry types;
+    private final JsonMapper json;
+    private final TcpProperties properties;
+
+    NativeProtocol(UserRegistration registration, LoginService login, TaskSubmission submission, TaskQueries queries,
+            TaskCommands commands, TaskCompletion completion, TaskViews views, TaskEvents events,
+            TaskTypeRegistry types, JsonMapper json, TcpProperties properties) {
+        this.registration = registration;
+        this.login = login;
+        this.submission = submission;
+        this.queries = queries;
+        this.commands = commands;
+        this.completion = completion;
+        this.views = views;
+        this.events = events;
+        this.types = types;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    JsonNode handle(TcpConnection connection, CurrentUser caller, String action, JsonNode request) {
+        return switch (action) {
+            case "ping" -> TcpReplies.ok().put("pong", true);
+            case "register" -> register(request);
+            case "login" -> login(connection, request);
+            case "submit" -> submit(required(caller), request);
+            case "get" -> TcpReplies.ok().set("task", tree(queries.get(required(caller).id(), taskId(request))));
+            case "list" -> list(required(caller), request);
+            case "cancel" -> TcpReplies.ok().set("task",
+                    tree(views.of(commands.cancel(required(caller).id(), taskId(request)))));
+            case "subscribe" -> subscribe(connection, required(caller));
+            default -> TcpReplies.error("unknown_action", "unknown action '" + action
+                    + "'; actions: register, login, submit, get, list, cancel, subscribe, ping");
+        };
+    }
+
+    /** Answers in both vocabularies: seed 2's clients read {@code status}, native ones {@code ok}. */
+    private JsonNode register(JsonNode request) {
+        try {
+            UserAccount user = registration.register(TcpRequestRouter.text(request, "username"),
+                    TcpRequestRouter.text(request, "password"));
+            ObjectNode reply = TcpReplies.ok().put("status", "success");
+            reply.putObject("user").put("id", user.getId()).put("username", user.getUsername());
+            return reply;
+        } catch (UsernameTakenException e) {
+            return TcpReplies.error(e).put("status", "in_use");
+        } catch (ApiException e) {
+            return TcpReplies.error(e).put("status", "error");
+        }
+    }
+
+    /** A failed login never says whether the user exists (seed 2 had "no_user"; we do not). */
+    private JsonNode login(TcpConnection connection, JsonNode request) {
+        try {
+            LoginService.LoggedIn loggedIn = login.login(TcpRequestRouter.text(request, "username"),
+                    TcpRequestRouter.text(request, "password"));
+            UserAccount user = loggedIn.user();
+            connection.authenticate(new CurrentUser(user.getId(), user.getUsername(),
+                    user.getRole() == io.taskhive.user.Role.ADMIN));
+            return TcpReplies.ok().put("status", "logged_in").put("token", loggedIn.token().token())
+                    .put("expiresAt", loggedIn.token().expiresAt().toString());
+        } catch (InvalidCredentialsException e) {
+            return TcpReplies.error(e).put("status", "wrong_credentials");
+        } catch (ApiException e) {
+            return TcpReplies.error(e).put("status", "error");
+        }
+    }
+
+    private JsonNode submit(CurrentUser user, JsonNode request) {
+        String typeName = TcpRequestRouter.text(request, "type");
+        JsonNode payload = request.get("payload");
+        if (payload == null && request.has("content")) {
+            payload = types.require(typeName).payloadFromText(TcpRequestRouter.text(request, "content"));
+        }
+        TaskSubmission.Submitted submitted = submission.submit(user, new SubmitTaskRequest(typeName, payload,
+                integer(request, "max_attempts"), integer(request, "timeout_seconds")),
+                TcpRequestRouter.text(request, "idempotency_key"));
+        Task task = submitted.task();
+        Duration wait = waitTime(request);
+        if (!wait.isZero()) {
+            task = awaitOutcome(task.getId(), wait);
+        }
+        return TcpReplies.ok().put("created", submitted.created()).set("task", tree(views.of(task)));
+    }
+
+    private Task awaitOutcome(UUID id, Duration wait) {
+        try {
+            return completion.await(id, wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "shutting down");
+        }
+    }
+
+    private Duration waitTime(JsonNode request) {
+        JsonNode wait = request.get("wait");
+        if (wait == null || wait.isNull() || (wait.isBoolean() && !wait.booleanValue())) {
+            return Duration.ZERO;
+        }
+        if (wait.isBoolean()) {
+            return properties.maxWait();
+        }
+        if (!wait.isNumber() || wait.doubleValue() < 0) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "wait is a number of seconds (or true)");
+        }
+        Duration asked = Duration.ofMillis((long) (wait.doubleValue() * 1000));
+        return asked.compareTo(properties.maxWait()) > 0 ? properties.maxWait() : asked;
+    }
+
+    private JsonNode list(CurrentUser user, JsonNode request) {
+        String status = TcpRequestRouter.text(request, "status");
+        TaskStatus filter;
+        try {
+            filter = status == null ? null : TaskStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "unknown status '" + status + "'");
+        }
+        Integer page = integer(request, "page");
+        Integer size = integer(request, "size");
+        PageView<?> view = PageView.of(queries.list(user.id(), filter, TcpRequestRouter.text(request, "type"),
+                page == null ? 0 : page, size == null ? 20 : size));
+        return TcpReplies.ok().set("page", tree(view));
+    }
+
+    private JsonNode subscribe(TcpConnection connection, CurrentUser user) {
+        connection.subscribe(events.subscribeOwner(user.id(), event -> connection.push(eventLine(event))));
+        return TcpReplies.ok().put("subscribed", true);
+    }
+
+    private JsonNode eventLine(TaskStatusEvent event) {
+        ObjectNode line = json.createObjectNode().put("event", "task").put("task_id", event.taskId().toString())
+                .put("type", event.type()).put("status", event.to().name())
+                .put("from", event.from() == null ? null : event.from().name())
+                .put("at", event.at() == null ? null : event.at().toString()).put("attempt", event.attempt());
+        return line.put("worker_id", event.workerId());
+    }
+
+    private static CurrentUser required(CurrentUser caller) {
+        if (caller == null) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED,
+                    "log in first ({\"action\":\"login\",\"username\":...,\"password\":...}) or send a \"token\"");
+        }
+        return caller;
+    }
+
+    private static UUID taskId(JsonNode request) {
+        String id = TcpRequestRouter.text(request, "task_id");
+        try {
+            return UUID.fromString(id == null ? "" : id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "task_id must be a task id (UUID)");
+        }
+    }
+
+    private static Integer integer(JsonNode request, String field) {
+        JsonNode value = request.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, field + " must be an integer");
+        }
+        return value.intValue();
+    }
+
+    private JsonNode tree(Object value) {
+        return json.valueToTree(value);
+    }
+}

@@ -1,0 +1,50 @@
+package io.taskhive.gateway.tcp;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * The raw TCP JSON listener ({@code taskhive.tcp.*}).
+ *
+ * @param enabled         start the listener at all
+ * @param port            where it listens (0: any free port)
+ * @param maxConnections  connections held at once; one more gets an error line and is closed
+ * @param idleTimeout     a connection silent for this long (also mid-request) is closed
+ * @param maxRequestBytes largest single request; a larger one gets an error and the connection closes
+ * @param maxWait         longest a request may wait for a task's outcome ({@code wait}, seed 1)
+ * @param legacyClients   the seeds' compatibility switch: trust seed 2's bare {@code username} and
+ *                        run seed 1's anonymous tasks (as the user {@code legacyOwner}); off by
+ *                        default because it is no authentication at all
+ * @param legacyOwner     the account that owns seed 1's anonymous tasks
+ * @param drainTimeout    on shutdown, how long open connections may finish their current request
+ */
+@Validated
+@ConfigurationProperties("taskhive.tcp")
+public record TcpProperties(
+        Boolean enabled,
+        @Min(0) @Max(65_535) Integer port,
+        @Min(1) Integer maxConnections,
+        Duration idleTimeout,
+        @Min(256) @Max(16 * 1024 * 1024) Integer maxRequestBytes,
+        Duration maxWait,
+        Boolean legacyClients,
+        String legacyOwner,
+        Duration drainTimeout) {
+
+    public TcpProperties {
+        enabled = enabled == null || enabled;
+        port = port == null ? 5000 : port;
+        maxConnections = maxConnections == null ? 20_000 : maxConnections;
+        idleTimeout = idleTimeout == null ? Duration.ofMinutes(5) : idleTimeout;
+        maxRequestBytes = maxRequestBytes == null ? 64 * 1024 : maxRequestBytes;
+        maxWait = maxWait == null ? Duration.ofSeconds(60) : maxWait;
+        legacyClients = legacyClients != null && legacyClients;
+        legacyOwner = legacyOwner == null || legacyOwner.isBlank() ? "seed-clients" : legacyOwner;
+        drainTimeout = drainTimeout == null ? Duration.ofSeconds(10) : drainTimeout;
+    }
+}

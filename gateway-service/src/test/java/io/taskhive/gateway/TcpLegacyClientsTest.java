@@ -1,0 +1,102 @@
+package io.taskhive.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.taskhive.gateway.tcp.TcpServer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A second gateway replica with the seeds' compatibility switch on (and a small connection cap),
+ * sharing the database and broker of the running system: the seeds' unmodified clients work.
+ */
+class TcpLegacyClientsTest extends ApiTestSupport {
+
+    private static ConfigurableApplicationContext legacyGateway;
+    private static int port;
+
+    @BeforeAll
+    static void startLegacyGateway() {
+        Map<String, Object> settings = new HashMap<>(system.gatewaySettings);
+        settings.put("server.port", 0);
+        settings.put("taskhive.tcp.port", 0);
+        settings.put("taskhive.tcp.legacy-clients", true);
+        settings.put("taskhive.tcp.max-connections", 4);
+        legacyGateway = GatewayApplication.builder().run(RunningSystem.arguments(settings));
+        port = legacyGateway.getBean(TcpServer.class).port();
+    }
+
+    @AfterAll
+    static void stopLegacyGateway() {
+        legacyGateway.close();
+    }
+
+    @Test
+    void seedTwosBareUsernameIsTrustedOnlyWithTheSwitch() throws Exception {
+        String name = "l" + UUID.randomUUID().toString().substring(0, 10);
+        try (TcpClient c = new TcpClient(port)) {
+            c.request("{\"action\": \"register\", \"username\": \"" + name + "\", \"password\": \"clave-segura-1\"}");
+        }
+        String taskId;
+        try (TcpClient c = new TcpClient(port)) {
+            JsonNode created = c.request("{\"action\": \"new_task\", \"username\": \"" + name + "\", \"task\": \"backup\"}");
+            assertThat(created.get("status").stringValue()).isEqualTo("task_created");
+            taskId = created.get("task_id").stringValue();
+        }
+        try (TcpClient c = new TcpClient(port)) {
+            JsonNode rows = c.request("{\"action\": \"get_tasks\", \"username\": \"" + name + "\"}");
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).get(0).stringValue()).isEqualTo(taskId);
+            assertThat(rows.get(0).get(2).stringValue()).isEqualTo("backup");
+        }
+        try (TcpClient c = new TcpClient(port)) {
+            assertThat(c.request("{\"action\": \"get_tasks\", \"username\": \"nobody-" + name + "\"}")
+                    .get("status").stringValue()).isEqualTo("error");
+        }
+    }
+
+    @Test
+    void seedOnesAnonymousTasksRunAsTheDedicatedUser() throws Exception {
+        try (TcpClient c = new TcpClient(port)) {
+            JsonNode done = c.request("{\"tipo\": \"1\", \"contenido\": \"hola mundo\"}");
+            assertThat(done.get("ok").booleanValue()).as(done.toString()).isTrue();
+            assertThat(done.get("resultado").get("text").stringValue()).isEqualTo("HOLA MUNDO");
+            assertThat(queryRows("select u.username from tasks t join users u on u.id = t.owner_id where t.id = ?",
+                    UUID.fromString(done.get("task_id").stringValue()))).containsExactly("seed-clients");
+        }
+        try (TcpClient c = new TcpClient(port)) {
+            assertThat(c.request("{\"tipo\": 3, \"contenido\": \"a b c d\"}").get("result").get("count").intValue())
+                    .isEqualTo(4);
+        }
+    }
+
+    @Test
+    void connectionsPastTheCapGetAnErrorLineAndAreClosed() throws Exception {
+        List<TcpClient> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                TcpClient client = new TcpClient(port);
+                client.request("{\"action\":\"ping\"}");
+                held.add(client);
+            }
+            try (TcpClient extra = new TcpClient(port)) {
+                assertThat(extra.reply().get("error").get("code").stringValue()).isEqualTo("too_many_connections");
+                assertThat(extra.closedByServer()).isTrue();
+            }
+        } finally {
+            for (TcpClient client : held) {
+                client.close();
+            }
+        }
+    }
+}
