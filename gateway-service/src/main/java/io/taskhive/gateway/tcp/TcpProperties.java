@@ -16,6 +16,7 @@ import jakarta.validation.constraints.Min;
  * @param maxConnections  connections held at once; one more gets an error line and is closed
  * @param idleTimeout     a connection silent for this long (also mid-request) is closed
  * @param maxRequestBytes largest single request; a larger one gets an error and the connection closes
+ *                        (at least 16 KiB: the parser reads ahead in blocks of up to 8 KB)
  * @param maxWait         longest a request may wait for a task's outcome ({@code wait}, seed 1)
  * @param legacyClients   the seeds' compatibility switch: trust seed 2's bare {@code username} and
  *                        run seed 1's anonymous tasks (as the user {@code legacyOwner}); off by
@@ -30,7 +31,7 @@ public record TcpProperties(
         @Min(0) @Max(65_535) Integer port,
         @Min(1) Integer maxConnections,
         Duration idleTimeout,
-        @Min(256) @Max(16 * 1024 * 1024) Integer maxRequestBytes,
+        @Min(16 * 1024) @Max(16 * 1024 * 1024) Integer maxRequestBytes,
         Duration maxWait,
         Boolean legacyClients,
         String legacyOwner,
