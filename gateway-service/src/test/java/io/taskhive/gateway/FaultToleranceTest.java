@@ -107,7 +107,8 @@ class FaultToleranceTest extends ApiTestSupport {
                     assertThat(queryRows("select detail from task_transitions where task_id = ? and to_status = 'RETRYING'",
                             UUID.fromString(id))).containsExactly("worker hung-1 stopped responding while running it");
                 }
-                assertThat(hung.output()).contains("outcome discarded");
+                // it either finished them and found itself fenced out, or its heartbeat check withdrew them first
+                assertThat(hung.output()).containsAnyOf("outcome discarded", "withdrawn");
                 assertThat(healthy.terminate(Duration.ofSeconds(40))).isZero();
             }
         }

@@ -1,0 +1,115 @@
+package io.taskhive.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.taskhive.cli.TaskhiveCli;
+import tools.jackson.databind.JsonNode;
+
+/** The real taskhive command, each invocation its own process, against the running gateway. */
+class CliTest extends ApiTestSupport {
+
+    @TempDir
+    Path config;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run cliWithInput(String stdin, String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                TaskhiveCli.class.getName(), "--config-dir=" + config));
+        if (!List.of(args).contains("--port")) {
+            command.add("--port=" + system.tcpPort);
+        }
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("taskhive " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private Run cli(String... args) throws Exception {
+        return cliWithInput("", args);
+    }
+
+    @Test
+    void registerLoginSubmitFollowAndCancelFromTheCommandLine() throws Exception {
+        String name = "c" + UUID.randomUUID().toString().substring(0, 10);
+        assertThat(cli("list").exit()).as("not logged in yet").isEqualTo(3);
+        Run registered = cli("register", "-u", name, "-p", "cli-password-1");
+        assertThat(registered.exit()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("registered " + name);
+        assertThat(cli("register", "-u", name, "-p", "cli-password-1").exit()).isEqualTo(5);
+        assertThat(cli("login", "-u", name, "-p", "wrong-password").exit()).isEqualTo(3);
+        assertThat(cli("login", "-u", name, "-p", "cli-password-1").exit()).isZero();
+        Path token = config.resolve("token");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
+
+        Run upper = cli("submit", "--type", "uppercase", "--content", "hola mundo", "--wait");
+        assertThat(upper.exit()).as(upper.err()).isZero();
+        assertThat(upper.out()).contains("SUCCEEDED").contains("HOLA MUNDO");
+
+        Run byCode = cli("--json", "submit", "--type", "2", "--content", "abc", "--wait=30");
+        JsonNode task = ApiClient.JSON.readTree(byCode.out());
+        assertThat(task.get("result").get("text").stringValue()).isEqualTo("cba");
+
+        JsonNode sleeping = ApiClient.JSON.readTree(cli("--json", "submit", "-t", "sleep", "-c", "30").out());
+        String id = sleeping.get("id").stringValue();
+        Run cancelled = cli("cancel", id);
+        assertThat(cancelled.out()).contains("CANCELLED");
+        assertThat(cli("get", id).out()).contains("CANCELLED");
+
+        JsonNode page = ApiClient.JSON.readTree(cli("--json", "list").out());
+        assertThat(page.get("totalItems").longValue()).isEqualTo(3);
+        assertThat(cli("get", UUID.randomUUID().toString()).exit()).isEqualTo(4);
+        Run refused = cli("submit", "--type", "shout", "--content", "x");
+        assertThat(refused.exit()).isEqualTo(5);
+        assertThat(refused.err()).contains("unknown task type");
+        assertThat(cli("--http", system.baseUrl, "list").exit()).isZero();
+        assertThat(cli("--port", Integer.toString(closedPort()), "list").exit()).isEqualTo(6);
+    }
+
+    @Test
+    void watchFollowsATaskToItsOutcome() throws Exception {
+        User user = newUser();
+        cli("login", "-u", user.username(), "-p", user.password());
+        String id = submit(user, "sleep", java.util.Map.of("seconds", 2)).get("id").stringValue();
+        Run watched = cli("watch", id);
+        assertThat(watched.exit()).as(watched.err()).isZero();
+        assertThat(watched.out()).contains(id).contains("SUCCEEDED");
+    }
+
+    @Test
+    void theInteractiveMenuWorksFromStandardInput() throws Exception {
+        String name = "m" + UUID.randomUUID().toString().substring(0, 10);
+        Run menu = cliWithInput("1\n" + name + "\nmenu-password-1\n2\n" + name + "\nmenu-password-1\n3\nuppercase\nhola menu\n4\n0\n");
+        assertThat(menu.exit()).as(menu.err()).isZero();
+        assertThat(menu.out()).contains("registered " + name).contains("logged in as " + name)
+                .contains("HOLA MENU").contains("1 task(s)");
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.taskhive.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The REST API, for where only HTTP gets through. Waiting is done by polling. */
+final class HttpTaskhiveClient implements TaskhiveClient {
+
+    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "DEAD");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String token;
+    private final JsonMapper json;
+
+    HttpTaskhiveClient(String baseUrl, String token, JsonMapper json) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token;
+        this.json = json;
+    }
+
+    private JsonNode send(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new CliException(CliException.UNAVAILABLE, "cannot reach " + baseUrl + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.UNAVAILABLE, "interrupted");
+        }
+        JsonNode reply = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+        if (response.statusCode() >= 400) {
+            String code = switch (response.statusCode()) {
+                case 401 -> "unauthorized";
+                case 403 -> "forbidden";
+                case 404 -> "not_found";
+                case 503 -> "unavailable";
+                default -> "refused";
+            };
+            throw CliException.fromServer(code, reply.path("detail").asString("HTTP " + response.statusCode()));
+        }
+        return reply;
+    }
+
+    @Override
+    public JsonNode register(String username, String password) {
+        return send("POST", "/api/auth/register", credentials(username, password));
+    }
+
+    @Override
+    public JsonNode login(String username, String password) {
+        return send("POST", "/api/auth/login", credentials(username, password));
+    }
+
+    private ObjectNode credentials(String username, String password) {
+        return json.createObjectNode().put("username", username).put("password", password);
+    }
+
+    @Override
+    public JsonNode submit(String type, JsonNode payload, String content, String idempotencyKey, Duration wait) {
+        if (payload == null) {
+            throw new CliException(CliException.REFUSED, "over HTTP give the payload as JSON (--payload)");
+        }
+        ObjectNode body = json.createObjectNode().put("type", type);
+        body.set("payload", payload);
+        JsonNode task = send("POST", "/api/tasks", body);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!FINAL.contains(task.path("status").asString("")) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            task = get(task.get("id").asString());
+        }
+        return task;
+    }
+
+    @Override
+    public JsonNode get(String taskId) {
+        return send("GET", "/api/tasks/" + encode(taskId), null);
+    }
+
+    @Override
+    public JsonNode list(String status, String type, int page, int size) {
+        StringBuilder query = new StringBuilder("/api/tasks?page=" + page + "&size=" + size);
+        if (status != null) {
+            query.append("&status=").append(encode(status));
+        }
+        if (type != null) {
+            query.append("&type=").append(encode(type));
+        }
+        return send("GET", query.toString(), null);
+    }
+
+    @Override
+    public JsonNode cancel(String taskId) {
+        return send("DELETE", "/api/tasks/" + encode(taskId), null);
+    }
+
+    @Override
+    public void watch(Predicate<JsonNode> onEvent) {
+        throw new CliException(CliException.REFUSED, "watch follows live updates over TCP; drop --http");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

@@ -1,0 +1,31 @@
+package io.taskhive.cli;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import tools.jackson.databind.JsonNode;
+
+/** What the commands need from a server, over TCP (native dialect) or REST. */
+interface TaskhiveClient extends AutoCloseable {
+
+    JsonNode register(String username, String password);
+
+    /** The login reply: {@code token}, {@code expiresAt}. */
+    JsonNode login(String username, String password);
+
+    /** The task as submitted, or as finished when {@code wait} is not zero. */
+    JsonNode submit(String type, JsonNode payload, String content, String idempotencyKey, Duration wait);
+
+    JsonNode get(String taskId);
+
+    /** A page: {@code items}, {@code page}, {@code totalItems}, ... */
+    JsonNode list(String status, String type, int page, int size);
+
+    JsonNode cancel(String taskId);
+
+    /** Hands each status change of the user's tasks to {@code onEvent} until it returns false. */
+    void watch(Predicate<JsonNode> onEvent);
+
+    @Override
+    void close();
+}

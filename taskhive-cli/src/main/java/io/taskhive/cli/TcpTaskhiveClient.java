@@ -1,0 +1,142 @@
+package io.taskhive.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The native TCP dialect: one JSON object per line each way, the token on every request. */
+final class TcpTaskhiveClient implements TaskhiveClient {
+
+    private final JsonMapper json;
+    private final String token;
+    private final Socket socket;
+    private final OutputStream out;
+    private final BufferedReader in;
+
+    TcpTaskhiveClient(String host, int port, String token, JsonMapper json) {
+        this.json = json;
+        this.token = token;
+        try {
+            socket = new Socket(host, port);
+            out = socket.getOutputStream();
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CliException(CliException.UNAVAILABLE, "cannot connect to " + host + ":" + port + ": " + e.getMessage());
+        }
+    }
+
+    private ObjectNode request(String action) {
+        ObjectNode request = json.createObjectNode().put("action", action);
+        if (token != null) {
+            request.put("token", token);
+        }
+        return request;
+    }
+
+    private JsonNode call(ObjectNode request) {
+        try {
+            out.write(json.writeValueAsBytes(request));
+            out.write('\n');
+            out.flush();
+            JsonNode reply = readLine();
+            if (!reply.path("ok").asBoolean(false)) {
+                JsonNode error = reply.path("error");
+                throw CliException.fromServer(error.path("code").asString("error"), error.path("message").asString("failed"));
+            }
+            return reply;
+        } catch (IOException e) {
+            throw new CliException(CliException.UNAVAILABLE, "connection lost: " + e.getMessage());
+        }
+    }
+
+    private JsonNode readLine() throws IOException {
+        String line = in.readLine();
+        if (line == null) {
+            throw new IOException("closed by the server");
+        }
+        return json.readTree(line);
+    }
+
+    @Override
+    public JsonNode register(String username, String password) {
+        return call(request("register").put("username", username).put("password", password)).get("user");
+    }
+
+    @Override
+    public JsonNode login(String username, String password) {
+        return call(request("login").put("username", username).put("password", password));
+    }
+
+    @Override
+    public JsonNode submit(String type, JsonNode payload, String content, String idempotencyKey, Duration wait) {
+        ObjectNode request = request("submit").put("type", type);
+        if (payload != null) {
+            request.set("payload", payload);
+        } else {
+            request.put("content", content);
+        }
+        if (idempotencyKey != null) {
+            request.put("idempotency_key", idempotencyKey);
+        }
+        if (!wait.isZero()) {
+            request.put("wait", wait.toMillis() / 1000.0);
+        }
+        return call(request).get("task");
+    }
+
+    @Override
+    public JsonNode get(String taskId) {
+        return call(request("get").put("task_id", taskId)).get("task");
+    }
+
+    @Override
+    public JsonNode list(String status, String type, int page, int size) {
+        ObjectNode request = request("list").put("page", page).put("size", size);
+        if (status != null) {
+            request.put("status", status);
+        }
+        if (type != null) {
+            request.put("type", type);
+        }
+        return call(request).get("page");
+    }
+
+    @Override
+    public JsonNode cancel(String taskId) {
+        return call(request("cancel").put("task_id", taskId)).get("task");
+    }
+
+    @Override
+    public void watch(Predicate<JsonNode> onEvent) {
+        call(request("subscribe"));
+        try {
+            socket.setSoTimeout(0);
+            while (true) {
+                JsonNode line = readLine();
+                if (line.has("event") && !onEvent.test(line)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new CliException(CliException.UNAVAILABLE, "connection lost: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}
