@@ -81,6 +81,26 @@ class TcpLegacyClientsTest extends ApiTestSupport {
     }
 
     @Test
+    void aStoppingGatewayAnswersTheRequestInHandThenClosesTheConnection() throws Exception {
+        Map<String, Object> settings = new HashMap<>(system.gatewaySettings);
+        settings.put("server.port", 0);
+        settings.put("taskhive.tcp.port", 0);
+        settings.put("taskhive.tcp.legacy-clients", true);
+        ConfigurableApplicationContext stopping = GatewayApplication.builder().run(RunningSystem.arguments(settings));
+        try (TcpClient client = new TcpClient(stopping.getBean(TcpServer.class).port())) {
+            client.send("{\"tipo\": 4, \"contenido\": \"2\"}"); // a two-second sleep, answered when done
+            Thread.sleep(500);
+            Thread closer = Thread.ofVirtual().start(stopping::close);
+            JsonNode reply = client.reply();
+            assertThat(reply.get("status").stringValue()).isEqualTo("SUCCEEDED");
+            assertThat(client.closedByServer()).isTrue();
+            closer.join();
+        } finally {
+            stopping.close();
+        }
+    }
+
+    @Test
     void connectionsPastTheCapGetAnErrorLineAndAreClosed() throws Exception {
         List<TcpClient> held = new ArrayList<>();
         try {
