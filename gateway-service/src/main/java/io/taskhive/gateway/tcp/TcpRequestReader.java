@@ -1,6 +1,7 @@
 package io.taskhive.gateway.tcp;
 
 import java.io.ByteArrayOutputStream;
+import java.io.CharConversionException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +48,8 @@ final class TcpRequestReader {
     record End() implements Read {
     }
 
+    private static final byte[] UTF8_GUARD = {' ', ' ', ' ', ' '};
+
     private final JsonMapper json;
     private final RequestLimit limited;
     /** Where parsers read from; null once the stream is over or no longer trusted. */
@@ -66,6 +69,10 @@ final class TcpRequestReader {
         limited.startRequest();
         try {
             if (parser == null) {
+                // The protocol is UTF-8. Jackson guesses UTF-16/32 from the first four bytes of a byte
+                // stream, so garbage starting with zero bytes would be decoded (or refused) as such;
+                // four spaces in front make the guess UTF-8 every time, and cost the parser nothing.
+                source.unread(UTF8_GUARD);
                 parser = json.createParser(source); // reads ahead, so it may fail like a read
             }
             JsonToken token = parser.nextToken();
@@ -86,8 +93,8 @@ final class TcpRequestReader {
                 source = null;
                 return new Idle();
             }
-            if (e.getCause() instanceof IOException io) {
-                throw io;
+            if (e.getCause() instanceof IOException io && !(io instanceof CharConversionException)) {
+                throw io; // the socket failed (a CharConversionException is just more bad input)
             }
             skipPastNewline();
             return new Malformed(e.getOriginalMessage());
