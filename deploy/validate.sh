@@ -173,7 +173,7 @@ if $self_test; then
   expect_failure "unknown Compose key" 'stop_grace_periods' \
     "sed -i 's/stop_grace_period: 60s/stop_grace_periods: 60s/' docker-compose.yml"
   expect_failure "worker given a host port (no --scale)" 'host ports prevent --scale' \
-    "sed -i 's/^    stop_grace_period: 60s\$/&\\n    ports: [\"8081:8081\"]/' docker-compose.yml"
+    "sed -i 's/^    stop_grace_period: 75s\$/&\\n    ports: [\"8081:8081\"]/' docker-compose.yml"
   expect_failure "HAProxy syntax error" 'balance only supports' \
     "sed -i 's/balance roundrobin/balance roundrobbin/' deploy/haproxy/haproxy.cfg"
   expect_failure "HAProxy without the TCP frontend" 'no tcp frontend binding :5000' \
@@ -183,9 +183,31 @@ if $self_test; then
   expect_failure "both autoscalers on the worker" 'would fight over its replicas' \
     "{ echo '---'; cat k8s/components/hpa/hpa.yaml; } >>k8s/components/keda/scaled-object.yaml"
   expect_failure "grace period shorter than the graceful shutdown" 'terminationGracePeriodSeconds 20 must exceed' \
-    "sed -i 's/terminationGracePeriodSeconds: 60/terminationGracePeriodSeconds: 20/' k8s/base/worker/deployment.yaml"
+    "sed -i 's/terminationGracePeriodSeconds: 75/terminationGracePeriodSeconds: 20/' k8s/base/worker/deployment.yaml"
+  expect_failure "gateway grace period without room for the TCP drain" 'terminationGracePeriodSeconds 45 must exceed preStop 5s + TCP drain 10s' \
+    "sed -i 's/terminationGracePeriodSeconds: 60/terminationGracePeriodSeconds: 45/' k8s/base/gateway/deployment.yaml"
+  expect_failure "worker stop_grace_period without room for its shutdown grace" 'stop_grace_period 60s must exceed shutdown grace 25s' \
+    "sed -i 's/^    stop_grace_period: 75s\$/    stop_grace_period: 60s/' docker-compose.yml"
+  expect_failure "worker shutdown grace without a unit (milliseconds)" 'which Spring reads as milliseconds' \
+    "sed -i 's/^              value: 25s\$/              value: \"25\"/' k8s/base/worker/deployment.yaml"
+  expect_failure "worker grace period resting on the code's default shutdown grace" 'set TASKHIVE_WORKER_SHUTDOWN_GRACE explicitly' \
+    "sed -i '/^      TASKHIVE_WORKER_SHUTDOWN_GRACE: /d' docker-compose.yml"
+  expect_failure "S3 settings handed to the services before any code reads them" 'TASKHIVE_S3_ENDPOINT is not read by the' \
+    "sed -i 's/^  TASKHIVE_RABBITMQ_VHOST: \/\$/&\\n  TASKHIVE_S3_ENDPOINT: http:\/\/minio:9000/' docker-compose.yml"
+  expect_failure "HAProxy TCP health check without the ping" 'does not send {"action":"ping"}' \
+    "sed -i '/tcp-check send \"{/d' deploy/haproxy/haproxy.cfg"
+  expect_failure "HAProxy TCP server tracking the other gateway's health" 'which checks another address' \
+    "sed -i 's|track gateway1_health/gw1|track gateway2_health/gw2|' deploy/haproxy/haproxy.cfg"
+  expect_failure "KEDA target below the worker's max-in-flight" "must equal the worker's TASKHIVE_WORKER_MAX_IN_FLIGHT 2000" \
+    "sed -i 's/value: \"2000\"/value: \"1000\"/' k8s/components/keda/scaled-object.yaml"
+  expect_failure "Compose HAProxy other than the validating 2.6" 'but haproxy.cfg is validated with HAProxy' \
+    "sed -i 's/image: haproxy:2.6-alpine/image: haproxy:2.8-alpine/' docker-compose.yml"
+  expect_failure "an unpinned MinIO image" 'minio/mc:latest is not pinned to a release' \
+    "sed -i 's|image: minio/mc:RELEASE.*|image: minio/mc:latest|' k8s/components/minio/create-bucket-job.yaml"
   expect_failure "a usable secret in .env.example" 'POSTGRES_PASSWORD must be a change-me placeholder' \
     "sed -i 's/^POSTGRES_PASSWORD=change-me/POSTGRES_PASSWORD=hunter2/' .env.example"
+  expect_failure "an example admin password the gateway would accept" 'TASKHIVE_ADMIN_PASSWORD must start with change-me' \
+    "sed -i 's/^  TASKHIVE_ADMIN_PASSWORD: change-me/  TASKHIVE_ADMIN_PASSWORD: please-change-me/' k8s/secret.example.yaml"
 fi
 
 # ---- summary --------------------------------------------------------------------------------------

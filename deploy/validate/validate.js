@@ -113,15 +113,10 @@ const MODULES = {
 };
 const SHARED_MODULE = 'task-domain';
 
-// Settings the applications are going to read but do not yet (the TCP listener, object storage).
-// Accepted in the deployment files; reported as pending until the code reads them.
-const PENDING_ENV = {
-  TASKHIVE_TCP_PORT: ['gateway'],
-  TASKHIVE_S3_ENDPOINT: ['gateway', 'worker'],
-  TASKHIVE_S3_BUCKET: ['gateway', 'worker'],
-  TASKHIVE_S3_ACCESS_KEY: ['gateway', 'worker'],
-  TASKHIVE_S3_SECRET_KEY: ['gateway', 'worker'],
-};
+// Settings announced for the applications but not read by them yet: accepted in the deployment
+// files and reported as pending until the code reads them (name -> services). Empty: the TCP
+// listener reads TASKHIVE_TCP_PORT, and the S3 settings wait, unset, for the code that will use them.
+const PENDING_ENV = {};
 const TCP_PORT_DEFAULT = 5000; // the gateway's TCP listener, TASKHIVE_TCP_PORT (contract)
 const PROBES = { liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' };
 const PROMETHEUS_PATH = '/actuator/prometheus';
@@ -233,6 +228,76 @@ function appHttpPort(service) {
 function shutdownSeconds(service) {
   const c = apps[service].config;
   return seconds(c.spring.lifecycle['timeout-per-shutdown-phase']);
+}
+
+/** Spring Boot's reading of a java.time.Duration: a bare number is milliseconds (no @DurationUnit). */
+function springDurationSeconds(value) {
+  const s = String(value).trim().toLowerCase();
+  if (/^[+-]?\d+$/.test(s)) return Number(s) / 1000;
+  const ns = s.match(/^(\d+)ns$/);
+  if (ns) return Number(ns[1]) / 1e9;
+  const iso = s.match(/^p(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?)?$/);
+  if (iso) return Number(iso[1] || 0) * 86400 + Number(iso[2] || 0) * 3600 + Number(iso[3] || 0) * 60 + Number(iso[4] || 0);
+  return seconds(s);
+}
+
+/** The default a @ConfigurationProperties record of the service gives a field ("x = x == null ? D : x"). */
+function javaRecordDefault(service, prefix, field) {
+  for (const d of [MODULES[service].module, SHARED_MODULE]) {
+    for (const f of walkFiles(path.join(ROOT, d, 'src', 'main', 'java'), /\.java$/)) {
+      const src = fs.readFileSync(f, 'utf8');
+      if (!new RegExp(`@ConfigurationProperties\\(\\s*(?:(?:prefix|value)\\s*=\\s*)?"${prefix.replace(/\./g, '\\.')}"`).test(src)) continue;
+      const m = src.match(new RegExp(`\\b${field}\\s*=\\s*${field}\\s*==\\s*null\\s*\\?\\s*(?:Duration\\.of(Millis|Seconds|Minutes|Hours)\\(([\\d_]+)\\)|([\\d_]+))\\s*:`));
+      if (!m) return null;
+      const source = `${rel(f)} default`;
+      if (m[3]) return { value: m[3].replace(/_/g, ''), source };
+      return { value: `${m[2].replace(/_/g, '')}${{ Millis: 'ms', Seconds: 's', Minutes: 'm', Hours: 'h' }[m[1]]}`, source };
+    }
+  }
+  return null;
+}
+
+/**
+ * The value a service runs with for a taskhive.* property, given the environment a deployment file
+ * hands it: an environment variable (relaxed binding, or the yml's ${VAR:default}), else the yml,
+ * else the properties record's default. With duration, also its seconds, and a problem for a value
+ * without a unit (Spring reads "25" as 25 ms).
+ */
+function appSetting(service, property, env, javaPrefix, javaField, duration) {
+  const names = envForms(property);
+  let node = apps[service].config;
+  for (const part of property.split('.')) node = node && typeof node === 'object' ? node[part] : undefined;
+  const placeholder = typeof node === 'string' ? node.match(/^\$\{(\w+):([^}]*)\}$/) : null;
+  let found = null;
+  for (const n of new Set([...names, ...(placeholder ? [placeholder[1]] : [])])) {
+    if (env[n] !== undefined && env[n] !== null && String(env[n]) !== '') {
+      found = { value: String(env[n]), source: n, variable: n, fromEnv: true };
+      break;
+    }
+  }
+  if (!found && node !== undefined && node !== null) found = { value: String(placeholder ? placeholder[2] : node), source: MODULES[service].config };
+  if (!found) found = javaRecordDefault(service, javaPrefix, javaField);
+  if (!found) throw new Error(`${service}: cannot find the value or default of ${property} (${MODULES[service].config}, the ${javaPrefix} properties record)`);
+  const result = { ...found, variable: found.variable || names[1], problems: [] };
+  if (duration) {
+    result.seconds = springDurationSeconds(found.value);
+    if (/^[+-]?\d+$/.test(found.value.trim())) result.problems.push(`${service}: ${result.variable} is ${found.value} without a unit, which Spring reads as milliseconds (write ${found.value}s)`);
+  }
+  return result;
+}
+
+/** What a service does after SIGTERM before Spring's graceful phase, and how long it may take. */
+function preShutdown(service, env) {
+  if (service === 'gateway') {
+    const d = appSetting(service, 'taskhive.tcp.drain-timeout', env, 'taskhive.tcp', 'drainTimeout', true);
+    return { seconds: d.seconds, text: `TCP drain ${d.seconds}s (${d.variable})`, problems: d.problems, setting: d };
+  }
+  const g = appSetting(service, 'taskhive.worker.shutdown-grace', env, 'taskhive.worker', 'shutdownGrace', true);
+  // After the grace WorkerDrain interrupts what still runs and waits this long for the hand-back.
+  const drain = walkFiles(path.join(ROOT, MODULES.worker.module, 'src', 'main', 'java'), /^WorkerDrain\.java$/)[0];
+  const m = drain && fs.readFileSync(drain, 'utf8').match(/interruptAll\([^;]*;\s*awaitIdle\(Duration\.ofSeconds\((\d+)\)\)/);
+  const handBack = m ? Number(m[1]) : 5;
+  return { seconds: g.seconds + handBack, text: `shutdown grace ${g.seconds}s (${g.variable}) + hand-back ${handBack}s`, problems: g.problems, setting: g };
 }
 
 function appPoolSize(service) {
@@ -455,6 +520,10 @@ check('k8s', 'k8s/secret.example.yaml: a valid Secret example with placeholders 
     if (/PASSWORD|SECRET|URL/.test(k) && !String(v).includes('change-me')) problems.push(`${k} must be a change-me placeholder, not a usable value`);
   }
   if (values.TASKHIVE_JWT_SECRET && Buffer.byteLength(values.TASKHIVE_JWT_SECRET) >= 32) problems.push('the example TASKHIVE_JWT_SECRET must be shorter than 32 bytes, so that the gateway refuses it');
+  // The gateway refuses to start with these two while they start with the placeholder.
+  for (const k of ['TASKHIVE_JWT_SECRET', 'TASKHIVE_ADMIN_PASSWORD']) {
+    if (values[k] !== undefined && !String(values[k]).startsWith('change-me')) problems.push(`${k} must start with change-me, so that the gateway refuses the example`);
+  }
   for (const [name, objects] of Object.entries(renders)) {
     if (objects.some((o) => o.kind === 'Secret')) problems.push(`${name} renders a Secret: secrets are created out of band`);
   }
@@ -475,6 +544,16 @@ for (const [name, objects] of Object.entries(renders)) {
   const byKind = (kind) => objects.filter((o) => o.kind === kind);
   const find = (kind, n) => objects.find((o) => o.kind === kind && o.metadata.name === n);
   const configMaps = new Map(byKind('ConfigMap').map((c) => [c.metadata.name, c.data || {}]));
+  /** A container's environment as far as the render tells: envFrom ConfigMaps, then env values. */
+  const containerEnv = (c) => {
+    const env = {};
+    for (const ef of c.envFrom || []) if (ef.configMapRef) Object.assign(env, configMaps.get(ef.configMapRef.name) || {});
+    for (const e of c.env || []) {
+      if (e.value !== undefined) env[e.name] = e.value;
+      else if (e.valueFrom && e.valueFrom.configMapKeyRef) env[e.name] = (configMaps.get(e.valueFrom.configMapKeyRef.name) || {})[e.valueFrom.configMapKeyRef.key];
+    }
+    return env;
+  };
 
   check('k8s', `${name}: references resolve (Service selectors and ports, Ingress backends, PDBs, ConfigMap and Secret keys, namespaces)`, () => {
     const problems = [];
@@ -564,7 +643,7 @@ for (const [name, objects] of Object.entries(renders)) {
     return problems;
   });
 
-  check('k8s', `${name}: gateway and worker pods: probes on ${PROBES.liveness}|readiness at the HTTP port, grace period beyond the shutdown phase, hardened`, () => {
+  check('k8s', `${name}: gateway and worker pods: probes on ${PROBES.liveness}|readiness at the HTTP port, grace period beyond preStop + drain + shutdown phase, hardened`, () => {
     const problems = [];
     for (const service of Object.keys(MODULES)) {
       const d = find('Deployment', service);
@@ -594,7 +673,13 @@ for (const [name, objects] of Object.entries(renders)) {
       if (ps && ps.exec && ps.exec.command[0] === 'sleep') preStop = Number(ps.exec.command[1]);
       if (ps && ps.sleep) preStop = ps.sleep.seconds;
       const grace = spec.terminationGracePeriodSeconds === undefined ? 30 : spec.terminationGracePeriodSeconds;
-      if (!(grace > shutdown + preStop)) problems.push(`${service}: terminationGracePeriodSeconds ${grace} must exceed preStop ${preStop}s + timeout-per-shutdown-phase ${shutdown}s`);
+      // The kubelet's countdown covers preStop, then what the service does before Spring's
+      // graceful phase (the gateway drains its TCP listener, the worker its running tasks).
+      const pre = preShutdown(service, containerEnv(c));
+      problems.push(...pre.problems);
+      const total = preStop + pre.seconds + shutdown;
+      if (!(grace > total)) problems.push(`${service}: terminationGracePeriodSeconds ${grace} must exceed preStop ${preStop}s + ${pre.text} + timeout-per-shutdown-phase ${shutdown}s = ${total}s`);
+      if (service === 'worker' && !pre.setting.fromEnv) problems.push(`worker: set ${pre.setting.variable} explicitly: terminationGracePeriodSeconds depends on it (now the code's default ${pre.setting.value}, ${pre.setting.source})`);
       const psc = spec.securityContext || {};
       const csc = c.securityContext || {};
       if (psc.runAsNonRoot !== true && csc.runAsNonRoot !== true) problems.push(`${service}: runAsNonRoot is not true`);
@@ -666,7 +751,7 @@ for (const [name, objects] of Object.entries(renders)) {
     return problems;
   });
 
-  check('k8s', `${name}: worker autoscaling: at most one autoscaler, owning the replica count; KEDA watches the work queue`, () => {
+  check('k8s', `${name}: worker autoscaling: at most one autoscaler, owning the replica count; KEDA watches the work queue, one worker per max-in-flight tasks`, () => {
     const problems = [];
     const worker = find('Deployment', 'worker');
     const hpas = byKind('HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === 'worker');
@@ -693,6 +778,12 @@ for (const [name, objects] of Object.entries(renders)) {
         if (m.queueName !== queue) problems.push(`rabbitmq trigger queueName ${m.queueName}, the work queue is ${queue}`);
         if (m.mode !== 'QueueLength') problems.push(`rabbitmq trigger mode ${m.mode}, expected QueueLength`);
         if (!/^\d+(\.\d+)?$/.test(String(m.value)) || Number(m.value) <= 0) problems.push(`rabbitmq trigger value ${m.value} must be a positive number`);
+        else if (worker && m.mode === 'QueueLength') {
+          // The queue length counts unacknowledged messages too, and each worker holds up to
+          // max-in-flight of them: a target below that adds workers while others have free room.
+          const mif = appSetting('worker', 'taskhive.worker.max-in-flight', containerEnv(podSpec(worker).containers[0]), 'taskhive.worker', 'maxInFlight');
+          if (Number(m.value) !== Number(mif.value)) problems.push(`rabbitmq trigger value ${m.value} must equal the worker's ${mif.variable} ${mif.value}${mif.fromEnv ? '' : ` (${mif.source})`}: the queue length counts the messages each worker holds`);
+        }
         if (!['amqp', 'http', 'auto', undefined].includes(m.protocol)) problems.push(`rabbitmq trigger protocol ${m.protocol}`);
         if ((m.vhostName || '/') !== vhost) problems.push(`rabbitmq trigger vhostName ${m.vhostName}, the services use ${vhost}`);
         if (!m.host && !m.hostFromEnv) {
@@ -811,7 +902,7 @@ if (compose) {
     return problems;
   });
 
-  check('compose', 'health checks and depends_on conditions; named volumes for the data', () => {
+  check('compose', 'health checks and depends_on conditions; stop_grace_period beyond drain + shutdown phase; named volumes for the data', () => {
     const problems = [];
     for (const [n, s] of Object.entries(services)) {
       const oneShot = s.restart === 'no';
@@ -827,7 +918,11 @@ if (compose) {
         const port = Number(envOf(s)[appHttpPort(service).variable] || appHttpPort(service).default);
         if (!healthTest(s).includes(`:${port}${PROBES.readiness}`)) problems.push(`${n}: the healthcheck does not ask ${PROBES.readiness} on port ${port}`);
         const grace = seconds(s.stop_grace_period || '10s');
-        if (!(grace > shutdownSeconds(service))) problems.push(`${n}: stop_grace_period ${s.stop_grace_period || '10s'} does not exceed the ${shutdownSeconds(service)}s shutdown phase`);
+        const pre = preShutdown(service, envOf(s));
+        problems.push(...pre.problems.map((p) => `${n}: ${p}`));
+        const total = pre.seconds + shutdownSeconds(service);
+        if (!(grace > total)) problems.push(`${n}: stop_grace_period ${s.stop_grace_period || '10s'} must exceed ${pre.text} + timeout-per-shutdown-phase ${shutdownSeconds(service)}s = ${total}s`);
+        if (service === 'worker' && !pre.setting.fromEnv) problems.push(`${n}: set ${pre.setting.variable} explicitly: stop_grace_period depends on it`);
       }
     }
     const named = new Set(Object.keys(compose.volumes || {}));
@@ -909,9 +1004,65 @@ check('compose', '.env.example defines every variable docker-compose.yml uses, w
   return problems;
 });
 
+// ---- image versions ---------------------------------------------------------------------------
+
+check('images', 'every image pinned to a release (no :latest); Compose runs the HAProxy major.minor that validates haproxy.cfg', () => {
+  const problems = new Set();
+  const images = [];
+  if (compose) for (const [n, svc] of Object.entries(compose.services)) if (svc.image) images.push([`docker-compose.yml ${n}`, svc.image]);
+  for (const objects of Object.values(renders)) {
+    for (const w of objects.filter((o) => WORKLOADS.has(o.kind))) {
+      for (const c of [...(podSpec(w).initContainers || []), ...podSpec(w).containers]) images.push([`k8s ${w.kind}/${w.metadata.name}`, c.image]);
+    }
+  }
+  for (const [where, image] of images) {
+    const tag = imageTag(image);
+    if (!String(image).includes('@') && (tag === '' || tag === 'latest')) problems.add(`${where}: ${image} is not pinned to a release`);
+  }
+  const haproxy = compose && compose.services.haproxy;
+  if (haproxy) {
+    let version = null;
+    try {
+      version = (execFileSync('haproxy', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).match(/version (\d+\.\d+)/) || [])[1];
+    } catch (e) {
+      version = null;
+    }
+    const tag = imageTag(haproxy.image);
+    if (!version) problems.add('haproxy -v did not run: cannot compare the image with the validating HAProxy');
+    else if (!new RegExp(`^${version.replace('.', '\\.')}([.-]|$)`).test(tag)) problems.add(`compose haproxy runs ${haproxy.image}, but haproxy.cfg is validated with HAProxy ${version}: use haproxy:${version}-alpine (or validate with that version)`);
+  }
+  return [...problems];
+});
+
 // ---- HAProxy ----------------------------------------------------------------------------------
 
-check('haproxy', 'deploy/haproxy/haproxy.cfg: HTTP :8080 and TCP :5000 frontends, readiness checks, overridable servers, long timeouts', () => {
+/** A HAProxy argument as its configuration parser reads it: quotes removed, escapes resolved. */
+function haproxyArg(text) {
+  const escapes = { r: '\r', n: '\n', t: '\t', '\\': '\\', ' ': ' ', '#': '#', '"': '"', "'": "'", $: '$' };
+  let out = '';
+  let quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else out += c;
+    } else if (c === '\\' && i + 1 < text.length) {
+      const n = text[i + 1];
+      if (n === 'x' && /^[0-9a-f]{2}$/i.test(text.slice(i + 2, i + 4))) {
+        out += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
+        i += 3;
+      } else if (escapes[n] !== undefined) {
+        out += escapes[n];
+        i += 1;
+      } else out += c; // HAProxy keeps the backslash of an unknown escape (regex \. for instance)
+    } else if (c === '"') quote = quote ? null : '"';
+    else if (c === "'" && !quote) quote = "'";
+    else out += c;
+  }
+  return out;
+}
+
+check('haproxy', 'deploy/haproxy/haproxy.cfg: HTTP :8080 and TCP :5000 frontends, readiness checks (and a ping on the TCP port), overridable servers, long timeouts', () => {
   const problems = [];
   const sections = [];
   for (const raw of read('deploy/haproxy/haproxy.cfg').split('\n')) {
@@ -945,19 +1096,18 @@ check('haproxy', 'deploy/haproxy/haproxy.cfg: HTTP :8080 and TCP :5000 frontends
       return;
     }
     if (mode(b) !== wantMode) problems.push(`backend ${b.name} is not mode ${wantMode}`);
-    if (!get(b, 'option httpchk').length) problems.push(`backend ${b.name} has no option httpchk`);
-    if (!get(b, 'http-check send').some((l) => l.includes(`uri ${PROBES.readiness}`))) problems.push(`backend ${b.name} does not check ${PROBES.readiness}`);
+    if (wantMode === 'http') {
+      if (!get(b, 'option httpchk').length) problems.push(`backend ${b.name} has no option httpchk`);
+      if (!get(b, 'http-check send').some((l) => l.includes(`uri ${PROBES.readiness}`))) problems.push(`backend ${b.name} does not check ${PROBES.readiness}`);
+    }
     const servers = get(b, 'server');
     if (servers.length < 2) problems.push(`backend ${b.name} has ${servers.length} servers, expected 2 gateways`);
     for (const s of servers) {
       const address = s.split(/\s+/)[2];
       if (!address.includes('${')) problems.push(`backend ${b.name}: server address ${address} cannot be overridden by environment variables`);
       if (Number(envDefault(address).split(':').pop()) !== serverPort) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} defaults to port ${envDefault(address).split(':').pop()}, the gateway listens on ${serverPort}`);
-      if (!/\bcheck\b/.test(s)) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} is not health-checked`);
-      if (wantMode === 'tcp') {
-        const cp = s.match(/\bport\s+("?\$\{\w+-(\d+)\}"?|\d+)/);
-        if (!cp || Number(cp[2] || cp[1]) !== httpPort) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} must check readiness on the HTTP port ${httpPort} ("check port")`);
-      }
+      if (wantMode === 'http' && !/\bcheck\b/.test(s)) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} is not health-checked`);
+      if (wantMode === 'tcp') problems.push(...tcpServerHealth(b, s));
     }
     const long = 300;
     const limits = [['server', timeout(b, 'server')], ['client', timeout(f, 'client')]];
@@ -966,6 +1116,59 @@ check('haproxy', 'deploy/haproxy/haproxy.cfg: HTTP :8080 and TCP :5000 frontends
       if (!(value >= long)) problems.push(`${wantMode}: timeout ${name} is ${value}s; SSE streams and long-lived connections need at least ${long}s`);
     }
   };
+  // A TCP server is healthy only if its gateway's TCP listener answers the protocol's ping AND the
+  // gateway is ready (HTTP readiness on its HTTP port). It checks itself, or "track"s a server that
+  // does (HAProxy allows only one of the two), which must then check the same gateway.
+  function tcpServerHealth(b, s) {
+    const out = [];
+    const name = s.split(/\s+/)[1];
+    const address = s.split(/\s+/)[2];
+    let hb = b;
+    let hs = s;
+    const track = s.match(/\btrack\s+(?:([^/\s]+)\/)?(\S+)/);
+    if (track) {
+      hb = backends.find((x) => x.name === (track[1] || b.name));
+      hs = hb && get(hb, 'server').find((l) => l.split(/\s+/)[1] === track[2]);
+      if (!hs) return [`backend ${b.name}: server ${name} tracks ${track[0].split(/\s+/)[1]}, which does not exist`];
+      if (hs.split(/\s+/)[2] !== address) out.push(`backend ${b.name}: server ${name} (${address}) tracks ${hb.name}/${track[2]}, which checks another address (${hs.split(/\s+/)[2]})`);
+    }
+    const where = hb === b ? `server ${name}` : `${hb.name}/${track[2]} (tracked by ${b.name}/${name})`;
+    if (!/\bcheck\b/.test(hs)) return [...out, `backend ${b.name}: ${where} is not health-checked`];
+    if (!get(hb, 'option tcp-check').length) return [...out, `backend ${hb.name}: the TCP health check needs option tcp-check (a ping on the TCP port plus readiness on the HTTP port)`];
+    // The rules as connections: each "tcp-check connect" opens one, to its port or else the
+    // server's "port" (check port) or else the server's own port.
+    const checkPort = (hs.match(/(?:^|\s)port\s+(\S+)/) || [])[1];
+    const serverPortOf = Number(envDefault(checkPort || hs.split(/\s+/)[2]).split(':').pop());
+    const conns = [];
+    for (const l of get(hb, 'tcp-check')) {
+      const m = l.match(/^tcp-check\s+(\S+)\s*(.*)$/);
+      if (!m) continue;
+      if (m[1] === 'connect') {
+        const p = m[2].match(/(?:^|\s)port\s+(\S+)/);
+        conns.push({ port: p ? Number(envDefault(p[1])) : serverPortOf, sent: '', expects: [] });
+      } else if (conns.length === 0) {
+        conns.push({ port: serverPortOf, sent: '', expects: [] });
+      }
+      const c = conns[conns.length - 1];
+      if (m[1] === 'send') c.sent += haproxyArg(m[2]);
+      if (m[1] === 'expect') c.expects.push(haproxyArg(m[2]));
+    }
+    const ping = conns.find((c) => c.sent === '{"action":"ping"}\n');
+    if (!ping) out.push(`backend ${hb.name}: the TCP health check does not send {"action":"ping"} and a newline`);
+    else {
+      if (ping.port !== TCP_PORT_DEFAULT) out.push(`backend ${hb.name}: the ping goes to port ${ping.port}, the gateway's TCP port is ${TCP_PORT_DEFAULT}`);
+      if (!ping.expects.some((e) => e.includes('{"ok":true,"pong":true}'))) out.push(`backend ${hb.name}: the ping's reply is not expected to be {"ok":true,"pong":true}`);
+    }
+    const ready = conns.find((c) => new RegExp(`^GET ${PROBES.readiness} HTTP/1\\.[01]\r\n`).test(c.sent));
+    if (!ready) out.push(`backend ${hb.name}: the TCP health check does not request ${PROBES.readiness}`);
+    else {
+      if (ready.port !== httpPort) out.push(`backend ${hb.name}: readiness is asked on port ${ready.port}, the gateway's HTTP port is ${httpPort}`);
+      if (!/\r\n\r\n$/.test(ready.sent)) out.push(`backend ${hb.name}: the readiness request does not end with an empty line`);
+      if (!ready.expects.some((e) => /\b200\b/.test(e))) out.push(`backend ${hb.name}: the readiness answer is not expected to be 200`);
+    }
+    return out;
+  }
+
   const httpFront = frontends.find((f) => mode(f) === 'http' && bindPort(f).includes(8080));
   const tcpFront = frontends.find((f) => mode(f) === 'tcp' && bindPort(f).includes(TCP_PORT_DEFAULT));
   checkBackend(':8080', httpFront, 'http', httpPort);
