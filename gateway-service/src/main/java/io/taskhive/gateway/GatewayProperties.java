@@ -17,6 +17,8 @@ import jakarta.validation.constraints.Min;
  * @param maxBatchSize     most tasks in one batch submission
  * @param maxAttemptsLimit highest {@code maxAttempts} a submitter may ask for
  * @param maxTimeoutSeconds highest per-task {@code timeoutSeconds} a submitter may ask for
+ * @param maxWait          longest a submission may wait for its task's outcome (HTTP {@code ?wait=},
+ *                         TCP {@code "wait"}, seed 1's synchronous requests)
  * @param rateLimit        per-user submission rate limit
  * @param outbox           publication of submitted tasks to the broker
  */
@@ -28,6 +30,7 @@ public record GatewayProperties(
         @Min(1) @Max(100_000) Integer maxBatchSize,
         @Min(1) @Max(100) Integer maxAttemptsLimit,
         @Min(1) @Max(86_400) Integer maxTimeoutSeconds,
+        Duration maxWait,
         @Valid RateLimit rateLimit,
         @Valid Outbox outbox) {
 
@@ -37,6 +40,7 @@ public record GatewayProperties(
         maxBatchSize = maxBatchSize == null ? 1_000 : maxBatchSize;
         maxAttemptsLimit = maxAttemptsLimit == null ? 10 : maxAttemptsLimit;
         maxTimeoutSeconds = maxTimeoutSeconds == null ? 3_600 : maxTimeoutSeconds;
+        maxWait = maxWait == null ? Duration.ofSeconds(60) : maxWait;
         rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
         outbox = outbox == null ? new Outbox(null, null, null, null) : outbox;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -30,13 +31,20 @@ class CliTest extends ApiTestSupport {
 
     private Run cliWithInput(String stdin, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                TaskhiveCli.class.getName(), "--config-dir=" + config));
+        return run(stdin, Map.of(), new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                TaskhiveCli.class.getName())), args);
+    }
+
+    private Run run(String stdin, Map<String, String> environment, List<String> command, String... args)
+            throws Exception {
+        command.add("--config-dir=" + config);
         if (!List.of(args).contains("--port")) {
             command.add("--port=" + system.tcpPort);
         }
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().close();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -89,13 +97,47 @@ class CliTest extends ApiTestSupport {
     }
 
     @Test
-    void watchFollowsATaskToItsOutcome() throws Exception {
+    void watchFollowsATaskToItsOutcomeEvenOneThatHasFinishedAlready() throws Exception {
         User user = newUser();
         cli("login", "-u", user.username(), "-p", user.password());
-        String id = submit(user, "sleep", java.util.Map.of("seconds", 2)).get("id").stringValue();
+        String id = submit(user, "sleep", Map.of("seconds", 4)).get("id").stringValue();
         Run watched = cli("watch", id);
         assertThat(watched.exit()).as(watched.err()).isZero();
         assertThat(watched.out()).contains(id).contains("SUCCEEDED");
+
+        String done = submit(user, "uppercase", Map.of("text", "ya")).get("id").stringValue();
+        awaitStatus(user, done, io.taskhive.task.TaskStatus.SUCCEEDED, java.time.Duration.ofSeconds(30));
+        Run finished = cli("watch", done);
+        assertThat(finished.exit()).as(finished.err()).isZero();
+        assertThat(finished.out()).contains(done).contains("SUCCEEDED");
+    }
+
+    @Test
+    void theShippedLauncherRunsThePackagedJarAndAsksForPasswords() throws Exception {
+        Path launcher = Path.of("..", "taskhive-cli", "taskhive");
+        try (var built = Files.list(Path.of("..", "taskhive-cli", "target"))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(built.anyMatch(f -> f.toString().endsWith("-all.jar")),
+                    "skipped: taskhive-cli is not packaged yet (./mvnw verify packages it before these tests)");
+        }
+        String name = "p" + UUID.randomUUID().toString().substring(0, 10);
+        Map<String, String> environment = Map.of("JAVA_HOME", Path.of(ProcessHandle.current().info().command()
+                .orElseThrow()).getParent().getParent().toString());
+        Run registered = run("launcher-password-1\n", environment, new ArrayList<>(List.of(launcher.toString())),
+                "register", "-u", name);
+        assertThat(registered.exit()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("registered " + name);
+        Map<String, String> withPassword = new java.util.HashMap<>(environment);
+        withPassword.put("TASKHIVE_PASSWORD", "launcher-password-1");
+        Run loggedIn = run("", withPassword, new ArrayList<>(List.of(launcher.toString())), "login", "-u", name);
+        assertThat(loggedIn.exit()).as(loggedIn.err()).isZero();
+        Run submitted = run("", environment, new ArrayList<>(List.of(launcher.toString())),
+                "--http", system.baseUrl, "submit", "-t", "word_count", "-c", "uno dos tres", "--wait=30",
+                "--idempotency-key", "launcher-1");
+        assertThat(submitted.exit()).as(submitted.err()).isZero();
+        assertThat(submitted.out()).contains("SUCCEEDED").contains("\"count\":3");
+        Run unfinished = run("", environment, new ArrayList<>(List.of(launcher.toString())),
+                "submit", "-t", "sleep", "-c", "5", "--wait=1");
+        assertThat(unfinished.exit()).as("still running when --wait ran out").isEqualTo(7);
     }
 
     @Test

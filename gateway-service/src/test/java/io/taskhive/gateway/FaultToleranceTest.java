@@ -60,7 +60,7 @@ class FaultToleranceTest extends ApiTestSupport {
     void aWorkerKilledMidFlightLosesNothingAndRunsNothingTwice() throws Exception {
         List<User> users = List.of(newUser(), newUser());
         List<String> ids = new ArrayList<>();
-        try (WorkerProcess first = WorkerProcess.start("crash-1", workerSettings(60, null, null))) {
+        try (ServiceProcess first = ServiceProcess.worker("crash-1", workerSettings(60, null, null))) {
             first.awaitStarted(Duration.ofSeconds(60));
             for (int batch = 0; batch < 5; batch++) {
                 List<Map<String, Object>> tasks = new ArrayList<>();
@@ -71,10 +71,11 @@ class FaultToleranceTest extends ApiTestSupport {
                 }
                 ids.addAll(submitBatch(users.get(batch % 2), tasks));
             }
-            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'crash-1'", 20);
+            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'crash-1' and owner_id in ("
+                    + users.get(0).id() + ", " + users.get(1).id() + ")", 20);
             first.kill();
         }
-        try (WorkerProcess second = WorkerProcess.start("crash-2", workerSettings(200, null, null))) {
+        try (ServiceProcess second = ServiceProcess.worker("crash-2", workerSettings(200, null, null))) {
             second.awaitStarted(Duration.ofSeconds(60));
             assertAllSucceededOnce(ids);
             assertThat(second.terminate(Duration.ofSeconds(40))).isZero();
@@ -87,16 +88,18 @@ class FaultToleranceTest extends ApiTestSupport {
     void theTasksOfAHungWorkerAreRetriedElsewhereAndItsLateOutcomesDoNotCount() throws Exception {
         User user = newUser();
         List<String> ids = new ArrayList<>();
-        try (WorkerProcess hung = WorkerProcess.start("hung-1", workerSettings(20, null, null))) {
+        try (ServiceProcess hung = ServiceProcess.worker("hung-1", workerSettings(20, null, null))) {
             hung.awaitStarted(Duration.ofSeconds(60));
             for (int i = 0; i < 5; i++) {
                 ids.add(submitOne(user, Map.of("type", "sleep", "payload", Map.of("seconds", 3))));
             }
-            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'hung-1'", 5);
+            // its own tasks: a failed earlier test may have left others in the shared queue
+            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'hung-1' and owner_id = "
+                    + user.id(), 5);
             // Frozen: its heartbeat row goes stale at once (the sweeper retries its tasks); its broker
             // connection stays open until RabbitMQ misses its AMQP heartbeats and closes it.
             hung.signal("STOP");
-            try (WorkerProcess healthy = WorkerProcess.start("hung-2", workerSettings(20, null, null))) {
+            try (ServiceProcess healthy = ServiceProcess.worker("hung-2", workerSettings(20, null, null))) {
                 healthy.awaitStarted(Duration.ofSeconds(60));
                 assertAllSucceededOnce(ids);
                 hung.signal("CONT"); // wakes up, finishes its stale attempts: they must not count
@@ -119,7 +122,7 @@ class FaultToleranceTest extends ApiTestSupport {
         List<User> users = List.of(newUser(), newUser(), newUser(), newUser());
         try (TcpProxy brokerLink = new TcpProxy(system.broker.host(), system.broker.port());
                 TcpProxy databaseLink = new TcpProxy(system.database.host(), system.database.port());
-                WorkerProcess worker = WorkerProcess.start("outage-1", workerSettings(100, brokerLink, databaseLink))) {
+                ServiceProcess worker = ServiceProcess.worker("outage-1", workerSettings(100, brokerLink, databaseLink))) {
             worker.awaitStarted(Duration.ofSeconds(60));
             List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
             AtomicInteger refused = new AtomicInteger();
@@ -168,7 +171,7 @@ class FaultToleranceTest extends ApiTestSupport {
         List<String> quick = new ArrayList<>();
         List<String> slow = new ArrayList<>();
         int exit;
-        try (WorkerProcess worker = WorkerProcess.start("drain-1", workerSettings(50, null, null,
+        try (ServiceProcess worker = ServiceProcess.worker("drain-1", workerSettings(50, null, null,
                 "taskhive.worker.shutdown-grace", "2s"))) {
             worker.awaitStarted(Duration.ofSeconds(60));
             for (int i = 0; i < 8; i++) {
@@ -177,7 +180,8 @@ class FaultToleranceTest extends ApiTestSupport {
             for (int i = 0; i < 3; i++) {
                 slow.add(submitOne(user, Map.of("type", "sleep", "payload", Map.of("seconds", 8))));
             }
-            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'drain-1'", 11);
+            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'drain-1' and owner_id = "
+                    + user.id(), 11);
             exit = worker.terminate(Duration.ofSeconds(30));
             assertThat(worker.output()).contains("stopped taking tasks").contains("handing back 3 task(s)");
         }
@@ -191,7 +195,7 @@ class FaultToleranceTest extends ApiTestSupport {
                     UUID.fromString(id))).containsExactly("RUNNING|null", "QUEUED|worker shutting down");
         }
         assertThat(queryRows("select stopped_at is not null from workers where id = 'drain-1'")).containsExactly("t");
-        try (WorkerProcess next = WorkerProcess.start("drain-2", workerSettings(50, null, null))) {
+        try (ServiceProcess next = ServiceProcess.worker("drain-2", workerSettings(50, null, null))) {
             next.awaitStarted(Duration.ofSeconds(60));
             assertAllSucceededOnce(slow);
             for (String id : slow) {

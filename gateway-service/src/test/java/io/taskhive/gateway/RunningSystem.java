@@ -79,21 +79,36 @@ final class RunningSystem {
 
         // Started side by side: both run the Flyway migrations at once, as replicas may in production.
         CompletableFuture<ConfigurableApplicationContext> workerStart = CompletableFuture
-                .supplyAsync(() -> WorkerApplication.builder().run(arguments(workerProperties)));
+                .supplyAsync(() -> WorkerApplication.builder().registerShutdownHook(false)
+                        .run(arguments(workerProperties)));
         CompletableFuture<ConfigurableApplicationContext> gatewayStart = CompletableFuture
-                .supplyAsync(() -> GatewayApplication.builder().run(arguments(gatewayProperties)));
+                .supplyAsync(() -> GatewayApplication.builder().registerShutdownHook(false)
+                        .run(arguments(gatewayProperties)));
         worker = workerStart.join();
         gateway = gatewayStart.join();
         int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
         tcpPort = gateway.getBean(io.taskhive.gateway.tcp.TcpServer.class).port();
         gatewaySettings = Map.copyOf(gatewayProperties);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // At exit, before the test infrastructure (possibly embedded in this JVM) goes away.
+        infrastructure.atExit(() -> {
             gateway.close();
             worker.close();
             gatewayBrokerLink.close();
             gatewayDatabaseLink.close();
-        }));
+        });
+    }
+
+    /**
+     * Another gateway replica on the same database and broker, with these settings changed (its
+     * HTTP and TCP ports are free ones); the caller closes it.
+     */
+    ConfigurableApplicationContext startGateway(Map<String, Object> overrides) {
+        Map<String, Object> settings = new HashMap<>(gatewaySettings);
+        settings.put("server.port", 0);
+        settings.put("taskhive.tcp.port", 0);
+        settings.putAll(overrides);
+        return GatewayApplication.builder().registerShutdownHook(false).run(arguments(settings));
     }
 
     /** As command-line arguments, which override the applications' own defaults. */

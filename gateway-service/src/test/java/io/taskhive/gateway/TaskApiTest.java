@@ -66,6 +66,40 @@ class TaskApiTest extends ApiTestSupport {
     }
 
     @Test
+    void submitAndWaitAnswersWithTheOutcomeOrWhateverStandsAtTheTimeout() {
+        User user = newUser();
+        ApiClient.Response done = api.post("/api/tasks?wait=20", user.token(),
+                Map.of("type", "reverse", "payload", Map.of("text", "abc")));
+        assertThat(done.status()).as(done.text()).isEqualTo(200);
+        assertThat(done.json().get("status").stringValue()).isEqualTo("SUCCEEDED");
+        assertThat(done.json().get("result").get("text").stringValue()).isEqualTo("cba");
+        ApiClient.Response pending = api.post("/api/tasks?wait=0.3", user.token(),
+                Map.of("type", "sleep", "payload", Map.of("seconds", 3)));
+        assertThat(pending.status()).isEqualTo(202);
+        assertThat(pending.json().get("status").stringValue()).isIn("QUEUED", "RUNNING");
+        assertThat(api.post("/api/tasks?wait=-1", user.token(), Map.of("type", "uppercase", "payload",
+                Map.of("text", "x"))).status()).isEqualTo(400);
+        assertThat(api.post("/api/tasks?wait=soon", user.token(), Map.of("type", "uppercase", "payload",
+                Map.of("text", "x"))).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theSeedsPlainTextMayStandInForThePayload() {
+        User user = newUser();
+        ApiClient.Response response = api.post("/api/tasks", user.token(), Map.of("type", "4", "content", "0.2"));
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        JsonNode done = awaitStatus(user, response.json().get("id").stringValue(), TaskStatus.SUCCEEDED,
+                Duration.ofSeconds(30));
+        assertThat(done.get("result").get("slept").doubleValue()).isEqualTo(0.2);
+        ApiClient.Response both = api.post("/api/tasks", user.token(),
+                Map.of("type", "uppercase", "content", "a", "payload", Map.of("text", "b")));
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(both.json().get("detail").stringValue()).contains("either payload or content");
+        assertThat(api.post("/api/tasks", user.token(), Map.of("type", "sleep", "content", "soon")).status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void batchSubmitsAllTasks() {
         User user = newUser();
         List<Map<String, Object>> tasks = new ArrayList<>();

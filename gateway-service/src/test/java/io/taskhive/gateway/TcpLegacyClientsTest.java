@@ -3,7 +3,6 @@ package io.taskhive.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,12 +26,8 @@ class TcpLegacyClientsTest extends ApiTestSupport {
 
     @BeforeAll
     static void startLegacyGateway() {
-        Map<String, Object> settings = new HashMap<>(system.gatewaySettings);
-        settings.put("server.port", 0);
-        settings.put("taskhive.tcp.port", 0);
-        settings.put("taskhive.tcp.legacy-clients", true);
-        settings.put("taskhive.tcp.max-connections", 4);
-        legacyGateway = GatewayApplication.builder().run(RunningSystem.arguments(settings));
+        legacyGateway = system.startGateway(Map.of("taskhive.tcp.legacy-clients", true,
+                "taskhive.tcp.max-connections", 4));
         port = legacyGateway.getBean(TcpServer.class).port();
     }
 
@@ -58,6 +53,8 @@ class TcpLegacyClientsTest extends ApiTestSupport {
             assertThat(rows).hasSize(1);
             assertThat(rows.get(0).get(0).stringValue()).isEqualTo(taskId);
             assertThat(rows.get(0).get(2).stringValue()).isEqualTo("backup");
+            assertThat(rows.get(0).get(1).longValue()).isEqualTo(
+                    queryForLong("select id from users where username = ?", name));
         }
         try (TcpClient c = new TcpClient(port)) {
             assertThat(c.request("{\"action\": \"get_tasks\", \"username\": \"nobody-" + name + "\"}")
@@ -81,12 +78,19 @@ class TcpLegacyClientsTest extends ApiTestSupport {
     }
 
     @Test
+    void theAnonymousOwnersNameIsReservedAndNobodyCanLogInAsIt() throws Exception {
+        try (TcpClient c = new TcpClient(port)) {
+            JsonNode taken = c.request("{\"action\": \"register\", \"username\": \"seed-clients\", "
+                    + "\"password\": \"clave-segura-1\"}");
+            assertThat(taken.get("status").stringValue()).isEqualTo("in_use");
+        }
+        assertThat(api.post("/api/auth/register", null, Map.of("username", "seed-clients", "password", "x-password-1"))
+                .status()).isEqualTo(409);
+    }
+
+    @Test
     void aStoppingGatewayAnswersTheRequestInHandThenClosesTheConnection() throws Exception {
-        Map<String, Object> settings = new HashMap<>(system.gatewaySettings);
-        settings.put("server.port", 0);
-        settings.put("taskhive.tcp.port", 0);
-        settings.put("taskhive.tcp.legacy-clients", true);
-        ConfigurableApplicationContext stopping = GatewayApplication.builder().run(RunningSystem.arguments(settings));
+        ConfigurableApplicationContext stopping = system.startGateway(Map.of("taskhive.tcp.legacy-clients", true));
         try (TcpClient client = new TcpClient(stopping.getBean(TcpServer.class).port())) {
             client.send("{\"tipo\": 4, \"contenido\": \"2\"}"); // a two-second sleep, answered when done
             Thread.sleep(500);

@@ -1,5 +1,9 @@
 package io.taskhive.messaging;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -9,40 +13,97 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
+import io.taskhive.batching.Coalescer;
+import io.taskhive.task.TaskStatus;
+import jakarta.annotation.PreDestroy;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes status changes. Events are notifications, not the record (PostgreSQL is): a change that
  * cannot be announced because the broker is away is logged and otherwise ignored, never allowed to
  * fail the work it describes.
+ *
+ * <p>Changes published at about the same time travel together: one message whose body is a JSON
+ * array of events, in the order they were published. Cancellations go in messages of their own
+ * (routing key {@code task.cancelled}), which is all the workers listen to; the others carry
+ * {@code task.<status>} when they all have that status, else {@code task.changes}.
  */
 @Component
 public class TaskEventPublisher {
 
+    static final String MIXED_ROUTING_KEY = "task.changes";
+    private static final int MAX_EVENTS_PER_MESSAGE = 1_000;
     private static final Logger log = LoggerFactory.getLogger(TaskEventPublisher.class);
 
     private final RabbitTemplate rabbit;
     private final JsonMapper json;
     private final String exchange;
+    private final Coalescer<TaskStatusEvent, Boolean> batches;
 
     public TaskEventPublisher(RabbitTemplate rabbit, JsonMapper json, MessagingProperties properties) {
         this.rabbit = rabbit;
         this.json = json;
         this.exchange = properties.eventExchange();
+        this.batches = new Coalescer<>("task-events", MAX_EVENTS_PER_MESSAGE, 1, this::sendBatch);
     }
 
+    /** Announces the change soon, without waiting for the broker. */
     public void publish(TaskStatusEvent event) {
+        batches.submit(event);
+    }
+
+    private List<Boolean> sendBatch(List<TaskStatusEvent> events) {
+        List<TaskStatusEvent> cancellations = new ArrayList<>();
+        List<TaskStatusEvent> others = new ArrayList<>();
+        for (TaskStatusEvent event : events) {
+            (event.to() == TaskStatus.CANCELLED ? cancellations : others).add(event);
+        }
+        boolean sent = sendMessage(others) & sendMessage(cancellations);
+        return Collections.nCopies(events.size(), sent);
+    }
+
+    private boolean sendMessage(List<TaskStatusEvent> events) {
+        if (events.isEmpty()) {
+            return true;
+        }
+        TaskStatus status = events.getFirst().to();
+        boolean uniform = events.stream().allMatch(e -> e.to() == status);
         MessageProperties properties = new MessageProperties();
         properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         properties.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
         try {
-            rabbit.send(exchange, event.routingKey(), new Message(json.writeValueAsBytes(event), properties));
+            rabbit.send(exchange, uniform ? TaskStatusEvent.routingKey(status) : MIXED_ROUTING_KEY,
+                    new Message(json.writeValueAsBytes(events), properties));
+            return true;
         } catch (AmqpException e) {
-            log.warn("taskId={} status change to {} not announced: {}", event.taskId(), event.to(), e.getMessage());
+            log.warn("{} status change(s) not announced (first: taskId={} to {}): {}", events.size(),
+                    events.getFirst().taskId(), events.getFirst().to(), e.getMessage());
+            return false;
         }
     }
 
-    public TaskStatusEvent decode(Message message) {
-        return json.readValue(message.getBody(), TaskStatusEvent.class);
+    /** The events in a message: a JSON array of them (or, from older publishers, a single one). */
+    public List<TaskStatusEvent> decode(Message message) {
+        JsonNode body;
+        try {
+            body = json.readTree(message.getBody());
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (body == null || !(body.isArray() || body.isObject())) {
+            throw new IllegalArgumentException("neither an event nor an array of events");
+        }
+        List<TaskStatusEvent> events = new ArrayList<>();
+        for (JsonNode event : body.isArray() ? body : List.of(body)) {
+            events.add(json.treeToValue(event, TaskStatusEvent.class));
+        }
+        return events;
+    }
+
+    @PreDestroy
+    void stop() {
+        batches.close();
     }
 }

@@ -41,6 +41,15 @@ public interface TaskType {
         throw new InvalidPayloadException("task type '" + key() + "' needs a JSON payload, not a text");
     }
 
+    /**
+     * True for work that computes without blocking: it runs on a pool of one platform thread per
+     * core instead of a virtual thread, which would occupy a carrier thread the whole time and
+     * starve the virtual threads that do I/O.
+     */
+    default boolean cpuBound() {
+        return false;
+    }
+
     /** How many attempts a task of this type gets unless the submitter says otherwise. */
     default int defaultMaxAttempts() {
         return 3;

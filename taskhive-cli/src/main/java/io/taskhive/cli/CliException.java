@@ -8,6 +8,8 @@ final class CliException extends RuntimeException {
     static final int NOT_FOUND = 4;
     static final int REFUSED = 5;
     static final int UNAVAILABLE = 6;
+    static final int STILL_RUNNING = 7;
+    static final int UNEXPECTED = 8;
 
     private final int exitCode;
 

@@ -8,17 +8,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.function.Predicate;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The REST API, for where only HTTP gets through. Waiting is done by polling. */
 final class HttpTaskhiveClient implements TaskhiveClient {
-
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "DEAD");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
@@ -31,13 +29,16 @@ final class HttpTaskhiveClient implements TaskhiveClient {
         this.json = json;
     }
 
-    private JsonNode send(String method, String path, JsonNode body) {
+    private JsonNode send(String method, String path, JsonNode body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
                 .header("Content-Type", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
         }
         HttpResponse<String> response;
         try {
@@ -48,13 +49,19 @@ final class HttpTaskhiveClient implements TaskhiveClient {
             Thread.currentThread().interrupt();
             throw new CliException(CliException.UNAVAILABLE, "interrupted");
         }
-        JsonNode reply = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+        JsonNode reply;
+        try {
+            reply = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+        } catch (JacksonException e) {
+            throw new CliException(response.statusCode() >= 500 ? CliException.UNAVAILABLE : CliException.UNEXPECTED,
+                    "HTTP " + response.statusCode() + " without a JSON body; is " + baseUrl + " a taskhive gateway?");
+        }
         if (response.statusCode() >= 400) {
             String code = switch (response.statusCode()) {
                 case 401 -> "unauthorized";
                 case 403 -> "forbidden";
                 case 404 -> "not_found";
-                case 503 -> "unavailable";
+                case 502, 503, 504 -> "unavailable";
                 default -> "refused";
             };
             throw CliException.fromServer(code, reply.path("detail").asString("HTTP " + response.statusCode()));
@@ -78,14 +85,16 @@ final class HttpTaskhiveClient implements TaskhiveClient {
 
     @Override
     public JsonNode submit(String type, JsonNode payload, String content, String idempotencyKey, Duration wait) {
-        if (payload == null) {
-            throw new CliException(CliException.REFUSED, "over HTTP give the payload as JSON (--payload)");
-        }
         ObjectNode body = json.createObjectNode().put("type", type);
-        body.set("payload", payload);
-        JsonNode task = send("POST", "/api/tasks", body);
+        if (payload != null) {
+            body.set("payload", payload);
+        } else {
+            body.put("content", content);
+        }
+        JsonNode task = idempotencyKey == null ? send("POST", "/api/tasks", body)
+                : send("POST", "/api/tasks", body, "Idempotency-Key", idempotencyKey);
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!FINAL.contains(task.path("status").asString("")) && System.nanoTime() < deadline) {
+        while (!TaskhiveCli.FINAL.contains(task.path("status").asString("")) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -120,8 +129,8 @@ final class HttpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
-    public void watch(Predicate<JsonNode> onEvent) {
-        throw new CliException(CliException.REFUSED, "watch follows live updates over TCP; drop --http");
+    public void watch(String taskId, Predicate<JsonNode> onEvent) {
+        throw new CliException(2, "watch follows live updates over the TCP connection; drop --http");
     }
 
     private static String encode(String value) {

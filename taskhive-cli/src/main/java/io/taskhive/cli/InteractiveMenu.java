@@ -32,8 +32,8 @@ final class InteractiveMenu {
             }
             try {
                 switch (choice.trim()) {
-                    case "1" -> run("register", "-u", ask("username"), "-p", ask("password"));
-                    case "2" -> run("login", "-u", ask("username"), "-p", ask("password"));
+                    case "1" -> run("register", "-u", ask("username"), "-p", askPassword());
+                    case "2" -> run("login", "-u", ask("username"), "-p", askPassword());
                     case "3" -> run("submit", "--type", ask("type (uppercase, reverse, word_count, sleep, named or 1-4)"),
                             "--content", ask("content"), "--wait", "60");
                     case "4" -> run("list");
@@ -62,15 +62,23 @@ final class InteractiveMenu {
         }
         all.addAll(java.util.List.of(args));
         picocli.CommandLine commandLine = new picocli.CommandLine(new TaskhiveCli()).setOut(out);
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof CliException cli) {
-                out.println("error: " + cli.getMessage());
-                return cli.exitCode();
-            }
-            throw e;
-        });
+        commandLine.setErr(out);
+        commandLine.setExecutionExceptionHandler(TaskhiveCli::report);
         commandLine.execute(all.toArray(String[]::new));
         out.flush();
+    }
+
+    /** On a terminal without echo; from a script, a plain line like every other answer. */
+    private String askPassword() throws IOException {
+        java.io.Console console = PasswordPrompt.terminal();
+        if (console != null) {
+            char[] typed = console.readPassword("password: ");
+            if (typed == null) {
+                throw new EndOfInput();
+            }
+            return new String(typed);
+        }
+        return ask("password");
     }
 
     private String ask(String prompt) throws IOException {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -22,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The {@code taskhive} command. Talks to a gateway over TCP (native dialect) by default, or over
  * REST with {@code --http URL}. Without a subcommand it runs an interactive menu, like the seeds'
  * clients. Exit codes: 0 done; 1 the task ended other than SUCCEEDED; 2 bad usage;
- * 3 not logged in or token refused; 4 no such task; 5 refused by the server; 6 server unreachable.
+ * 3 not logged in or token refused; 4 no such task; 5 refused by the server; 6 server unreachable;
+ * 7 the task was still unfinished when {@code --wait} ran out; 8 an unexpected reply or error.
  */
 @Command(name = "taskhive", mixinStandardHelpOptions = true, version = "taskhive 0.1",
         description = "Submit and follow tasks on a taskhive gateway.",
@@ -31,10 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the task ended other than SUCCEEDED", "2:bad usage",
                 "3:not logged in, or the token was refused", "4:no such task", "5:refused by the server",
-                "6:server unreachable"})
+                "6:server unreachable", "7:the task was still unfinished when --wait ran out",
+                "8:an unexpected reply or error"})
 public final class TaskhiveCli implements Callable<Integer> {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "DEAD");
 
     @Option(names = "--host", defaultValue = "${env:TASKHIVE_HOST:-localhost}", description = "gateway host (TCP)")
     String host;
@@ -60,14 +64,18 @@ public final class TaskhiveCli implements Callable<Integer> {
 
     static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new TaskhiveCli());
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof CliException cli) {
-                cmd.getErr().println("taskhive: " + cli.getMessage());
-                return cli.exitCode();
-            }
-            throw e;
-        });
+        commandLine.setExecutionExceptionHandler(TaskhiveCli::report);
         return commandLine.execute(args);
+    }
+
+    /** Every failure ends as one line on standard error and a documented exit code, never a stack trace. */
+    static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        if (e instanceof CliException cli) {
+            command.getErr().println("taskhive: " + cli.getMessage());
+            return cli.exitCode();
+        }
+        command.getErr().println("taskhive: unexpected error: " + e);
+        return CliException.UNEXPECTED;
     }
 
     TokenStore tokens() {
@@ -116,12 +124,14 @@ public final class TaskhiveCli implements Callable<Integer> {
     static final class Register implements Callable<Integer> {
         @ParentCommand TaskhiveCli cli;
         @Option(names = {"-u", "--username"}, required = true) String username;
-        @Option(names = {"-p", "--password"}, required = true, description = "at least 8 characters") String password;
+        @Option(names = {"-p", "--password"}, description = "at least 8 characters; without it: TASKHIVE_PASSWORD, "
+                + "else asked") String password;
 
         @Override
         public Integer call() {
+            String secret = PasswordPrompt.password(password);
             try (TaskhiveClient client = cli.client(false)) {
-                JsonNode user = client.register(username, password);
+                JsonNode user = client.register(username, secret);
                 cli.out().println(cli.json ? user.toString() : "registered " + user.path("username").asString());
                 return 0;
             }
@@ -132,12 +142,13 @@ public final class TaskhiveCli implements Callable<Integer> {
     static final class Login implements Callable<Integer> {
         @ParentCommand TaskhiveCli cli;
         @Option(names = {"-u", "--username"}, required = true) String username;
-        @Option(names = {"-p", "--password"}, required = true) String password;
+        @Option(names = {"-p", "--password"}, description = "without it: TASKHIVE_PASSWORD, else asked") String password;
 
         @Override
         public Integer call() {
+            String secret = PasswordPrompt.password(password);
             try (TaskhiveClient client = cli.client(false)) {
-                JsonNode reply = client.login(username, password);
+                JsonNode reply = client.login(username, secret);
                 TokenStore store = cli.tokens();
                 store.write(reply.get("token").asString());
                 cli.out().println(cli.json ? JSON.createObjectNode().put("token_file", store.file().toString())
@@ -174,8 +185,12 @@ public final class TaskhiveCli implements Callable<Integer> {
             try (TaskhiveClient client = cli.client(true)) {
                 JsonNode task = client.submit(type, parsedPayload, content, idempotencyKey, wait);
                 cli.printTask(task);
-                boolean failed = !wait.isZero() && !"SUCCEEDED".equals(task.path("status").asString());
-                return failed ? CliException.TASK_NOT_SUCCEEDED : 0;
+                if (wait.isZero()) {
+                    return 0;
+                }
+                String status = task.path("status").asString();
+                return status.equals("SUCCEEDED") ? 0
+                        : FINAL.contains(status) ? CliException.TASK_NOT_SUCCEEDED : CliException.STILL_RUNNING;
             }
         }
     }
@@ -239,16 +254,14 @@ public final class TaskhiveCli implements Callable<Integer> {
         @Override
         public Integer call() {
             try (TaskhiveClient client = cli.client(true)) {
-                client.watch(event -> {
+                client.watch(taskId, event -> {
                     boolean ours = taskId == null || taskId.equals(event.path("task_id").asString());
                     if (ours) {
                         cli.out().println(cli.json ? event.toString() : event.path("task_id").asString() + "  "
                                 + event.path("type").asString() + "  " + event.path("status").asString());
                         cli.out().flush();
                     }
-                    String status = event.path("status").asString();
-                    return !(taskId != null && ours && (status.equals("SUCCEEDED") || status.equals("FAILED")
-                            || status.equals("CANCELLED") || status.equals("DEAD")));
+                    return !(taskId != null && ours && FINAL.contains(event.path("status").asString()));
                 });
                 return 0;
             }

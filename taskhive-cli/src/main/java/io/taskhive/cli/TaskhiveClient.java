@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** What the commands need from a server, over TCP (native dialect) or REST. */
 interface TaskhiveClient extends AutoCloseable {
@@ -23,8 +24,17 @@ interface TaskhiveClient extends AutoCloseable {
 
     JsonNode cancel(String taskId);
 
-    /** Hands each status change of the user's tasks to {@code onEvent} until it returns false. */
-    void watch(Predicate<JsonNode> onEvent);
+    /**
+     * Hands each status change of the user's tasks to {@code onEvent} until it returns false; with
+     * a task id, first that task's current status (it may have finished already).
+     */
+    void watch(String taskId, Predicate<JsonNode> onEvent);
+
+    /** A task's current status in the shape of a status-change event. */
+    static JsonNode eventOf(JsonMapper json, JsonNode task) {
+        return json.createObjectNode().put("event", "task").put("task_id", task.path("id").asString())
+                .put("type", task.path("type").asString()).put("status", task.path("status").asString());
+    }
 
     @Override
     void close();

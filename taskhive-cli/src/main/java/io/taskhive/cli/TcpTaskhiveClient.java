@@ -4,29 +4,44 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.Predicate;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The native TCP dialect: one JSON object per line each way, the token on every request. */
+/**
+ * The native TCP dialect: one JSON object per line each way, the token on every request. Event
+ * lines that arrive while a reply is awaited (after subscribing) are kept for {@link #watch}.
+ */
 final class TcpTaskhiveClient implements TaskhiveClient {
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** How long a reply may take beyond what the request itself asks the server to wait. */
+    private static final int REPLY_TIMEOUT_MILLIS = 30_000;
 
     private final JsonMapper json;
     private final String token;
     private final Socket socket;
     private final OutputStream out;
     private final BufferedReader in;
+    private final Deque<JsonNode> events = new ArrayDeque<>();
 
     TcpTaskhiveClient(String host, int port, String token, JsonMapper json) {
         this.json = json;
         this.token = token;
         try {
-            socket = new Socket(host, port);
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+            socket.setSoTimeout(REPLY_TIMEOUT_MILLIS);
             out = socket.getOutputStream();
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -48,11 +63,18 @@ final class TcpTaskhiveClient implements TaskhiveClient {
             out.write('\n');
             out.flush();
             JsonNode reply = readLine();
+            while (reply.has("event")) {
+                events.add(reply);
+                reply = readLine();
+            }
             if (!reply.path("ok").asBoolean(false)) {
                 JsonNode error = reply.path("error");
                 throw CliException.fromServer(error.path("code").asString("error"), error.path("message").asString("failed"));
             }
             return reply;
+        } catch (SocketTimeoutException e) {
+            throw new CliException(CliException.UNAVAILABLE, "no reply from the server within "
+                    + REPLY_TIMEOUT_MILLIS / 1000 + " s");
         } catch (IOException e) {
             throw new CliException(CliException.UNAVAILABLE, "connection lost: " + e.getMessage());
         }
@@ -63,7 +85,12 @@ final class TcpTaskhiveClient implements TaskhiveClient {
         if (line == null) {
             throw new IOException("closed by the server");
         }
-        return json.readTree(line);
+        try {
+            return json.readTree(line);
+        } catch (JacksonException e) {
+            throw new CliException(CliException.UNEXPECTED, "the server's reply is not JSON; is "
+                    + socket.getRemoteSocketAddress() + " a taskhive gateway?");
+        }
     }
 
     @Override
@@ -89,6 +116,11 @@ final class TcpTaskhiveClient implements TaskhiveClient {
         }
         if (!wait.isZero()) {
             request.put("wait", wait.toMillis() / 1000.0);
+        }
+        try {
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, wait.toMillis() + REPLY_TIMEOUT_MILLIS));
+        } catch (IOException e) {
+            throw new CliException(CliException.UNAVAILABLE, "connection lost: " + e.getMessage());
         }
         return call(request).get("task");
     }
@@ -116,12 +148,19 @@ final class TcpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
-    public void watch(Predicate<JsonNode> onEvent) {
+    public void watch(String taskId, Predicate<JsonNode> onEvent) {
         call(request("subscribe"));
+        if (taskId != null) {
+            // it may have finished before the subscription: then no event will come
+            JsonNode task = get(taskId);
+            if (!onEvent.test(TaskhiveClient.eventOf(json, task))) {
+                return;
+            }
+        }
         try {
             socket.setSoTimeout(0);
             while (true) {
-                JsonNode line = readLine();
+                JsonNode line = events.isEmpty() ? readLine() : events.poll();
                 if (line.has("event") && !onEvent.test(line)) {
                     return;
                 }

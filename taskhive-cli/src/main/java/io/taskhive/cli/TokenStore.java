@@ -3,12 +3,13 @@ package io.taskhive.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
  * Keeps the login token in {@code $XDG_CONFIG_HOME/taskhive/token} (or {@code ~/.config/...}),
- * readable by its owner only (0600).
+ * readable by its owner only (0600, in a directory created 0700).
  */
 final class TokenStore {
 
@@ -32,17 +33,30 @@ final class TokenStore {
         }
     }
 
+    /** Written whole or not at all (a temporary file renamed over it), never readable by others. */
     void write(String token) {
+        Path directory = file.getParent();
         try {
-            Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling("token.tmp");
-            Files.deleteIfExists(temporary);
-            if (supportsPosix(file.getParent())) {
-                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            boolean posix = supportsPosix(directory.getFileSystem().getPath("/"));
+            if (!Files.isDirectory(directory)) {
+                if (posix) {
+                    Files.createDirectories(directory,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(directory);
+                }
             }
-            Files.writeString(temporary, token);
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            // a unique name, so two logins at once cannot write into each other's file
+            Path temporary = posix
+                    ? Files.createTempFile(directory, "token", ".tmp",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : Files.createTempFile(directory, "token", ".tmp");
+            try {
+                Files.writeString(temporary, token);
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
         } catch (IOException e) {
             throw new CliException(CliException.REFUSED, "cannot keep the token in " + file + ": " + e.getMessage());
         }

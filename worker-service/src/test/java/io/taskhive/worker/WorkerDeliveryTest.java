@@ -1,6 +1,7 @@
 package io.taskhive.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -52,6 +53,7 @@ class WorkerDeliveryTest {
         broker.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
         args.add("--server.port=0");
         args.add("--taskhive.worker.id=delivery-test-worker");
+        args.add("--taskhive.messaging.delivery-limit=3");
         worker = WorkerApplication.builder().run(args.toArray(String[]::new));
         amqp = broker.connectionFactory().newConnection();
         try (Connection db = database.connect(); Statement statement = db.createStatement()) {
@@ -147,6 +149,36 @@ class WorkerDeliveryTest {
         assertThat(reasons).anySatisfy(r -> assertThat(r).contains("taskId is not a UUID"));
         assertThat(reasons).anySatisfy(r -> assertThat(r).contains("unknown task type 'teleport'"));
         assertThat(queueDepth(broker.namespace() + ".tasks")).isZero();
+    }
+
+    @Test
+    void onRabbitMqAMessageThatKeepsComingBackIsParkedByTheQuorumQueuesDeliveryLimit() throws Exception {
+        assumeTrue(broker.isRabbitMq(), "skipped: the delivery limit is a RabbitMQ quorum-queue feature; this broker is "
+                + broker.kind() + " (taskhive schedules its retries in the database, so it needs none)");
+        RabbitListenerEndpointRegistry listeners = worker.getBean(RabbitListenerEndpointRegistry.class);
+        listeners.getListenerContainer("tasks").stop();
+        try (Channel channel = amqp.createChannel()) {
+            publish(message(UUID.randomUUID(), "uppercase", "{\"text\":\"loop\"}"));
+            int deliveries = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            GetResponse response;
+            // a consumer that always hands the message back, as a crashing one would
+            while ((response = channel.basicGet(broker.namespace() + ".tasks", false)) != null
+                    || queueDepth(broker.namespace() + ".tasks") > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the message kept coming back after " + deliveries + " deliveries");
+                }
+                if (response != null) {
+                    deliveries++;
+                    channel.basicNack(response.getEnvelope().getDeliveryTag(), false, true);
+                }
+            }
+            assertThat(deliveries).as("deliveries before parking (limit 3)").isBetween(3, 4);
+            assertThat(queueDepth(broker.namespace() + ".tasks.dead")).isEqualTo(1);
+            channel.basicGet(broker.namespace() + ".tasks.dead", true); // leave the queue as found
+        } finally {
+            listeners.getListenerContainer("tasks").start();
+        }
     }
 
     @Test

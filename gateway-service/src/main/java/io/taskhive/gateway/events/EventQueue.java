@@ -5,12 +5,25 @@ import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** This replica's own queue of every status change: exclusive, gone with its connection. */
+/**
+ * This replica's own queue of every status change (exclusive, gone with its connection), and the
+ * listener container that consumes it.
+ */
 @Configuration(proxyBeanMethods = false)
 class EventQueue {
+
+    /**
+     * Below the web server's graceful shutdown (DEFAULT_PHASE - 1024) and the TCP listener, so on
+     * shutdown events keep arriving while HTTP and TCP clients finish what they wait for.
+     */
+    static final int LISTENER_PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     @Bean
     Queue gatewayEventQueue() {
@@ -20,5 +33,15 @@ class EventQueue {
     @Bean
     Binding gatewayEventBinding(Queue gatewayEventQueue, TopicExchange eventExchange) {
         return BindingBuilder.bind(gatewayEventQueue).to(eventExchange).with("task.#");
+    }
+
+    /** Spring Boot's container factory as configured by spring.rabbitmq.listener.simple.*, in a later phase. */
+    @Bean
+    SimpleRabbitListenerContainerFactory rabbitListenerContainerFactory(
+            SimpleRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connectionFactory) {
+        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+        configurer.configure(factory, connectionFactory);
+        factory.setPhase(LISTENER_PHASE);
+        return factory;
     }
 }

@@ -1,5 +1,6 @@
 package io.taskhive.gateway.events;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -35,16 +36,21 @@ public class TaskEvents {
     }
 
     @RabbitListener(queues = "#{gatewayEventQueue.name}")
-    void onEvent(Message message) {
-        TaskStatusEvent event;
+    void onEvents(Message message) {
+        if (byOwner.isEmpty() && byTask.isEmpty()) {
+            return; // nobody here is listening: not even worth decoding
+        }
+        List<TaskStatusEvent> events;
         try {
-            event = codec.decode(message);
+            events = codec.decode(message);
         } catch (RuntimeException e) {
-            log.warn("unreadable status event ignored: {}", e.getMessage());
+            log.warn("unreadable status event(s) ignored: {}", e.getMessage());
             return;
         }
-        deliver(byOwner.get(event.ownerId()), event);
-        deliver(byTask.get(event.taskId()), event);
+        for (TaskStatusEvent event : events) {
+            deliver(byOwner.get(event.ownerId()), event);
+            deliver(byTask.get(event.taskId()), event);
+        }
     }
 
     private static void deliver(Set<Consumer<TaskStatusEvent>> subscribers, TaskStatusEvent event) {

@@ -92,7 +92,7 @@ class SecurityConfiguration {
                 .macAlgorithm(MacAlgorithm.HS256).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(properties.issuer())));
-        return decoder;
+        return new VerifiedTokenCache(decoder);
     }
 
     @Bean

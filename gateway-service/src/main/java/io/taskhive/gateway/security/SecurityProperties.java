@@ -30,17 +30,28 @@ public record SecurityProperties(
         String adminPassword) {
 
     static final int MIN_SECRET_BYTES = 32;
+    /** How the example files (.env.example, k8s/secret.example.yaml) mark a value to be replaced. */
+    static final String PLACEHOLDER = "change-me";
 
     public SecurityProperties {
-        if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+        if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES
+                || isPlaceholder(jwtSecret)) {
             throw new IllegalArgumentException("taskhive.security.jwt-secret (env TASKHIVE_JWT_SECRET) must be set to a "
                     + "secret of at least " + MIN_SECRET_BYTES + " bytes, the same on every gateway replica; "
                     + "generate one with: openssl rand -base64 48");
+        }
+        if (isPlaceholder(adminPassword)) {
+            throw new IllegalArgumentException("taskhive.security.admin-password (env TASKHIVE_ADMIN_PASSWORD) is still "
+                    + "the example's placeholder; set a real password, or leave it empty for no admin account");
         }
         tokenTtl = tokenTtl == null ? Duration.ofHours(1) : tokenTtl;
         issuer = issuer == null || issuer.isBlank() ? "taskhive" : issuer;
         loginMaxFailures = loginMaxFailures == null ? 5 : loginMaxFailures;
         loginLockout = loginLockout == null ? Duration.ofMinutes(5) : loginLockout;
+    }
+
+    private static boolean isPlaceholder(String value) {
+        return value != null && value.strip().toLowerCase(java.util.Locale.ROOT).startsWith(PLACEHOLDER);
     }
 
     /** Never print the secret (this record ends up in logs and actuator output otherwise). */

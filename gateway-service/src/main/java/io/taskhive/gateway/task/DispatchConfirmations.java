@@ -11,12 +11,16 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.task.TaskRepository;
 
 /**
- * Collects the broker's publisher confirms and clears the tasks' outbox marks in batches: one
- * UPDATE for many confirms instead of one per task. A confirm that is never recorded (crash,
- * database hiccup) only means the relay publishes that task once more; workers skip duplicates.
+ * Collects the broker's publisher confirms and clears the tasks' outbox marks with them, in
+ * batches: one UPDATE for many confirms. A confirm is recorded only once it is half the confirm
+ * grace old: by then a worker has usually claimed the task, which clears the mark itself, so most
+ * confirms cost no write at all; only tasks still waiting in the queue get their mark cleared, in
+ * time for the relay not to publish them again. A confirm that is never recorded (crash, database
+ * hiccup) only means the relay publishes that task once more; workers skip duplicates.
  */
 @Component
 class DispatchConfirmations {
@@ -24,24 +28,30 @@ class DispatchConfirmations {
     private static final Logger log = LoggerFactory.getLogger(DispatchConfirmations.class);
     private static final int MAX_BATCH = 1_000;
 
-    /** Confirmed publications, as {@link io.taskhive.task.Task#dispatchKey()}. */
-    private final ConcurrentLinkedQueue<String> confirmed = new ConcurrentLinkedQueue<>();
-    private final TaskRepository tasks;
+    private record Confirmed(String dispatchKey, long at) {
+    }
 
-    DispatchConfirmations(TaskRepository tasks) {
+    /** Confirmed publications ({@link io.taskhive.task.Task#dispatchKey()}), oldest first. */
+    private final ConcurrentLinkedQueue<Confirmed> confirmed = new ConcurrentLinkedQueue<>();
+    private final TaskRepository tasks;
+    private final long recordAfterNanos;
+
+    DispatchConfirmations(TaskRepository tasks, GatewayProperties properties) {
         this.tasks = tasks;
+        this.recordAfterNanos = properties.outbox().confirmGrace().dividedBy(2).toNanos();
     }
 
     void confirmed(String dispatchKey) {
-        confirmed.add(dispatchKey);
+        confirmed.add(new Confirmed(dispatchKey, System.nanoTime()));
     }
 
     @Scheduled(fixedDelayString = "${taskhive.gateway.outbox.confirm-flush-interval:100ms}")
     void flush() {
+        long now = System.nanoTime();
         List<String> batch = new ArrayList<>();
-        String key;
-        while ((key = confirmed.poll()) != null) {
-            batch.add(key);
+        Confirmed oldest;
+        while ((oldest = confirmed.peek()) != null && now - oldest.at() >= recordAfterNanos) {
+            batch.add(confirmed.poll().dispatchKey());
             if (batch.size() == MAX_BATCH) {
                 record(batch);
                 batch = new ArrayList<>();
@@ -53,9 +63,16 @@ class DispatchConfirmations {
     }
 
     private void record(List<String> batch) {
-        List<UUID> ids = batch.stream().map(key -> UUID.fromString(key.substring(0, key.indexOf(':')))).toList();
+        UUID[] ids = new UUID[batch.size()];
+        Integer[] sequences = new Integer[batch.size()];
+        for (int i = 0; i < ids.length; i++) {
+            String key = batch.get(i);
+            int colon = key.indexOf(':');
+            ids[i] = UUID.fromString(key.substring(0, colon));
+            sequences[i] = Integer.valueOf(key.substring(colon + 1));
+        }
         try {
-            tasks.markDispatched(ids, batch);
+            tasks.markDispatched(ids, sequences);
         } catch (DataAccessException e) {
             log.warn("{} publisher confirms not recorded (the relay will publish those tasks again): {}",
                     batch.size(), e.getMostSpecificCause().getMessage());

@@ -1,6 +1,7 @@
 package io.taskhive.gateway.task;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -35,24 +36,33 @@ class TaskController {
     private final TaskQueries queries;
     private final TaskCommands commands;
     private final TaskViews views;
+    private final TaskCompletion completion;
 
-    TaskController(TaskSubmission submission, TaskQueries queries, TaskCommands commands, TaskViews views) {
+    TaskController(TaskSubmission submission, TaskQueries queries, TaskCommands commands, TaskViews views,
+            TaskCompletion completion) {
         this.submission = submission;
         this.queries = queries;
         this.commands = commands;
         this.views = views;
+        this.completion = completion;
     }
 
     @PostMapping
     @Operation(summary = "Submit a task", description = "202 with the queued task; with an Idempotency-Key already "
-            + "used by you, 200 with the task that key created")
+            + "used by you, 200 with the task that key created. With ?wait=seconds (at most the gateway's max-wait, "
+            + "60 s by default) the answer waits for the outcome: 200 with the finished task, or 202 if it was "
+            + "not finished in time")
     ResponseEntity<TaskView> submit(@AuthenticationPrincipal Jwt jwt, @RequestBody SubmitTaskRequest request,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestParam(name = "wait", required = false) Double waitSeconds) throws InterruptedException {
+        Duration wait = waitSeconds == null ? Duration.ZERO : completion.bounded(waitSeconds);
         TaskSubmission.Submitted submitted = submission.submit(CurrentUser.of(jwt), request, idempotencyKey);
         Task task = submitted.task();
-        return ResponseEntity.status(submitted.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
-                .location(URI.create("/api/tasks/" + task.getId()))
-                .body(views.of(task));
+        if (!wait.isZero()) {
+            task = completion.await(task.getId(), wait);
+        }
+        HttpStatus status = task.getStatus().isFinal() || !submitted.created() ? HttpStatus.OK : HttpStatus.ACCEPTED;
+        return ResponseEntity.status(status).location(URI.create("/api/tasks/" + task.getId())).body(views.of(task));
     }
 
     @PostMapping("/batch")
@@ -74,7 +84,7 @@ class TaskController {
             @RequestParam(required = false) TaskStatus status,
             @RequestParam(required = false) String type,
             @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "20") int size) {
+            @RequestParam(defaultValue = "" + TaskQueries.DEFAULT_PAGE_SIZE) int size) {
         return PageView.of(queries.list(CurrentUser.of(jwt).id(), status, type, page, size));
     }
 

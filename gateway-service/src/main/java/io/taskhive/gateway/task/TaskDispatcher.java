@@ -1,7 +1,9 @@
 package io.taskhive.gateway.task;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -14,34 +16,35 @@ import org.springframework.stereotype.Component;
 
 import io.taskhive.messaging.MessagingProperties;
 import io.taskhive.messaging.MessagingTopology;
-import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskMessageCodec;
 import io.taskhive.task.Task;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Publishes committed tasks to the work queue: persistent, mandatory, with correlated publisher
  * confirms. Only a positive confirm of a message that was not returned as unroutable clears a
  * task's outbox mark (RabbitMQ sends the return before the ack; Qpid sends a nack, then the
  * return: both leave the mark). Whatever is not confirmed, the {@link OutboxRelay} publishes again.
+ *
+ * <p>Tasks published together share messages of up to {@link #MAX_TASKS_PER_MESSAGE}: a message
+ * costs the broker, this gateway and a worker about the same whether it carries one task or fifty.
+ * Kept small enough that work still spreads across worker replicas.
  */
 @Component
 class TaskDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(TaskDispatcher.class);
+    static final int MAX_TASKS_PER_MESSAGE = 50;
     /** After a failed publish, skip publishing for this long and leave the work to the relay. */
     private static final Duration BROKER_DOWN_BACKOFF = Duration.ofSeconds(2);
 
     private final RabbitTemplate rabbit;
     private final TaskMessageCodec codec;
-    private final JsonMapper json;
     private final String exchange;
     private final AtomicLong brokerDownUntil = new AtomicLong();
 
-    TaskDispatcher(ConnectionFactory connectionFactory, TaskMessageCodec codec, JsonMapper json,
+    TaskDispatcher(ConnectionFactory connectionFactory, TaskMessageCodec codec,
             MessagingProperties messaging, DispatchConfirmations confirmations) {
         this.codec = codec;
-        this.json = json;
         this.exchange = messaging.taskExchange();
         this.rabbit = new RabbitTemplate(connectionFactory);
         rabbit.setMandatory(true);
@@ -49,11 +52,14 @@ class TaskDispatcher {
             if (correlation == null) {
                 return;
             }
+            List<String> keys = correlation instanceof Publication publication ? publication.dispatchKeys
+                    : List.of(correlation.getId());
             if (ack && correlation.getReturned() == null) {
-                confirmations.confirmed(correlation.getId());
+                keys.forEach(confirmations::confirmed);
             } else {
-                log.warn("taskId={} not accepted by the broker ({}); the relay will publish it again",
-                        correlation.getId(), correlation.getReturned() != null ? "unroutable" : cause);
+                log.warn("{} task(s) not accepted by the broker ({}), first taskId={}; the relay will publish "
+                        + "them again", keys.size(), correlation.getReturned() != null ? "unroutable" : cause,
+                        correlation.getId());
             }
         });
         rabbit.setReturnsCallback(returned -> log.warn("task message {} returned by the broker: {} {}",
@@ -61,28 +67,44 @@ class TaskDispatcher {
                 returned.getReplyText()));
     }
 
-    /** Publishes the tasks in order, stopping at the first the broker does not take (the relay takes the rest). */
+    /**
+     * Publishes the tasks in order on one channel, stopping at the first the broker does not take
+     * (the relay takes the rest).
+     */
     void dispatch(Collection<Task> tasks) {
-        for (Task task : tasks) {
-            if (!publish(task)) {
-                return; // the broker is away: the relay takes the rest later
-            }
+        if (tasks.isEmpty() || brokerDown()) {
+            return;
+        }
+        try {
+            List<Task> all = List.copyOf(tasks);
+            rabbit.invoke(operations -> {
+                for (int from = 0; from < all.size(); from += MAX_TASKS_PER_MESSAGE) {
+                    List<Task> group = all.subList(from, Math.min(all.size(), from + MAX_TASKS_PER_MESSAGE));
+                    List<TaskMessageCodec.StoredTask> stored = new ArrayList<>(group.size());
+                    List<String> keys = new ArrayList<>(group.size());
+                    for (Task task : group) {
+                        stored.add(new TaskMessageCodec.StoredTask(task.getId(), task.getType(), task.getPayload()));
+                        keys.add(task.dispatchKey());
+                    }
+                    operations.send(exchange, MessagingTopology.TASK_ROUTING_KEY, codec.encodeAll(stored),
+                            new Publication(keys));
+                }
+                return null;
+            });
+        } catch (AmqpException e) {
+            brokerDownUntil.set(System.nanoTime() + BROKER_DOWN_BACKOFF.toNanos());
+            log.warn("{} task(s) stay in the outbox, broker unavailable: {}", tasks.size(), e.getMessage());
         }
     }
 
-    private boolean publish(Task task) {
-        if (brokerDown()) {
-            return false;
-        }
-        TaskMessage message = new TaskMessage(task.getId(), task.getType(), json.readTree(task.getPayload()));
-        try {
-            rabbit.send(exchange, MessagingTopology.TASK_ROUTING_KEY, codec.encode(message),
-                    new CorrelationData(task.dispatchKey()));
-            return true;
-        } catch (AmqpException e) {
-            brokerDownUntil.set(System.nanoTime() + BROKER_DOWN_BACKOFF.toNanos());
-            log.warn("taskId={} stays in the outbox, broker unavailable: {}", task.getId(), e.getMessage());
-            return false;
+    /** The correlation of one message: the publications (tasks) it carries. */
+    private static final class Publication extends CorrelationData {
+
+        final List<String> dispatchKeys;
+
+        Publication(List<String> dispatchKeys) {
+            super(dispatchKeys.getFirst());
+            this.dispatchKeys = dispatchKeys;
         }
     }
 

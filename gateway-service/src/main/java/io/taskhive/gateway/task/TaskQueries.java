@@ -21,6 +21,7 @@ import io.taskhive.task.TaskTypeRegistry;
 public class TaskQueries {
 
     public static final int MAX_PAGE_SIZE = 200;
+    public static final int DEFAULT_PAGE_SIZE = 20;
 
     private final TaskRepository tasks;
     private final TaskTransitionRepository transitions;

@@ -5,13 +5,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import jakarta.annotation.PreDestroy;
+
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.gateway.security.CurrentUser;
+import io.taskhive.batching.Coalescer;
 import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
@@ -30,11 +36,16 @@ import tools.jackson.databind.json.JsonMapper;
  * an outbox mark in one transaction, then publishes them. Once this returns, the task is durable
  * and will be published even if the broker is down right now. Used by every entry point (REST,
  * TCP), so the rules exist once.
+ *
+ * <p>Single submissions that arrive together are stored together: one multi-row insert and one
+ * commit for all of them ({@link Coalescer}), then one burst of publications. Those with an
+ * idempotency key go alone, since their insert may lose a race to a concurrent one with the same key.
  */
 @Service
 public class TaskSubmission {
 
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+    private static final int MAX_INSERT_BATCH = 500;
 
     private final TaskRepository tasks;
     private final TaskTypeRegistry types;
@@ -43,6 +54,8 @@ public class TaskSubmission {
     private final SubmissionRateLimiter rateLimiter;
     private final GatewayProperties properties;
     private final JsonMapper json;
+    private final Coalescer<Task, Optional<RuntimeException>> inserts;
+    private final double confirmGraceSeconds;
 
     TaskSubmission(TaskRepository tasks, TaskTypeRegistry types, TaskDispatcher dispatcher, TaskEventPublisher events,
             SubmissionRateLimiter rateLimiter, GatewayProperties properties, JsonMapper json) {
@@ -53,6 +66,8 @@ public class TaskSubmission {
         this.rateLimiter = rateLimiter;
         this.properties = properties;
         this.json = json;
+        this.inserts = new Coalescer<>("task-inserts", MAX_INSERT_BATCH, 2, this::insertAll);
+        this.confirmGraceSeconds = properties.outbox().confirmGrace().toMillis() / 1000.0;
     }
 
     /** The outcome of a submission: the task, and whether this call created it (false: idempotent replay). */
@@ -60,26 +75,103 @@ public class TaskSubmission {
     }
 
     public Submitted submit(CurrentUser user, SubmitTaskRequest request, String idempotencyKey) {
-        String key = checkIdempotencyKey(idempotencyKey);
-        if (key != null) {
-            Optional<Task> existing = tasks.findByOwnerIdAndIdempotencyKey(user.id(), key);
-            if (existing.isPresent()) {
-                return new Submitted(existing.get(), false);
+        try {
+            return submitAsync(user, request, idempotencyKey).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted; try again");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
             }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Validation, idempotency and the rate limit are decided before this returns (a refusal is
+     * thrown); the future completes once the task is stored, or fails if it could not be.
+     */
+    public CompletableFuture<Submitted> submitAsync(CurrentUser user, SubmitTaskRequest request,
+            String idempotencyKey) {
+        String key = checkIdempotencyKey(idempotencyKey);
+        if (key == null) {
+            Task task = prepare(user, request, null, "");
+            rateLimiter.acquire(user.id(), 1);
+            return inserts.submit(task).thenApply(failure -> {
+                failure.ifPresent(e -> {
+                    throw e;
+                });
+                return new Submitted(task, true);
+            });
+        }
+        return CompletableFuture.completedFuture(submitWithKey(user, request, key));
+    }
+
+    private Submitted submitWithKey(CurrentUser user, SubmitTaskRequest request, String key) {
+        Optional<Task> existing = tasks.findByOwnerIdAndIdempotencyKey(user.id(), key);
+        if (existing.isPresent()) {
+            return new Submitted(existing.get(), false);
         }
         Task task = prepare(user, request, key, "");
         rateLimiter.acquire(user.id(), 1);
         try {
             tasks.save(task);
-        } catch (DataIntegrityViolationException e) {
-            if (key != null) { // a concurrent request with the same key won the race
-                return tasks.findByOwnerIdAndIdempotencyKey(user.id(), key)
-                        .map(existing -> new Submitted(existing, false)).orElseThrow(() -> e);
-            }
-            throw e;
+        } catch (DataIntegrityViolationException e) { // a concurrent request with the same key won the race
+            return tasks.findByOwnerIdAndIdempotencyKey(user.id(), key)
+                    .map(winner -> new Submitted(winner, false)).orElseThrow(() -> e);
         }
         afterCommit(List.of(task));
         return new Submitted(task, true);
+    }
+
+    /**
+     * Stores the tasks that arrived together in one transaction, then publishes them. Should the
+     * batch break a constraint, each is stored on its own, so only the offending one fails.
+     */
+    private List<Optional<RuntimeException>> insertAll(List<Task> batch) {
+        List<Optional<RuntimeException>> results = new ArrayList<>(batch.size());
+        try {
+            store(batch);
+            batch.forEach(task -> results.add(Optional.empty()));
+            afterCommit(batch);
+        } catch (DataIntegrityViolationException e) {
+            List<Task> stored = new ArrayList<>();
+            for (Task task : batch) {
+                try {
+                    store(List.of(task));
+                    stored.add(task);
+                    results.add(Optional.empty());
+                } catch (RuntimeException failure) {
+                    results.add(Optional.of(failure));
+                }
+            }
+            afterCommit(stored);
+        }
+        return results;
+    }
+
+    /** New tasks without idempotency keys, in one statement and one transaction. */
+    private void store(List<Task> batch) {
+        int size = batch.size();
+        UUID[] ids = new UUID[size];
+        Long[] owners = new Long[size];
+        String[] typeKeys = new String[size];
+        String[] payloads = new String[size];
+        Integer[] maxAttempts = new Integer[size];
+        Integer[] timeouts = new Integer[size];
+        String[] createdAt = new String[size];
+        for (int i = 0; i < size; i++) {
+            Task task = batch.get(i);
+            ids[i] = task.getId();
+            owners[i] = task.getOwnerId();
+            typeKeys[i] = task.getType();
+            payloads[i] = task.getPayload();
+            maxAttempts[i] = task.getMaxAttempts();
+            timeouts[i] = task.getTimeoutSeconds();
+            createdAt[i] = task.getCreatedAt().toString();
+        }
+        tasks.insertQueued(ids, owners, typeKeys, payloads, maxAttempts, timeouts, createdAt, confirmGraceSeconds);
     }
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
@@ -96,7 +188,7 @@ public class TaskSubmission {
             batch.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: "));
         }
         rateLimiter.acquire(user.id(), batch.size());
-        tasks.saveAll(batch);
+        store(batch);
         afterCommit(batch);
         return batch;
     }
@@ -107,7 +199,11 @@ public class TaskSubmission {
         }
         try {
             TaskType type = types.require(request.type());
-            JsonNode payload = type.validate(request.payload());
+            if (request.payload() != null && request.content() != null) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, where + "give either payload or content, not both");
+            }
+            JsonNode payload = type.validate(request.payload() == null && request.content() != null
+                    ? type.payloadFromText(request.content()) : request.payload());
             String payloadJson = json.writeValueAsString(payload);
             if (payloadJson.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE,
@@ -150,5 +246,10 @@ public class TaskSubmission {
                     TaskStatus.QUEUED, task.getCreatedAt(), null, 0));
         }
         dispatcher.dispatch(committed);
+    }
+
+    @PreDestroy
+    void stop() {
+        inserts.close();
     }
 }

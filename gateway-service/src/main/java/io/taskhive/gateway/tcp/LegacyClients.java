@@ -3,6 +3,11 @@ package io.taskhive.gateway.tcp;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -19,9 +24,15 @@ import io.taskhive.user.UserAccountRepository;
  * The compatibility switch for the seeds' unmodified socket clients, which authenticate per
  * request or not at all: seed 2 sends only a {@code username} after logging in, seed 1 nothing.
  * Off by default; when off, such requests are refused with a message saying how to authenticate.
+ *
+ * <p>The account that owns seed 1's anonymous tasks is reserved at every start, switch on or off:
+ * it exists (so nobody can register the name and read those tasks) and its password is replaced by
+ * a random one nobody knows (so nobody who registered it earlier can log in as it).
  */
 @Component
-class LegacyClients {
+class LegacyClients implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(LegacyClients.class);
 
     static final String HOW_TO_AUTHENTICATE = "this request is not authenticated: log in on this connection first "
             + "({\"action\":\"login\",\"username\":...,\"password\":...}) or send a \"token\" from POST /api/auth/login; "
@@ -45,19 +56,42 @@ class LegacyClients {
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "no such user"));
     }
 
-    /** Seed 1: the dedicated account that owns anonymous tasks, created on first use. */
+    /** Seed 1: the dedicated account that owns anonymous tasks. */
     CurrentUser anonymousOwner() {
         requireSwitch();
+        return current(reserveOwner(false));
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        try {
+            reserveOwner(true);
+        } catch (DataAccessException e) {
+            log.warn("could not reserve the legacy clients' account {} yet ({}); it is reserved on first use",
+                    properties.legacyOwner(), e.getMessage());
+        }
+    }
+
+    /** The owner account, created if missing; with {@code lock}, its password replaced by a random one. */
+    private UserAccount reserveOwner(boolean lock) {
         String name = Credentials.requireValidUsername(properties.legacyOwner());
-        return users.findByUsername(name).map(LegacyClients::current).orElseGet(() -> {
+        UserAccount owner = users.findByUsername(name).orElse(null);
+        if (owner == null) {
             try {
-                // Nobody can log in as it: the password is random and forgotten.
-                return current(users.save(new UserAccount(name, passwords.encode(UUID.randomUUID().toString()),
-                        Role.USER, Instant.now())));
+                return users.save(new UserAccount(name, unknownPassword(), Role.USER, Instant.now()));
             } catch (DataIntegrityViolationException e) {
-                return users.findByUsername(name).map(LegacyClients::current).orElseThrow(() -> e);
+                owner = users.findByUsername(name).orElseThrow(() -> e);
             }
-        });
+        }
+        if (lock) {
+            owner.changePasswordHash(unknownPassword());
+            owner = users.save(owner);
+        }
+        return owner;
+    }
+
+    private String unknownPassword() {
+        return passwords.encode(UUID.randomUUID().toString()); // random, unknown, never stored
     }
 
     private void requireSwitch() {

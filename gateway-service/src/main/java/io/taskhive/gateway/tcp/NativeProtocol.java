@@ -2,6 +2,7 @@ package io.taskhive.gateway.tcp;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,6 @@ import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskStatus;
-import io.taskhive.task.TaskTypeRegistry;
 import io.taskhive.user.UserAccount;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,13 +45,11 @@ class NativeProtocol {
     private final TaskCompletion completion;
     private final TaskViews views;
     private final TaskEvents events;
-    private final TaskTypeRegistry types;
     private final JsonMapper json;
-    private final TcpProperties properties;
 
     NativeProtocol(UserRegistration registration, LoginService login, TaskSubmission submission, TaskQueries queries,
             TaskCommands commands, TaskCompletion completion, TaskViews views, TaskEvents events,
-            TaskTypeRegistry types, JsonMapper json, TcpProperties properties) {
+            JsonMapper json) {
         this.registration = registration;
         this.login = login;
         this.submission = submission;
@@ -60,17 +58,22 @@ class NativeProtocol {
         this.completion = completion;
         this.views = views;
         this.events = events;
-        this.types = types;
         this.json = json;
-        this.properties = properties;
     }
 
-    JsonNode handle(TcpConnection connection, CurrentUser caller, String action, JsonNode request) {
-        return switch (action) {
+    /**
+     * The reply; a submission's completes once the task is stored (or finished, with {@code wait}),
+     * so the connection reads on meanwhile: pipelined submissions are stored together.
+     */
+    CompletableFuture<JsonNode> handle(TcpConnection connection, CurrentUser caller, String action,
+            JsonNode request) {
+        if (action.equals("submit")) {
+            return submit(required(caller), request);
+        }
+        return CompletableFuture.completedFuture(switch (action) {
             case "ping" -> TcpReplies.ok().put("pong", true);
             case "register" -> register(request);
             case "login" -> login(connection, request);
-            case "submit" -> submit(required(caller), request);
             case "get" -> TcpReplies.ok().set("task", tree(queries.get(required(caller).id(), taskId(request))));
             case "list" -> list(required(caller), request);
             case "cancel" -> TcpReplies.ok().set("task",
@@ -78,7 +81,7 @@ class NativeProtocol {
             case "subscribe" -> subscribe(connection, required(caller));
             default -> TcpReplies.error("unknown_action", "unknown action '" + action
                     + "'; actions: register, login, submit, get, list, cancel, subscribe, ping");
-        };
+        });
     }
 
     /** Answers in both vocabularies: seed 2's clients read {@code status}, native ones {@code ok}. */
@@ -103,7 +106,7 @@ class NativeProtocol {
                     TcpRequestRouter.text(request, "password"));
             UserAccount user = loggedIn.user();
             connection.authenticate(new CurrentUser(user.getId(), user.getUsername(),
-                    user.getRole() == io.taskhive.user.Role.ADMIN));
+                    user.getRole() == io.taskhive.user.Role.ADMIN), loggedIn.token().expiresAt());
             return TcpReplies.ok().put("status", "logged_in").put("token", loggedIn.token().token())
                     .put("expiresAt", loggedIn.token().expiresAt().toString());
         } catch (InvalidCredentialsException e) {
@@ -113,45 +116,33 @@ class NativeProtocol {
         }
     }
 
-    private JsonNode submit(CurrentUser user, JsonNode request) {
-        String typeName = TcpRequestRouter.text(request, "type");
+    private CompletableFuture<JsonNode> submit(CurrentUser user, JsonNode request) {
         JsonNode payload = request.get("payload");
-        if (payload == null && request.has("content")) {
-            payload = types.require(typeName).payloadFromText(TcpRequestRouter.text(request, "content"));
-        }
-        TaskSubmission.Submitted submitted = submission.submit(user, new SubmitTaskRequest(typeName, payload,
-                integer(request, "max_attempts"), integer(request, "timeout_seconds")),
-                TcpRequestRouter.text(request, "idempotency_key"));
-        Task task = submitted.task();
         Duration wait = waitTime(request);
-        if (!wait.isZero()) {
-            task = awaitOutcome(task.getId(), wait);
-        }
-        return TcpReplies.ok().put("created", submitted.created()).set("task", tree(views.of(task)));
+        return submission.submitAsync(user, new SubmitTaskRequest(
+                TcpRequestRouter.text(request, "type"), payload == null || payload.isNull() ? null : payload,
+                TcpRequestRouter.text(request, "content"), integer(request, "max_attempts"),
+                integer(request, "timeout_seconds")),
+                TcpRequestRouter.text(request, "idempotency_key"))
+                .thenCompose(submitted -> (wait.isZero() ? CompletableFuture.completedFuture(submitted.task())
+                        : completion.whenFinished(submitted.task().getId(), wait))
+                        .thenApply(task -> (JsonNode) TcpReplies.ok().put("created", submitted.created())
+                                .set("task", tree(views.of(task)))));
     }
 
-    private Task awaitOutcome(UUID id, Duration wait) {
-        try {
-            return completion.await(id, wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "shutting down");
-        }
-    }
-
+    /** {@code "wait"}: seconds, or true for as long as allowed. */
     private Duration waitTime(JsonNode request) {
         JsonNode wait = request.get("wait");
         if (wait == null || wait.isNull() || (wait.isBoolean() && !wait.booleanValue())) {
             return Duration.ZERO;
         }
         if (wait.isBoolean()) {
-            return properties.maxWait();
+            return completion.maxWait();
         }
-        if (!wait.isNumber() || wait.doubleValue() < 0) {
+        if (!wait.isNumber()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "wait is a number of seconds (or true)");
         }
-        Duration asked = Duration.ofMillis((long) (wait.doubleValue() * 1000));
-        return asked.compareTo(properties.maxWait()) > 0 ? properties.maxWait() : asked;
+        return completion.bounded(wait.doubleValue());
     }
 
     private JsonNode list(CurrentUser user, JsonNode request) {
@@ -160,12 +151,13 @@ class NativeProtocol {
         try {
             filter = status == null ? null : TaskStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "unknown status '" + status + "'");
+            throw new ApiException(HttpStatus.BAD_REQUEST, "unknown status '" + status + "'; expected one of "
+                    + java.util.Arrays.toString(TaskStatus.values()));
         }
         Integer page = integer(request, "page");
         Integer size = integer(request, "size");
         PageView<?> view = PageView.of(queries.list(user.id(), filter, TcpRequestRouter.text(request, "type"),
-                page == null ? 0 : page, size == null ? 20 : size));
+                page == null ? 0 : page, size == null ? TaskQueries.DEFAULT_PAGE_SIZE : size));
         return TcpReplies.ok().set("page", tree(view));
     }
 

@@ -1,7 +1,9 @@
 package io.taskhive.gateway.tcp;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.data.domain.Page;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.gateway.security.CurrentUser;
@@ -9,7 +11,7 @@ import io.taskhive.gateway.task.SubmitTaskRequest;
 import io.taskhive.gateway.task.TaskQueries;
 import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.gateway.task.TaskView;
-import io.taskhive.gateway.web.ApiException;
+import io.taskhive.gateway.web.ErrorReply;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -18,12 +20,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Seed 2's requests beyond register/login: {@code get_tasks} answers a JSON array of rows
  * {@code [id, user_id, task, status]}; {@code new_task} creates a {@code named} task and answers
- * {@code {"status": "task_created"}}. Failures answer {@code {"status": "error", "message": ...}}.
+ * {@code {"status": "task_created"}}. Failures answer {@code {"status": "error", "message", "code"}}.
  */
 @Component
 class Seed2Protocol {
 
-    private static final int MAX_ROWS = 200;
+    /** get_tasks answers the newest rows up to this many (seed 2 printed them all; this bounds the reply). */
+    private static final int MAX_ROWS = 1_000;
 
     private final TaskSubmission submission;
     private final TaskQueries queries;
@@ -35,17 +38,27 @@ class Seed2Protocol {
         this.legacy = legacy;
     }
 
-    JsonNode handle(TcpConnection connection, CurrentUser caller, String action, JsonNode request) {
-        try {
-            CurrentUser user = caller != null ? caller : legacy.named(TcpRequestRouter.text(request, "username"));
-            return "get_tasks".equals(action) ? tasks(user) : newTask(user, request);
-        } catch (ApiException e) {
-            return JsonNodeFactory.instance.objectNode().put("status", "error").put("message", e.getMessage());
-        }
+    JsonNode handle(CurrentUser caller, String action, JsonNode request) {
+        CurrentUser user = caller != null ? caller : legacy.named(TcpRequestRouter.text(request, "username"));
+        return "get_tasks".equals(action) ? tasks(user) : newTask(user, request);
+    }
+
+    /** Any failure, in seed 2's shape: its clients read only {@code status}. */
+    static JsonNode failed(ErrorReply failure) {
+        return JsonNodeFactory.instance.objectNode().put("status", "error").put("message", failure.detail())
+                .put("code", TcpReplies.code(failure.status()));
     }
 
     private JsonNode tasks(CurrentUser user) {
-        List<TaskView> tasks = queries.list(user.id(), null, null, 0, MAX_ROWS).getContent();
+        List<TaskView> tasks = new ArrayList<>();
+        for (int page = 0; tasks.size() < MAX_ROWS; page++) {
+            Page<TaskView> rows = queries.list(user.id(), null, null, page,
+                    TaskQueries.MAX_PAGE_SIZE);
+            tasks.addAll(rows.getContent());
+            if (!rows.hasNext()) {
+                break;
+            }
+        }
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         for (TaskView task : tasks) {
             JsonNode name = task.payload() == null ? null : task.payload().get("name");
@@ -58,8 +71,8 @@ class Seed2Protocol {
 
     private JsonNode newTask(CurrentUser user, JsonNode request) {
         String name = TcpRequestRouter.text(request, "task");
-        TaskSubmission.Submitted submitted = submission.submit(user, new SubmitTaskRequest("named",
-                JsonNodeFactory.instance.objectNode().put("name", name == null ? "" : name), null, null), null);
+        TaskSubmission.Submitted submitted = submission.submit(user, new SubmitTaskRequest("named", null,
+                name == null ? "" : name, null, null), null);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("status", "task_created");
         return reply.put("task_id", submitted.task().getId().toString());
     }

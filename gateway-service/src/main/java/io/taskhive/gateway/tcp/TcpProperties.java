@@ -14,15 +14,17 @@ import jakarta.validation.constraints.Min;
  * @param enabled         start the listener at all
  * @param port            where it listens (0: any free port)
  * @param maxConnections  connections held at once; one more gets an error line and is closed
- * @param idleTimeout     a connection silent for this long (also mid-request) is closed
+ * @param idleTimeout     a connection silent for this long (also mid-request) is closed; a subscribed
+ *                        connection is listening, not idle, and is exempt
  * @param maxRequestBytes largest single request; a larger one gets an error and the connection closes
  *                        (at least 16 KiB: the parser reads ahead in blocks of up to 8 KB)
- * @param maxWait         longest a request may wait for a task's outcome ({@code wait}, seed 1)
  * @param legacyClients   the seeds' compatibility switch: trust seed 2's bare {@code username} and
  *                        run seed 1's anonymous tasks (as the user {@code legacyOwner}); off by
  *                        default because it is no authentication at all
  * @param legacyOwner     the account that owns seed 1's anonymous tasks
  * @param drainTimeout    on shutdown, how long open connections may finish their current request
+ * @param writeTimeout    a client that reads nothing for this long while a reply or event waits to
+ *                        be written is disconnected
  */
 @Validated
 @ConfigurationProperties("taskhive.tcp")
@@ -32,10 +34,10 @@ public record TcpProperties(
         @Min(1) Integer maxConnections,
         Duration idleTimeout,
         @Min(16 * 1024) @Max(16 * 1024 * 1024) Integer maxRequestBytes,
-        Duration maxWait,
         Boolean legacyClients,
         String legacyOwner,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Duration writeTimeout) {
 
     public TcpProperties {
         enabled = enabled == null || enabled;
@@ -43,9 +45,9 @@ public record TcpProperties(
         maxConnections = maxConnections == null ? 20_000 : maxConnections;
         idleTimeout = idleTimeout == null ? Duration.ofMinutes(5) : idleTimeout;
         maxRequestBytes = maxRequestBytes == null ? 64 * 1024 : maxRequestBytes;
-        maxWait = maxWait == null ? Duration.ofSeconds(60) : maxWait;
         legacyClients = legacyClients != null && legacyClients;
         legacyOwner = legacyOwner == null || legacyOwner.isBlank() ? "seed-clients" : legacyOwner;
         drainTimeout = drainTimeout == null ? Duration.ofSeconds(10) : drainTimeout;
+        writeTimeout = writeTimeout == null ? Duration.ofSeconds(30) : writeTimeout;
     }
 }

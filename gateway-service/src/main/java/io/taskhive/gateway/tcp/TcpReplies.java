@@ -1,13 +1,8 @@
 package io.taskhive.gateway.tcp;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.transaction.TransactionException;
 
-import io.taskhive.gateway.web.ApiException;
-import io.taskhive.task.InvalidPayloadException;
-import io.taskhive.task.UnknownTaskTypeException;
+import io.taskhive.gateway.web.ErrorReply;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -27,21 +22,17 @@ final class TcpReplies {
         return reply;
     }
 
-    /** The same failure REST would answer with a status, as a code a script can test. */
+    /** The failure as REST would answer it, with a code for the status a script can test. */
+    static ObjectNode error(ErrorReply failure) {
+        ObjectNode reply = error(code(failure.status()), failure.detail());
+        if (failure.retryAfterSeconds() != null) {
+            ((ObjectNode) reply.get("error")).put("retry_after", failure.retryAfterSeconds());
+        }
+        return reply;
+    }
+
     static ObjectNode error(RuntimeException e) {
-        if (e instanceof ApiException api) {
-            return error(code(api.status()), api.getMessage());
-        }
-        if (e instanceof UnknownTaskTypeException || e instanceof InvalidPayloadException) {
-            return error("invalid_request", e.getMessage());
-        }
-        if (e instanceof JwtException) {
-            return error("unauthorized", "the token is invalid or expired; log in again");
-        }
-        if (e instanceof DataAccessException || e instanceof TransactionException) {
-            return error("unavailable", "the task store is unavailable; try again shortly");
-        }
-        return error("internal", "internal error");
+        return error(ErrorReply.of(e));
     }
 
     static String code(HttpStatus status) {

@@ -6,11 +6,14 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,30 +52,64 @@ final class TcpRequestReader {
     }
 
     private static final byte[] UTF8_GUARD = {' ', ' ', ' ', ' '};
+    /**
+     * The raw byte count of a request may exceed its size by what the parser reads ahead (blocks of
+     * 8000 bytes); the exact size is checked once parsed, this only bounds the memory meanwhile.
+     */
+    private static final int READ_AHEAD_SLACK = 16 * 1024;
+    private static final int MAX_REASON_LENGTH = 200;
+    /** A parser with no more than this left in its buffer after a request is let go. */
+    private static final int RELEASE_THRESHOLD = 16;
 
-    private final JsonMapper json;
+    private final ObjectReader json;
+    private final int maxRequestBytes;
     private final RequestLimit limited;
     /** Where parsers read from; null once the stream is over or no longer trusted. */
     private Replay source;
     private JsonParser parser;
+    /** {@link Replay#handedOut()} when the parser was made: its byte offsets count from there. */
+    private long parserStart;
+    /** How the stream ended while a bad line was skipped: reported after that line's Malformed. */
+    private Read ending;
 
     TcpRequestReader(InputStream in, JsonMapper json, int maxRequestBytes) {
-        this.json = json;
-        this.limited = new RequestLimit(in, maxRequestBytes);
+        // the parser is dropped between requests; closing it must not close the socket's stream
+        this.json = json.reader().without(StreamReadFeature.AUTO_CLOSE_SOURCE);
+        this.maxRequestBytes = maxRequestBytes;
+        this.limited = new RequestLimit(in, (long) maxRequestBytes + READ_AHEAD_SLACK);
         this.source = new Replay(limited);
     }
 
     Read next() throws IOException {
+        if (ending != null) {
+            Read last = ending;
+            ending = new End();
+            return last;
+        }
         if (source == null) {
             return new End();
         }
         limited.startRequest();
         try {
             if (parser == null) {
+                // An idle connection holds no parser and no buffers: wait for a byte before making one.
+                int first;
+                try {
+                    first = source.read();
+                } catch (SocketTimeoutException e) {
+                    source = null;
+                    return new Idle();
+                }
+                if (first == -1) {
+                    source = null;
+                    return new End();
+                }
+                source.unread(new byte[] {(byte) first});
                 // The protocol is UTF-8. Jackson guesses UTF-16/32 from the first four bytes of a byte
                 // stream, so garbage starting with zero bytes would be decoded (or refused) as such;
                 // four spaces in front make the guess UTF-8 every time, and cost the parser nothing.
                 source.unread(UTF8_GUARD);
+                parserStart = source.handedOut();
                 parser = json.createParser(source); // reads ahead, so it may fail like a read
             }
             JsonToken token = parser.nextToken();
@@ -83,7 +120,17 @@ final class TcpRequestReader {
                 parser.skipChildren();
                 return new NotAnObject();
             }
-            return new Request(parser.readValueAsTree());
+            long start = parser.currentTokenLocation().getByteOffset();
+            JsonNode body = parser.readValueAsTree();
+            if (start >= 0 && parser.currentLocation().getByteOffset() - start > maxRequestBytes) {
+                source = null;
+                return new TooLarge();
+            }
+            long unparsed = source.handedOut() - parserStart - parser.currentLocation().getByteOffset();
+            if (unparsed <= RELEASE_THRESHOLD) {
+                releaseParser(); // at most a line end is left, so likely idle next: give the buffers back
+            }
+            return new Request(body);
         } catch (JacksonException e) {
             if (e.getCause() instanceof RequestTooLargeException) {
                 source = null;
@@ -97,8 +144,23 @@ final class TcpRequestReader {
                 throw io; // the socket failed (a CharConversionException is just more bad input)
             }
             skipPastNewline();
-            return new Malformed(e.getOriginalMessage());
+            return new Malformed(reason(e));
         }
+    }
+
+    private static String reason(JacksonException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        return message.length() <= MAX_REASON_LENGTH ? message : message.substring(0, MAX_REASON_LENGTH) + "...";
+    }
+
+    /** Hands what the parser read ahead back to the stream and lets the parser go. */
+    private void releaseParser() throws IOException {
+        ByteArrayOutputStream buffered = new ByteArrayOutputStream();
+        parser.releaseBuffered(buffered);
+        parser.close();
+        parser = null;
+        source.unread(buffered.toByteArray());
+        source.forgetLastBlock();
     }
 
     /** Drops what is left of the bad line; the next read starts after its newline. */
@@ -106,6 +168,7 @@ final class TcpRequestReader {
         ByteArrayOutputStream buffered = new ByteArrayOutputStream();
         if (parser != null) {
             parser.releaseBuffered(buffered);
+            parser.close();
         }
         parser = null;
         // The parser may have consumed the bad line's newline already (reading the bad token whole).
@@ -115,15 +178,22 @@ final class TcpRequestReader {
             return;
         }
         limited.startRequest();
-        int b;
+        byte[] block = new byte[8192];
+        int n;
         try {
-            while ((b = source.read()) != -1) {
-                if (b == '\n') {
-                    return;
+            while ((n = source.read(block, 0, block.length)) != -1) {
+                for (int i = 0; i < n; i++) {
+                    if (block[i] == '\n') {
+                        source.unread(Arrays.copyOfRange(block, i + 1, n));
+                        return;
+                    }
                 }
             }
-        } catch (RequestTooLargeException | SocketTimeoutException e) {
-            // a bad line that never ends is as good as the end
+            ending = new End();
+        } catch (RequestTooLargeException e) {
+            ending = new TooLarge();
+        } catch (SocketTimeoutException e) {
+            ending = new Idle();
         }
         source = null;
     }
@@ -140,9 +210,29 @@ final class TcpRequestReader {
         private byte[] lastBlock = new byte[0];
         private int lastBlockLength;
         private int byteBeforeLastBlock = -1;
+        private long handedOut;
 
         Replay(InputStream base) {
             this.base = base;
+        }
+
+        boolean hasPending() {
+            return position < pending.length;
+        }
+
+        /** Bytes handed out so far, in all. */
+        long handedOut() {
+            return handedOut;
+        }
+
+        void forgetLastBlock() {
+            lastBlock = new byte[0];
+            lastBlockLength = 0;
+            byteBeforeLastBlock = -1;
+            if (!hasPending()) {
+                pending = new byte[0];
+                position = 0;
+            }
         }
 
         /** The last byte consumed, given that the last {@code unused} bytes handed out were not. */
@@ -151,7 +241,7 @@ final class TcpRequestReader {
             return index >= 0 ? lastBlock[index] & 0xFF : index == -1 ? byteBeforeLastBlock : -1;
         }
 
-        private void handedOut(byte[] buffer, int offset, int n) {
+        private void remember(byte[] buffer, int offset, int n) {
             if (lastBlockLength > 0) {
                 byteBeforeLastBlock = lastBlock[lastBlockLength - 1] & 0xFF;
             }
@@ -187,7 +277,8 @@ final class TcpRequestReader {
                 n = base.read(buffer, offset, length);
             }
             if (n > 0) {
-                handedOut(buffer, offset, n);
+                remember(buffer, offset, n);
+                handedOut += n;
             }
             return n;
         }

@@ -21,13 +21,15 @@ import tools.jackson.databind.json.JsonMapper;
  * Listens on the TCP port (5000 by default) and serves each connection on a virtual thread, so
  * thousands of idle connections cost memory for their buffers and little else. Past the
  * connection cap a newcomer gets one error line and is closed. Started after, and stopped before,
- * the web server: on shutdown it stops accepting, lets connections finish the request in hand,
- * then closes them.
+ * the web server and the event listeners: on shutdown it stops accepting, lets connections finish
+ * the requests in hand, then closes them.
  */
 @Component
 public class TcpServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TcpServer.class);
+    private static final long ACCEPT_BACKOFF_MILLIS = 100;
+    private static final long WATCHDOG_INTERVAL_MILLIS = 1_000;
 
     private final TcpProperties properties;
     private final TcpRequestRouter router;
@@ -57,6 +59,7 @@ public class TcpServer implements SmartLifecycle {
             throw new IllegalStateException("cannot listen on TCP port " + properties.port() + ": " + e.getMessage(), e);
         }
         Thread.ofPlatform().name("tcp-accept").daemon().start(this::acceptLoop);
+        Thread.ofPlatform().name("tcp-write-watchdog").daemon().start(this::watchWrites);
         log.info("TCP listener on port {} (legacy seed clients {})", port(),
                 properties.legacyClients() ? "ALLOWED without authentication" : "off");
     }
@@ -69,7 +72,9 @@ public class TcpServer implements SmartLifecycle {
                 client = socket.accept();
             } catch (IOException e) {
                 if (!socket.isClosed()) {
+                    // e.g. out of file descriptors: pause rather than spin on the same error
                     log.warn("accept failed: {}", e.getMessage());
+                    pause(ACCEPT_BACKOFF_MILLIS);
                 }
                 continue;
             }
@@ -84,6 +89,31 @@ public class TcpServer implements SmartLifecycle {
             });
             connections.add(self[0]);
             Thread.ofVirtual().name("tcp-client").start(self[0]);
+        }
+    }
+
+    /**
+     * A client that stops reading blocks the write of its next line; past the write timeout it is
+     * disconnected, which frees the writer and the connection's slot.
+     */
+    private void watchWrites() {
+        long limit = properties.writeTimeout().toNanos();
+        while (server != null) {
+            for (TcpConnection connection : connections) {
+                if (connection.writeStalledNanos() > limit) {
+                    log.info("closing a connection whose client has not read for {} s", properties.writeTimeout().toSeconds());
+                    connection.close();
+                }
+            }
+            pause(WATCHDOG_INTERVAL_MILLIS);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,15 +2,12 @@ package io.taskhive.gateway.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -28,12 +25,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> refused(ApiException e) {
-        HttpHeaders headers = new HttpHeaders();
-        if (e.retryAfter() != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
-        }
-        return ResponseEntity.status(e.status()).headers(headers)
-                .body(ProblemDetail.forStatusAndDetail(e.status(), e.getMessage()));
+        return problem(ErrorReply.of(e), e);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -45,26 +37,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail));
     }
 
-    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
-    ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
-        log.warn("database unavailable: {}", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                        "the task store is unavailable; try again shortly"));
-    }
-
-    @ExceptionHandler(DataAccessException.class)
-    ResponseEntity<ProblemDetail> databaseError(DataAccessException e) {
-        log.error("database error", e);
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "internal error"));
-    }
-
+    /** Database failures and anything unexpected: classified as on every other interface. */
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        log.error("unexpected error", e);
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "internal error"));
+    ResponseEntity<ProblemDetail> failed(Exception e) {
+        return problem(ErrorReply.of(e), e);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(ErrorReply reply, Exception e) {
+        if (reply.unexpected()) {
+            log.error("unexpected error", e);
+        } else if (reply.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+            log.warn("unavailable: {}", e.getMessage());
+        }
+        HttpHeaders headers = new HttpHeaders();
+        if (reply.retryAfterSeconds() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, reply.retryAfterSeconds().toString());
+        }
+        return ResponseEntity.status(reply.status()).headers(headers)
+                .body(ProblemDetail.forStatusAndDetail(reply.status(), reply.detail()));
     }
 
     /** Unreadable JSON: say so, without echoing parser internals. */

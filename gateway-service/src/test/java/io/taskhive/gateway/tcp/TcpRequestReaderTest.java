@@ -19,6 +19,8 @@ class TcpRequestReaderTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int LIMIT = 16 * 1024;
+    /** Small enough that the fuzzer's inputs (4 KiB by default) reach the size limit too. */
+    private static final int FUZZ_LIMIT = 1024;
 
     private static List<TcpRequestReader.Read> readAll(byte[] input, int maxBytes) throws IOException {
         TcpRequestReader reader = new TcpRequestReader(new ByteArrayInputStream(input), JSON, maxBytes);
@@ -26,7 +28,8 @@ class TcpRequestReaderTest {
         for (int i = 0; i <= input.length + 1; i++) { // each read consumes at least one byte or ends
             TcpRequestReader.Read read = reader.next();
             reads.add(read);
-            if (read instanceof TcpRequestReader.End || read instanceof TcpRequestReader.TooLarge) {
+            if (read instanceof TcpRequestReader.End || read instanceof TcpRequestReader.TooLarge
+                    || read instanceof TcpRequestReader.Idle) {
                 return reads;
             }
         }
@@ -64,6 +67,24 @@ class TcpRequestReaderTest {
     void aRequestPastTheLimitEndsTheStream() throws IOException {
         String big = "{\"pad\":\"" + "x".repeat(LIMIT) + "\"}";
         assertThat(kinds(big)).containsExactly("TooLarge");
+        assertThat(kinds("{\"a\":1}\n" + big + "\n{\"b\":2}")).containsExactly("{\"a\":1}", "TooLarge");
+    }
+
+    @Test
+    void theLimitCountsTheRequestExactlyWhateverIsReadAhead() throws IOException {
+        String justUnder = "{\"pad\":\"" + "y".repeat(LIMIT - 12) + "\"}"; // LIMIT - 2 bytes
+        String justOver = "{\"pad\":\"" + "z".repeat(LIMIT - 9) + "\"}"; // LIMIT + 1 bytes
+        String small = "{\"s\":\"" + "s".repeat(7_000) + "\"}";
+        List<String> fits = kinds(small + justUnder + "\n" + justUnder);
+        assertThat(fits).hasSize(4).endsWith("End");
+        assertThat(fits.subList(0, 3)).allMatch(r -> r.startsWith("{"));
+        assertThat(kinds(small + justOver)).last().isEqualTo("TooLarge");
+    }
+
+    @Test
+    void aBadLineThatRunsIntoTheEndOrTheLimitIsReportedAsSuch() throws IOException {
+        assertThat(kinds("{\"a\": oops")).containsExactly("Malformed", "End");
+        assertThat(kinds("oops " + "x".repeat(LIMIT + 40_000))).containsExactly("Malformed", "TooLarge");
     }
 
     @Test
@@ -76,7 +97,7 @@ class TcpRequestReaderTest {
 
     @FuzzTest(maxDuration = "30s")
     void anyInputEndsInKnownOutcomes(byte[] input) throws IOException {
-        for (TcpRequestReader.Read read : readAll(input, LIMIT)) {
+        for (TcpRequestReader.Read read : readAll(input, FUZZ_LIMIT)) {
             if (read instanceof TcpRequestReader.Request request) {
                 assertThat(request.body().isObject()).isTrue();
             }

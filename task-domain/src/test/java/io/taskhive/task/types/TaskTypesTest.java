@@ -22,7 +22,7 @@ class TaskTypesTest {
     private static final TaskTypesProperties PROPERTIES = new TaskTypesProperties(100, 10, Duration.ofMillis(1));
     private static final TaskTypeRegistry TYPES = new TaskTypeRegistry(List.of(new UppercaseTask(PROPERTIES),
             new ReverseTask(PROPERTIES), new WordCountTask(PROPERTIES), new SleepTask(PROPERTIES),
-            new NamedTask(PROPERTIES)));
+            new NamedTask(PROPERTIES), new PrimeCountTask()));
 
     private static JsonNode run(String type, String payload) throws Exception {
         TaskType taskType = TYPES.require(type);
@@ -39,7 +39,21 @@ class TaskTypesTest {
         assertThat(TYPES.require("WORD_COUNT").key()).isEqualTo("word_count");
         assertThatThrownBy(() -> TYPES.require("5")).isInstanceOf(UnknownTaskTypeException.class);
         assertThatThrownBy(() -> TYPES.require(null)).isInstanceOf(UnknownTaskTypeException.class)
-                .hasMessageContaining("known types: named, reverse, sleep, uppercase, word_count");
+                .hasMessageContaining("known types: named, prime_count, reverse, sleep, uppercase, word_count");
+    }
+
+    @Test
+    void primeCountCountsThePrimesBelowItsLimit() throws Exception {
+        assertThat(run("prime_count", "{\"limit\":100}").get("primes").intValue()).isEqualTo(25);
+        assertThat(run("prime_count", "{\"limit\":2}").get("primes").intValue()).isZero();
+        assertThat(run("prime_count", "{\"limit\":1000000}").get("primes").intValue()).isEqualTo(78_498);
+        assertThat(TYPES.require("prime_count").cpuBound()).isTrue();
+        assertThat(TYPES.require("prime_count").payloadFromText(" 30 ").get("limit").intValue()).isEqualTo(30);
+        for (String bad : new String[] {"{}", "{\"limit\":1}", "{\"limit\":2.5}", "{\"limit\":\"9\"}",
+                "{\"limit\":20000001}", "{\"limit\":9,\"x\":1}"}) {
+            assertThatThrownBy(() -> TYPES.require("prime_count").validate(JSON.readTree(bad)))
+                    .as(bad).isInstanceOf(InvalidPayloadException.class);
+        }
     }
 
     @Test

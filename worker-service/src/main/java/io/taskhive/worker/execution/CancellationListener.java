@@ -1,5 +1,7 @@
 package io.taskhive.worker.execution;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -8,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.task.TaskStatus;
 
 /**
  * Each replica has its own short-lived queue bound to cancellation events (see
@@ -30,15 +33,18 @@ class CancellationListener {
 
     @RabbitListener(queues = "#{cancellationQueue.name}", containerFactory = "eventListenerFactory")
     void onCancelled(Message message) {
-        TaskStatusEvent event;
+        List<TaskStatusEvent> cancelled;
         try {
-            event = events.decode(message);
+            cancelled = events.decode(message);
         } catch (RuntimeException e) {
-            log.warn("unreadable cancellation event ignored: {}", e.getMessage());
+            log.warn("unreadable cancellation event(s) ignored: {}", e.getMessage());
             return;
         }
-        if (running.interrupt(event.taskId(), RunningTasks.Interruption.WITHDRAWN)) {
-            log.info("taskId={} cancelled while running here; interrupted", event.taskId());
+        for (TaskStatusEvent event : cancelled) {
+            if (event.to() == TaskStatus.CANCELLED
+                    && running.interrupt(event.taskId(), RunningTasks.Interruption.WITHDRAWN)) {
+                log.info("taskId={} cancelled while running here; interrupted", event.taskId());
+            }
         }
     }
 }

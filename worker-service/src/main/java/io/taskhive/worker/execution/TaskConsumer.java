@@ -1,8 +1,13 @@
 package io.taskhive.worker.execution;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +22,15 @@ import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskMessageCodec;
 import io.taskhive.task.TaskType;
 import io.taskhive.task.TaskTypeRegistry;
+import io.taskhive.worker.WorkerProperties;
 
 /**
- * Takes task messages off the work queue and runs each on its own virtual thread. The returned
- * future completes when the outcome is committed; only then does the container acknowledge the
- * message (manual acknowledgement), so a worker killed mid-task leaves its messages to be
- * redelivered. A failed future hands the message back to the broker.
+ * Takes task messages off the work queue (one task, or several published together) and runs each
+ * task on its own virtual thread, at most {@code max-in-flight} at once. The returned future
+ * completes when every task of the message has its outcome committed; only then does the container
+ * acknowledge the message (manual acknowledgement), so a worker killed mid-task leaves its messages
+ * to be redelivered, and tasks of a redelivered message that had finished are skipped. A failed
+ * future hands the message back to the broker.
  */
 @Component
 class TaskConsumer {
@@ -36,65 +44,80 @@ class TaskConsumer {
     private final TaskRunner runner;
     private final DeadLetters deadLetters;
     private final DatabaseOutage outage;
+    private final Semaphore slots;
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("task-", 0).factory());
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     TaskConsumer(TaskMessageCodec codec, TaskTypeRegistry types, TaskRunner runner, DeadLetters deadLetters,
-            DatabaseOutage outage) {
+            DatabaseOutage outage, WorkerProperties properties) {
         this.codec = codec;
         this.types = types;
         this.runner = runner;
         this.deadLetters = deadLetters;
         this.outage = outage;
+        this.slots = new Semaphore(properties.maxInFlight());
     }
 
+    /**
+     * Starts the message's tasks; while {@code max-in-flight} tasks run, this waits for a slot,
+     * which holds back further deliveries.
+     */
     @RabbitListener(id = LISTENER_ID, queues = "#{taskQueue.name}", containerFactory = "taskListenerFactory")
     CompletableFuture<Void> onTask(Message message) {
-        return CompletableFuture.runAsync(() -> process(message), executor);
+        List<TaskMessage> tasks;
+        try {
+            tasks = codec.decodeAll(message);
+        } catch (PoisonMessageException e) {
+            deadLetters.park(message, e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+        boolean redelivered = Boolean.TRUE.equals(message.getMessageProperties().getRedelivered());
+        List<CompletableFuture<Void>> outcomes = new ArrayList<>(tasks.size());
+        for (TaskMessage task : tasks) {
+            Optional<TaskType> type = types.find(task.type());
+            if (type.isEmpty()) {
+                String reason = "unknown task type '" + task.type() + "'";
+                deadLetters.park(tasks.size() == 1 ? message : codec.encode(task), reason);
+                continue;
+            }
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcomes.add(CompletableFuture.failedFuture(e));
+                break;
+            }
+            outcomes.add(CompletableFuture.runAsync(() -> process(task, type.get(), redelivered), executor)
+                    .whenComplete((done, failure) -> slots.release()));
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
     }
 
-    /** From now on, messages not yet claimed are left to the broker (they are redelivered elsewhere). */
+    /** From now on, tasks not yet claimed are left to the broker (their messages are redelivered elsewhere). */
     void drain() {
         draining = true;
     }
 
-    /** Messages being processed: claimed, running, or having their outcome recorded. */
+    /** Tasks being processed: claimed, running, or having their outcome recorded. */
     int inFlight() {
         return inFlight.get();
     }
 
-    private void process(Message message) {
+    private void process(TaskMessage task, TaskType type, boolean redelivered) {
         inFlight.incrementAndGet();
         try {
-            processCounted(message);
-        } finally {
-            inFlight.decrementAndGet();
-        }
-    }
-
-    private void processCounted(Message message) {
-        if (draining) {
-            throw new IllegalStateException("shutting down; message handed back");
-        }
-        TaskMessage task;
-        TaskType type;
-        try {
-            task = codec.decode(message);
-            type = types.find(task.type()).orElseThrow(
-                    () -> new PoisonMessageException("unknown task type '" + task.type() + "'"));
-        } catch (PoisonMessageException e) {
-            deadLetters.park(message, e.getMessage());
-            return;
-        }
-        try {
-            runner.run(task, type, Boolean.TRUE.equals(message.getMessageProperties().getRedelivered()),
-                    () -> draining);
+            if (draining) {
+                throw new IllegalStateException("shutting down; message handed back");
+            }
+            runner.run(task, type, redelivered, () -> draining);
         } catch (DataAccessException | TransactionException e) {
             log.warn("taskId={} not processed, database unavailable: {}", task.taskId(), e.getMessage());
             outage.detected();
             throw e;
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

@@ -39,7 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs one task message to its outcome: claim it (→ RUNNING, committed), run the type's code under
  * its timeout, record what happened (guarded by the attempt number), announce each change. Called
- * on a virtual thread; the caller acknowledges the message only after this returns.
+ * on a virtual thread; the caller acknowledges the message only after this returns. Claims and
+ * final outcomes are written in batches with those of the tasks running at the same time
+ * ({@link BatchedWrites}); the rare retries and hand-backs one by one.
  *
  * <p>Outcomes: success → SUCCEEDED; a {@link PermanentTaskFailure} → FAILED; any other failure or a
  * timeout → RETRYING with a backoff while attempts remain, else DEAD; cancelled or taken over →
@@ -58,13 +60,15 @@ class TaskRunner {
     private final RetryPolicy retryPolicy;
     private final JsonMapper json;
     private final MeterRegistry meters;
-    private final double aliveWithinSeconds;
+    private final CpuBoundWork cpu;
+    private final BatchedWrites writes;
     private final long databaseRetryMillis;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("task-timeouts").factory());
 
     TaskRunner(TaskRepository tasks, TaskEventPublisher events, RunningTasks running, WorkerIdentity identity,
-            RetryPolicy retryPolicy, WorkerProperties properties, JsonMapper json, MeterRegistry meters) {
+            RetryPolicy retryPolicy, WorkerProperties properties, JsonMapper json, MeterRegistry meters,
+            CpuBoundWork cpu, BatchedWrites writes) {
         this.tasks = tasks;
         this.events = events;
         this.running = running;
@@ -72,7 +76,8 @@ class TaskRunner {
         this.retryPolicy = retryPolicy;
         this.json = json;
         this.meters = meters;
-        this.aliveWithinSeconds = properties.orphanGrace().toMillis() / 1000.0;
+        this.cpu = cpu;
+        this.writes = writes;
         this.databaseRetryMillis = properties.databaseRetryInterval().toMillis();
     }
 
@@ -84,7 +89,7 @@ class TaskRunner {
     void run(TaskMessage message, TaskType type, boolean redelivered, BooleanSupplier stopping) {
         MDC.put("taskId", message.taskId().toString());
         try {
-            Optional<TaskClaim> claim = tasks.claim(message.taskId(), identity.id(), redelivered, aliveWithinSeconds);
+            Optional<TaskClaim> claim = claim(message, redelivered);
             if (claim.isEmpty()) {
                 log.debug("duplicate or late message skipped");
                 return;
@@ -99,6 +104,15 @@ class TaskRunner {
         }
     }
 
+    private Optional<TaskClaim> claim(TaskMessage message, boolean redelivered) {
+        try {
+            return writes.claim(message.taskId(), redelivered);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted before the task was claimed; message handed back", e);
+        }
+    }
+
     private Outcome execute(TaskMessage message, TaskType type, TaskClaim claimed) {
         Duration timeout = claimed.getTimeoutSeconds() == null ? type.timeout()
                 : Duration.ofSeconds(claimed.getTimeoutSeconds());
@@ -107,7 +121,8 @@ class TaskRunner {
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
         try {
-            JsonNode result = type.run(message.payload());
+            JsonNode result = type.cpuBound() ? cpu.run(() -> type.run(message.payload()))
+                    : type.run(message.payload());
             return Outcome.succeeded(json.writeValueAsString(result));
         } catch (InterruptedException e) {
             Interruption why = task.interruption();
@@ -144,7 +159,7 @@ class TaskRunner {
             write = () -> tasks.requeue(message.taskId(), attempt, identity.id(), "worker shutting down");
         } else if (outcome.status() == TaskStatus.SUCCEEDED) {
             status = TaskStatus.SUCCEEDED;
-            write = () -> tasks.finish(message.taskId(), attempt, status.name(), outcome.result(), null, identity.id());
+            write = finish(new BatchedWrites.Outcome(message.taskId(), attempt, status, outcome.result(), null));
         } else if (!outcome.permanent() && attempt < claimed.getMaxAttempts()) {
             status = TaskStatus.RETRYING;
             Duration delay = retryPolicy.delayAfter(attempt);
@@ -152,8 +167,8 @@ class TaskRunner {
                     delay.toMillis() / 1000.0, identity.id());
         } else {
             status = outcome.permanent() ? TaskStatus.FAILED : TaskStatus.DEAD;
-            write = () -> tasks.finish(message.taskId(), attempt, status.name(), null, truncate(outcome.error()),
-                    identity.id());
+            write = finish(new BatchedWrites.Outcome(message.taskId(), attempt, status, null,
+                    truncate(outcome.error())));
         }
         if (recordDespiteOutages(write, stopping) == 0) {
             log.info("attempt {} ended {} but the task had moved on; outcome discarded", attempt, status);
@@ -164,6 +179,18 @@ class TaskRunner {
                     .register(meters).increment();
         }
         publish(message, claimed.getOwnerId(), TaskStatus.RUNNING, status, attempt, Instant.now());
+    }
+
+    /** A final outcome, written with those of the tasks finishing at the same time. */
+    private IntSupplier finish(BatchedWrites.Outcome outcome) {
+        return () -> {
+            try {
+                return writes.finish(outcome) ? 1 : 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted before the outcome was recorded", e);
+            }
+        };
     }
 
     /**

@@ -1,0 +1,78 @@
+package io.taskhive.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class CoalescerTest {
+
+    @Test
+    void aLoneRequestIsDoneAtOnceAsABatchOfOne() throws Exception {
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        try (Coalescer<Integer, Integer> doubler = new Coalescer<>("t", 100, 1, items -> {
+            sizes.add(items.size());
+            return items.stream().map(i -> i * 2).toList();
+        })) {
+            assertThat(doubler.call(21)).isEqualTo(42);
+            assertThat(sizes).containsExactly(1);
+        }
+    }
+
+    @Test
+    void requestsArrivingWhileABatchRunsGoTogetherInTheNextAndEachGetsItsOwnResult() throws Exception {
+        CountDownLatch firstBatchStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        try (Coalescer<Integer, String> coalescer = new Coalescer<>("t", 50, 1, items -> {
+            sizes.add(items.size());
+            firstBatchStarted.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return items.stream().map(i -> "r" + i).toList();
+        })) {
+            CompletableFuture<String> first = coalescer.submit(0);
+            assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<String>> later = new ArrayList<>();
+            for (int i = 1; i <= 120; i++) {
+                later.add(coalescer.submit(i));
+            }
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("r0");
+            for (int i = 1; i <= 120; i++) {
+                assertThat(later.get(i - 1).get(5, TimeUnit.SECONDS)).isEqualTo("r" + i);
+            }
+            assertThat(sizes).containsExactly(1, 50, 50, 20);
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsEachOfItsRequestsAndTheNextBatchGoesOn() throws Exception {
+        try (Coalescer<String, Integer> lengths = new Coalescer<>("t", 10, 2, items -> {
+            if (items.contains("boom")) {
+                throw new IllegalArgumentException("boom");
+            }
+            return items.stream().map(String::length).toList();
+        })) {
+            assertThatThrownBy(() -> lengths.call("boom")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(lengths.call("four")).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void afterCloseNewRequestsAreRefused() {
+        Coalescer<String, String> same = new Coalescer<>("t", 10, 1, items -> items);
+        same.close();
+        assertThatThrownBy(() -> same.call("late")).hasMessageContaining("shutting down");
+    }
+}
