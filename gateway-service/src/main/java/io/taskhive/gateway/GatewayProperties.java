@@ -13,7 +13,9 @@ import jakarta.validation.constraints.Min;
  * Limits and timings of the gateway ({@code taskhive.gateway.*}).
  *
  * @param maxRequestBytes  largest HTTP request body accepted (a batch of tasks included)
- * @param maxPayloadBytes  largest payload of one task, as stored
+ * @param maxPayloadBytes  largest payload of one task, as stored (at most {@link #MAX_PAYLOAD_BYTES}, so
+ *                         that a task's message, in PostgreSQL's rendering of its JSON, stays well
+ *                         under the largest message body a worker accepts)
  * @param maxBatchSize     most tasks in one batch submission
  * @param maxAttemptsLimit highest {@code maxAttempts} a submitter may ask for
  * @param maxTimeoutSeconds highest per-task {@code timeoutSeconds} a submitter may ask for
@@ -26,13 +28,15 @@ import jakarta.validation.constraints.Min;
 @ConfigurationProperties("taskhive.gateway")
 public record GatewayProperties(
         @Min(1024) Integer maxRequestBytes,
-        @Min(64) Integer maxPayloadBytes,
+        @Min(64) @Max(MAX_PAYLOAD_BYTES) Integer maxPayloadBytes,
         @Min(1) @Max(100_000) Integer maxBatchSize,
         @Min(1) @Max(100) Integer maxAttemptsLimit,
         @Min(1) @Max(86_400) Integer maxTimeoutSeconds,
         Duration maxWait,
         @Valid RateLimit rateLimit,
         @Valid Outbox outbox) {
+
+    public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
 
     public GatewayProperties {
         maxRequestBytes = maxRequestBytes == null ? 8 * 1024 * 1024 : maxRequestBytes;

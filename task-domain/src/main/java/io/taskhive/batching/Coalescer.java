@@ -53,7 +53,7 @@ public final class Coalescer<I, O> implements AutoCloseable {
         }
         this.maxBatch = maxBatch;
         this.work = work;
-        this.slots = new Semaphore(concurrency);
+        this.slots = new Semaphore(concurrency, true);
         for (int i = 0; i < concurrency; i++) {
             runners.add(Thread.ofVirtual().name(name + "-" + i).start(this::run));
         }
@@ -61,19 +61,19 @@ public final class Coalescer<I, O> implements AutoCloseable {
 
     /** Queues the item; the future completes with its result once a runner has done its batch. */
     public CompletableFuture<O> submit(I item) {
-        CompletableFuture<O> result = new CompletableFuture<>();
-        if (closed) {
-            result.completeExceptionally(new IllegalStateException("shutting down"));
-            return result;
-        }
-        queue.add(new Pending<>(item, result));
-        return result;
+        return enqueue(item).result();
     }
 
-    /** Queues the item and waits for its result (on a virtual thread this costs no platform thread). */
+    /**
+     * Does the item, and whatever else is waiting, as a batch on the calling thread when a slot is
+     * free; otherwise waits for the batch that takes it (on a virtual thread this costs no platform
+     * thread). If the caller is interrupted before its item is in a batch, the item is withdrawn
+     * and nothing is done; once it is, the call waits for the outcome (which then happened, and
+     * the caller must know it) and returns it with the interrupt flag set again.
+     */
     public O call(I item) throws InterruptedException {
-        CompletableFuture<O> result = submit(item);
-        if (!result.isDone() && slots.tryAcquire()) {
+        Pending<I, O> pending = enqueue(item);
+        if (slots.tryAcquire(0, TimeUnit.SECONDS)) { // unlike tryAcquire(), lets a waiting runner go first
             try {
                 List<Pending<I, O>> batch = new ArrayList<>();
                 queue.drainTo(batch, maxBatch);
@@ -85,7 +85,49 @@ public final class Coalescer<I, O> implements AutoCloseable {
             }
         }
         try {
-            return result.get();
+            return unwrap(pending.result(), true);
+        } catch (InterruptedException e) {
+            if (queue.remove(pending)) {
+                throw e;
+            }
+            O result = unwrap(pending.result(), false);
+            Thread.currentThread().interrupt();
+            return result;
+        }
+    }
+
+    private Pending<I, O> enqueue(I item) {
+        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        if (closed) {
+            pending.result().completeExceptionally(new IllegalStateException("shutting down"));
+            return pending;
+        }
+        queue.add(pending);
+        if (closed) {
+            failRemaining(); // closed meanwhile: the runners may have gone already
+        }
+        return pending;
+    }
+
+    private O unwrap(CompletableFuture<O> result, boolean interruptible) throws InterruptedException {
+        try {
+            if (interruptible) {
+                return result.get();
+            }
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return result.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -112,6 +154,7 @@ public final class Coalescer<I, O> implements AutoCloseable {
                 }
                 continue;
             }
+            // The semaphore is fair and callers honour that, so a waiting runner is next for a slot.
             slots.acquireUninterruptibly();
             try {
                 batch.add(first);

@@ -14,8 +14,9 @@ import jakarta.validation.constraints.Pattern;
  *                      test runs) can share one broker
  * @param queueType     {@code quorum} (RabbitMQ: replicated, the default) or {@code classic} (any
  *                      AMQP 0-9-1 broker; no RabbitMQ-only queue arguments are sent)
- * @param deliveryLimit quorum queues only: after this many deliveries RabbitMQ drops a message
- *                      that keeps failing; a safety net, 0 turns it off
+ * @param deliveryLimit quorum queues only: after this many deliveries RabbitMQ parks a message
+ *                      that keeps coming back on the dead-letter queue (a safety net); 0 sends no
+ *                      limit, so the broker's default applies (none on RabbitMQ 3, 20 on 4)
  */
 @Validated
 @ConfigurationProperties("taskhive.messaging")

@@ -34,10 +34,11 @@ public class MessagingTopology {
             arguments.put("x-queue-type", "quorum");
             if (properties.deliveryLimit() > 0) {
                 arguments.put("x-delivery-limit", properties.deliveryLimit());
-                // past the limit a message is parked on the dead-letter queue, never silently dropped
-                arguments.put("x-dead-letter-exchange", "");
-                arguments.put("x-dead-letter-routing-key", properties.deadLetterQueue());
             }
+            // Past the limit (ours, or RabbitMQ 4's default of 20 when ours is 0) a message is
+            // parked on the dead-letter queue, never silently dropped.
+            arguments.put("x-dead-letter-exchange", "");
+            arguments.put("x-dead-letter-routing-key", properties.deadLetterQueue());
         }
         return new Queue(properties.taskQueue(), true, false, false, arguments);
     }

@@ -1,8 +1,10 @@
 package io.taskhive.messaging;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +37,16 @@ public class TaskEventPublisher {
 
     static final String MIXED_ROUTING_KEY = "task.changes";
     private static final int MAX_EVENTS_PER_MESSAGE = 1_000;
+    private static final Duration BROKER_DOWN_BACKOFF = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(TaskEventPublisher.class);
 
     private final RabbitTemplate rabbit;
     private final JsonMapper json;
     private final String exchange;
     private final Coalescer<TaskStatusEvent, Boolean> batches;
+    /** {@link System#nanoTime()} until which nothing is sent after a failure; 0 when the broker is fine. */
+    private final AtomicLong brokerDownUntil = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
     public TaskEventPublisher(RabbitTemplate rabbit, JsonMapper json, MessagingProperties properties) {
         this.rabbit = rabbit;
@@ -52,6 +58,17 @@ public class TaskEventPublisher {
     /** Announces the change soon, without waiting for the broker. */
     public void publish(TaskStatusEvent event) {
         batches.submit(event);
+    }
+
+    /**
+     * Announces the changes now, on the calling thread: for the first change of new tasks, which
+     * must be on its way before the tasks are published, so that no subscriber sees a task's
+     * RUNNING before its QUEUED.
+     */
+    public void publishNow(List<TaskStatusEvent> events) {
+        for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_MESSAGE) {
+            sendBatch(events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_MESSAGE)));
+        }
     }
 
     private List<Boolean> sendBatch(List<TaskStatusEvent> events) {
@@ -68,6 +85,12 @@ public class TaskEventPublisher {
         if (events.isEmpty()) {
             return true;
         }
+        long downUntil = brokerDownUntil.get();
+        if (downUntil != 0 && System.nanoTime() - downUntil < 0) {
+            // The broker just failed us: drop (they are notifications) rather than queue up behind it.
+            dropped.addAndGet(events.size());
+            return false;
+        }
         TaskStatus status = events.getFirst().to();
         boolean uniform = events.stream().allMatch(e -> e.to() == status);
         MessageProperties properties = new MessageProperties();
@@ -76,12 +99,24 @@ public class TaskEventPublisher {
         try {
             rabbit.send(exchange, uniform ? TaskStatusEvent.routingKey(status) : MIXED_ROUTING_KEY,
                     new Message(json.writeValueAsBytes(events), properties));
+            brokerDownUntil.set(0);
             return true;
         } catch (AmqpException e) {
-            log.warn("{} status change(s) not announced (first: taskId={} to {}): {}", events.size(),
-                    events.getFirst().taskId(), events.getFirst().to(), e.getMessage());
+            brokerDownUntil.set(System.nanoTime() + BROKER_DOWN_BACKOFF.toNanos());
+            log.warn("{} status change(s) not announced (first: taskId={} to {}), and none for the next {} s: {}{}",
+                    events.size(), events.getFirst().taskId(), events.getFirst().to(),
+                    BROKER_DOWN_BACKOFF.toSeconds(), e.getMessage(), droppedSince());
+            return false;
+        } catch (RuntimeException e) {
+            log.error("{} status change(s) not announced (first: taskId={} to {})", events.size(),
+                    events.getFirst().taskId(), events.getFirst().to(), e);
             return false;
         }
+    }
+
+    private String droppedSince() {
+        long count = dropped.getAndSet(0);
+        return count == 0 ? "" : " (" + count + " more dropped while the broker was away)";
     }
 
     /** The events in a message: a JSON array of them (or, from older publishers, a single one). */

@@ -19,7 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskMessageCodec {
 
     /** Larger bodies than this are never produced by a gateway, so they are refused unparsed. */
-    static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** The largest body a worker accepts; larger ones are poison. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** What tasks published together may take in one message, well under {@link #MAX_BODY_BYTES}. */
+    public static final int GROUPED_BODY_BUDGET = 256 * 1024;
+    /** Generous bytes of one task's message besides its payload (id, type, field names). */
+    public static final int ENVELOPE_BYTES = 160;
 
     private final JsonMapper json;
 

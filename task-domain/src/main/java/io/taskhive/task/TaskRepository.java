@@ -85,14 +85,8 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
     /**
      * {@link #claim} for many tasks in one statement (and one commit): each task is claimed as it
      * would be alone, {@code takeOver[i]} for {@code ids[i]}; the rows are locked in id order, so
-     * two workers' batches never deadlock. Returns the tasks claimed, as rows for
-     * {@link ClaimedTask#of}. An id must not appear twice.
-     *
-     * <p>The claim commits without waiting for its WAL flush (synchronous_commit off for this
-     * transaction only): should PostgreSQL crash before the flush, the task is simply QUEUED
-     * again and its unacknowledged message redelivered, which at-least-once delivery allows; the
-     * outcome, written later with a synchronous commit, flushes the claim with it. It saves a disk
-     * flush on every task's way.
+     * two batches never deadlock. Returns the tasks claimed, as rows for {@link ClaimedTask#of}.
+     * An id must not appear twice.
      */
     @Transactional
     @Query(nativeQuery = true, value = """
@@ -121,8 +115,7 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                 insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt)
                 select id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts from claimed
             )
-            select id, owner_id, from_status, attempts, max_attempts, timeout_seconds, started_at,
-                   set_config('synchronous_commit', 'off', true)
+            select id, owner_id, from_status, attempts, max_attempts, timeout_seconds, started_at
               from claimed
             """)
     List<Object[]> claimAll(@Param("ids") UUID[] ids, @Param("takeOver") Boolean[] takeOver,
@@ -132,7 +125,8 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
      * {@link #finish} for many tasks in one statement (and one commit): {@code ids[i]} under
      * attempt {@code attempts[i]} ends in {@code statuses[i]} with {@code results[i]} (JSON) or
      * {@code errors[i]}. Returns the ids of the tasks whose outcome was recorded; the others had moved on
-     * (cancelled, taken over). An id must not appear twice.
+     * (cancelled, taken over). An id must not appear twice. Rows are locked in id order, as
+     * {@link #claimAll} does, so the two never deadlock.
      */
     @Transactional
     @Query(nativeQuery = true, value = """
@@ -140,12 +134,15 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                 select o.* from unnest(cast(:ids as uuid[]), cast(:attempts as int[]), cast(:statuses as varchar[]),
                                        cast(:results as text[]), cast(:errors as text[]))
                                 as o(id, attempt, status, result, error)
-                 order by o.id
+            ), locked as materialized (
+                select t.id from tasks t join outcome o on o.id = t.id
+                 order by t.id
+                   for update of t
             ), finished as (
                 update tasks t
                    set status = o.status, result = cast(o.result as jsonb), error = o.error,
                        finished_at = now(), dispatch_due_at = null, version = t.version + 1
-                  from outcome o
+                  from outcome o join locked l on l.id = o.id
                  where t.id = o.id and t.status = 'RUNNING' and t.attempts = o.attempt
                 returning t.id, t.status, t.finished_at, t.attempts, t.error
             ), logged as (
@@ -355,13 +352,22 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
     /**
      * The broker confirmed these publications (task {@code ids[i]}'s publication number
      * {@code sequences[i]}, see {@link Task#dispatchKey()}): nothing left to publish for them,
-     * unless the task has been marked for a newer publication since.
+     * unless the task has been marked for a newer publication since. Rows are locked in id order,
+     * as {@link #claimAll} does, so the two never deadlock.
      */
     @Transactional
     @Modifying
     @Query(nativeQuery = true, value = """
+            with confirmed as (
+                select c.id, c.seq from unnest(cast(:ids as uuid[]), cast(:sequences as int[])) as c(id, seq)
+            ), locked as materialized (
+                select t.id from tasks t join confirmed c on c.id = t.id and t.dispatch_seq = c.seq
+                 where t.dispatch_due_at is not null
+                 order by t.id
+                   for update of t
+            )
             update tasks t set dispatch_due_at = null
-              from unnest(cast(:ids as uuid[]), cast(:sequences as int[])) as c(id, seq)
+              from confirmed c join locked l on l.id = c.id
              where t.id = c.id and t.dispatch_seq = c.seq and t.dispatch_due_at is not null
             """)
     int markDispatched(@Param("ids") UUID[] ids, @Param("sequences") Integer[] sequences);

@@ -70,6 +70,86 @@ class CoalescerTest {
     }
 
     @Test
+    void aCallerInterruptedBeforeItsItemIsTakenWithdrawsIt() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> done = new CopyOnWriteArrayList<>();
+        try (Coalescer<Integer, Integer> coalescer = new Coalescer<>("t", 10, 1, items -> {
+            busy.countDown();
+            await(release);
+            done.addAll(items);
+            return items;
+        })) {
+            CompletableFuture<Integer> first = coalescer.submit(0);
+            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    coalescer.call(1);
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            Thread.sleep(200); // the caller waits for the slot the first batch holds
+            caller.interrupt();
+            assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(coalescer.call(2)).isEqualTo(2);
+            assertThat(done).containsExactly(0, 2);
+        }
+    }
+
+    @Test
+    void aCallerInterruptedWhileItsItemIsBeingDoneGetsTheOutcome() throws Exception {
+        CountDownLatch firstBusy = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch secondBusy = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        try (Coalescer<Integer, String> coalescer = new Coalescer<>("t", 10, 1, items -> {
+            if (items.contains(0)) {
+                firstBusy.countDown();
+                await(releaseFirst);
+            } else {
+                secondBusy.countDown();
+                await(releaseSecond);
+            }
+            return items.stream().map(i -> "r" + i).toList();
+        })) {
+            coalescer.submit(0);
+            assertThat(firstBusy.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> outcome = new CompletableFuture<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    String result = coalescer.call(1);
+                    outcome.complete(result + (Thread.currentThread().isInterrupted() ? " interrupted" : ""));
+                } catch (Throwable e) {
+                    outcome.completeExceptionally(e);
+                }
+            });
+            Thread.sleep(200);
+            releaseFirst.countDown(); // a runner takes item 1 into the next batch
+            assertThat(secondBusy.await(5, TimeUnit.SECONDS)).isTrue();
+            caller.interrupt();
+            Thread.sleep(100);
+            assertThat(outcome).isNotDone();
+            releaseSecond.countDown();
+            assertThat(outcome.get(5, TimeUnit.SECONDS)).isEqualTo("r1 interrupted");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void afterCloseNewRequestsAreRefused() {
         Coalescer<String, String> same = new Coalescer<>("t", 10, 1, items -> items);
         same.close();

@@ -162,7 +162,7 @@ public final class TaskhiveCli implements Callable<Integer> {
     @Command(name = "submit", description = "Submit a task, e.g. submit --type uppercase --content \"hola mundo\".")
     static final class Submit implements Callable<Integer> {
         @ParentCommand TaskhiveCli cli;
-        @Option(names = {"-t", "--type"}, required = true, description = "uppercase, reverse, word_count, sleep, named, or 1..4")
+        @Option(names = {"-t", "--type"}, required = true, description = "uppercase, reverse, word_count, sleep, named, prime_count, or 1..4")
         String type;
         @Option(names = {"-c", "--content"}, description = "the text (or the seconds, or the name)") String content;
         @Option(names = "--payload", description = "the payload as JSON, e.g. {\"text\":\"hola\"}") String payload;

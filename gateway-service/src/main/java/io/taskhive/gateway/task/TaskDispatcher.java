@@ -76,10 +76,8 @@ class TaskDispatcher {
             return;
         }
         try {
-            List<Task> all = List.copyOf(tasks);
             rabbit.invoke(operations -> {
-                for (int from = 0; from < all.size(); from += MAX_TASKS_PER_MESSAGE) {
-                    List<Task> group = all.subList(from, Math.min(all.size(), from + MAX_TASKS_PER_MESSAGE));
+                for (List<Task> group : messages(tasks)) {
                     List<TaskMessageCodec.StoredTask> stored = new ArrayList<>(group.size());
                     List<String> keys = new ArrayList<>(group.size());
                     for (Task task : group) {
@@ -95,6 +93,33 @@ class TaskDispatcher {
             brokerDownUntil.set(System.nanoTime() + BROKER_DOWN_BACKOFF.toNanos());
             log.warn("{} task(s) stay in the outbox, broker unavailable: {}", tasks.size(), e.getMessage());
         }
+    }
+
+    /**
+     * Splits the tasks into messages of at most {@link #MAX_TASKS_PER_MESSAGE} tasks and, counting
+     * every payload character as the 3 bytes it may take in UTF-8, at most
+     * {@link TaskMessageCodec#GROUPED_BODY_BUDGET} bytes, so no message nears the largest body a
+     * worker accepts; a task alone is always a message of its own.
+     */
+    static List<List<Task>> messages(Collection<Task> tasks) {
+        List<List<Task>> messages = new ArrayList<>();
+        List<Task> current = new ArrayList<>();
+        long bytes = 0;
+        for (Task task : tasks) {
+            long size = 3L * task.getPayload().length() + TaskMessageCodec.ENVELOPE_BYTES;
+            if (!current.isEmpty() && (current.size() == MAX_TASKS_PER_MESSAGE
+                    || bytes + size > TaskMessageCodec.GROUPED_BODY_BUDGET)) {
+                messages.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(task);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            messages.add(current);
+        }
+        return messages;
     }
 
     /** The correlation of one message: the publications (tasks) it carries. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
@@ -74,18 +73,29 @@ public class TaskSubmission {
     public record Submitted(Task task, boolean created) {
     }
 
+    /**
+     * Stores the task (the calling thread writes the batch itself when no other is being written)
+     * and returns once it is committed. Interrupted before the task joined a batch, nothing is
+     * stored and the caller is told to try again.
+     */
     public Submitted submit(CurrentUser user, SubmitTaskRequest request, String idempotencyKey) {
+        String key = checkIdempotencyKey(idempotencyKey);
+        if (key != null) {
+            return submitWithKey(user, request, key);
+        }
+        Task task = prepare(user, request, null, "");
+        rateLimiter.acquire(user.id(), 1);
+        Optional<RuntimeException> failure;
         try {
-            return submitAsync(user, request, idempotencyKey).get();
+            failure = inserts.call(task);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted; try again");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted before the task was stored; try again");
         }
+        failure.ifPresent(e -> {
+            throw e;
+        });
+        return new Submitted(task, true);
     }
 
     /**
@@ -241,10 +251,12 @@ public class TaskSubmission {
 
     /** Announced before publishing, so that no subscriber sees RUNNING before QUEUED. */
     private void afterCommit(List<Task> committed) {
+        List<TaskStatusEvent> queued = new ArrayList<>(committed.size());
         for (Task task : committed) {
-            events.publish(new TaskStatusEvent(task.getId(), task.getOwnerId(), task.getType(), null,
+            queued.add(new TaskStatusEvent(task.getId(), task.getOwnerId(), task.getType(), null,
                     TaskStatus.QUEUED, task.getCreatedAt(), null, 0));
         }
+        events.publishNow(queued);
         dispatcher.dispatch(committed);
     }
 

@@ -3,6 +3,7 @@ package io.taskhive.worker.execution;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,19 +65,15 @@ class BatchedWrites {
     }
 
     private List<Optional<TaskClaim>> claimAll(List<ClaimRequest> requests) {
-        // The same message delivered twice at once: only its first copy may claim.
-        Set<UUID> seen = new HashSet<>();
-        List<UUID> ids = new ArrayList<>();
-        List<Boolean> takeOver = new ArrayList<>();
+        // The same task asked for twice at once (a redelivered copy and a republished one): one
+        // claim, which may take over if either copy may.
+        Map<UUID, Boolean> takeOver = new LinkedHashMap<>();
         for (ClaimRequest request : requests) {
-            if (seen.add(request.taskId())) {
-                ids.add(request.taskId());
-                takeOver.add(request.takeOver());
-            }
+            takeOver.merge(request.taskId(), request.takeOver(), Boolean::logicalOr);
         }
         Map<UUID, TaskClaim> claimed = new HashMap<>();
-        for (Object[] row : tasks.claimAll(ids.toArray(UUID[]::new), takeOver.toArray(Boolean[]::new), identity.id(),
-                aliveWithinSeconds)) {
+        for (Object[] row : tasks.claimAll(takeOver.keySet().toArray(UUID[]::new),
+                takeOver.values().toArray(Boolean[]::new), identity.id(), aliveWithinSeconds)) {
             ClaimedTask task = ClaimedTask.of(row);
             claimed.put(task.id(), task);
         }
@@ -87,24 +84,45 @@ class BatchedWrites {
         return results;
     }
 
+    /**
+     * One statement names a task once, so outcomes of two attempts of the same task (the older
+     * one fenced out, which the statement refuses) go in successive statements of the batch; the
+     * same attempt twice is written once.
+     */
     private List<Boolean> finishAll(List<Outcome> batch) {
-        // One outcome per task and attempt can exist; a duplicate could only repeat it.
-        Map<UUID, Outcome> unique = new HashMap<>();
+        Map<Outcome, Boolean> recorded = new HashMap<>();
+        List<List<Outcome>> rounds = new ArrayList<>();
+        Map<UUID, Integer> roundsOfTask = new HashMap<>();
+        Set<TaskAttempt> seen = new HashSet<>();
         for (Outcome outcome : batch) {
-            unique.putIfAbsent(outcome.taskId(), outcome);
+            if (!seen.add(new TaskAttempt(outcome.taskId(), outcome.attempt()))) {
+                continue;
+            }
+            int round = roundsOfTask.merge(outcome.taskId(), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(outcome);
         }
-        List<Outcome> written = new ArrayList<>(unique.values());
-        Set<UUID> recorded = new HashSet<>(tasks.finishAll(
-                written.stream().map(Outcome::taskId).toArray(UUID[]::new),
-                written.stream().map(Outcome::attempt).toArray(Integer[]::new),
-                written.stream().map(o -> o.status().name()).toArray(String[]::new),
-                written.stream().map(Outcome::result).toArray(String[]::new),
-                written.stream().map(Outcome::error).toArray(String[]::new), identity.id()));
+        for (List<Outcome> round : rounds) {
+            Set<UUID> written = new HashSet<>(tasks.finishAll(
+                    round.stream().map(Outcome::taskId).toArray(UUID[]::new),
+                    round.stream().map(Outcome::attempt).toArray(Integer[]::new),
+                    round.stream().map(o -> o.status().name()).toArray(String[]::new),
+                    round.stream().map(Outcome::result).toArray(String[]::new),
+                    round.stream().map(Outcome::error).toArray(String[]::new), identity.id()));
+            for (Outcome outcome : round) {
+                recorded.put(outcome, written.contains(outcome.taskId()));
+            }
+        }
         List<Boolean> results = new ArrayList<>(batch.size());
         for (Outcome outcome : batch) {
-            results.add(unique.get(outcome.taskId()) == outcome && recorded.contains(outcome.taskId()));
+            results.add(recorded.getOrDefault(outcome, false));
         }
         return results;
+    }
+
+    private record TaskAttempt(UUID taskId, int attempt) {
     }
 
     @PreDestroy

@@ -88,7 +88,7 @@ class TaskRunner {
      */
     void run(TaskMessage message, TaskType type, boolean redelivered, BooleanSupplier stopping) {
         MDC.put("taskId", message.taskId().toString());
-        try {
+        try (CpuBoundWork.Turn turn = type.cpuBound() ? cpu.awaitTurn() : null) {
             Optional<TaskClaim> claim = claim(message, redelivered);
             if (claim.isEmpty()) {
                 log.debug("duplicate or late message skipped");
@@ -221,8 +221,13 @@ class TaskRunner {
                 attempt));
     }
 
+    /** At most {@value #MAX_ERROR_LENGTH} characters, and no NUL, which PostgreSQL's text refuses. */
     private static String truncate(String error) {
-        return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+        if (error == null) {
+            return null;
+        }
+        String clean = error.replace('\u0000', ' ');
+        return clean.length() <= MAX_ERROR_LENGTH ? clean : clean.substring(0, MAX_ERROR_LENGTH);
     }
 
     @PreDestroy
