@@ -103,8 +103,8 @@ public final class Coalescer<I, O> implements AutoCloseable {
             return pending;
         }
         queue.add(pending);
-        if (closed) {
-            failRemaining(); // closed meanwhile: the runners may have gone already
+        if (closed && queue.remove(pending)) { // closed meanwhile: the runners may have gone already
+            pending.result().completeExceptionally(new IllegalStateException("shutting down"));
         }
         return pending;
     }
