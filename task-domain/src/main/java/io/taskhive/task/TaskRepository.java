@@ -48,45 +48,14 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             @Param("confirmGraceSeconds") double confirmGraceSeconds);
 
     /**
-     * A worker takes a task: QUEUED or RETRYING becomes RUNNING with the next attempt number. With
-     * {@code takeOver} (the broker redelivered the message because its previous holder's channel
-     * closed) a RUNNING task is taken too, but only from a holder that is no longer alive; the new
-     * attempt number fences the old holder out. A live holder keeps its task (a live worker records
-     * every outcome it computes); the orphan sweeper deals with it if it dies.
-     */
-    @Transactional
-    @Query(nativeQuery = true, value = """
-            with current_row as (
-                select id, status, worker_id from tasks where id = :id for update
-            ), claimed as (
-                update tasks t
-                   set status = 'RUNNING', attempts = t.attempts + 1, started_at = now(),
-                       worker_id = :workerId, dispatch_due_at = null, version = t.version + 1
-                  from current_row c
-                 where t.id = c.id
-                   and (c.status in ('QUEUED', 'RETRYING')
-                        or (cast(:takeOver as boolean) and c.status = 'RUNNING' and not exists (
-                                select 1 from workers w
-                                 where w.id = c.worker_id and w.stopped_at is null
-                                   and w.last_seen > now() - make_interval(secs => :aliveWithinSeconds))))
-                returning t.id, c.status as from_status, t.attempts, t.max_attempts, t.timeout_seconds,
-                          t.started_at, t.owner_id
-            ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt)
-                select id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts from claimed
-            )
-            select owner_id as "ownerId", from_status as "fromStatus", attempts as "attempt",
-                   max_attempts as "maxAttempts", timeout_seconds as "timeoutSeconds", started_at as "at"
-              from claimed
-            """)
-    Optional<TaskClaim> claim(@Param("id") UUID id, @Param("workerId") String workerId,
-            @Param("takeOver") boolean takeOver, @Param("aliveWithinSeconds") double aliveWithinSeconds);
-
-    /**
-     * {@link #claim} for many tasks in one statement (and one commit): each task is claimed as it
-     * would be alone, {@code takeOver[i]} for {@code ids[i]}; the rows are locked in id order, so
-     * two batches never deadlock. Returns the tasks claimed, as rows for {@link ClaimedTask#of}.
-     * An id must not appear twice.
+     * Workers take tasks, many in one statement (and one commit): QUEUED or RETRYING becomes
+     * RUNNING with the next attempt number. With {@code takeOver[i]} (the broker redelivered the
+     * message because its previous holder's channel closed) a RUNNING task {@code ids[i]} is taken
+     * too, but only from a holder that is no longer alive; the new attempt number fences the old
+     * holder out. A live holder keeps its task (a live worker records every outcome it computes);
+     * the orphan sweeper deals with it if it dies. The rows are locked in id order, so two batches
+     * never deadlock. Returns the tasks claimed, as rows for {@link ClaimedTask#of}. An id must not
+     * appear twice.
      */
     @Transactional
     @Query(nativeQuery = true, value = """
@@ -122,11 +91,12 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             @Param("workerId") String workerId, @Param("aliveWithinSeconds") double aliveWithinSeconds);
 
     /**
-     * {@link #finish} for many tasks in one statement (and one commit): {@code ids[i]} under
-     * attempt {@code attempts[i]} ends in {@code statuses[i]} with {@code results[i]} (JSON) or
-     * {@code errors[i]}. Returns the ids of the tasks whose outcome was recorded; the others had moved on
-     * (cancelled, taken over). An id must not appear twice. Rows are locked in id order, as
-     * {@link #claimAll} does, so the two never deadlock.
+     * The workers that hold the given attempts record their outcomes, many in one statement (and one
+     * commit): task {@code ids[i]} under attempt {@code attempts[i]} ends in {@code statuses[i]}
+     * (SUCCEEDED, FAILED or DEAD) with {@code results[i]} (JSON) or {@code errors[i]}. Returns the
+     * ids of the tasks whose outcome was recorded; the others had moved on (cancelled, taken over).
+     * An id must not appear twice. Rows are locked in id order, as {@link #claimAll} does, so the
+     * two never deadlock.
      */
     @Transactional
     @Query(nativeQuery = true, value = """
@@ -156,29 +126,8 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             @Param("errors") String[] errors, @Param("workerId") String workerId);
 
     /**
-     * The worker that holds attempt {@code attempt} records its outcome (SUCCEEDED, FAILED or DEAD).
-     * Matches nothing if the task was cancelled or taken over meanwhile.
-     */
-    @Transactional
-    @Modifying
-    @Query(nativeQuery = true, value = """
-            with finished as (
-                update tasks t
-                   set status = :status, result = cast(:result as jsonb), error = cast(:error as text),
-                       finished_at = now(), dispatch_due_at = null, version = t.version + 1
-                 where t.id = :id and t.status = 'RUNNING' and t.attempts = :attempt
-                returning t.id, t.finished_at, t.attempts
-            )
-            insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-            select id, 'RUNNING', :status, finished_at, cast(:workerId as varchar), attempts, cast(:error as text)
-              from finished
-            """)
-    int finish(@Param("id") UUID id, @Param("attempt") int attempt, @Param("status") String status,
-            @Param("result") String result, @Param("error") String error, @Param("workerId") String workerId);
-
-    /**
      * Attempt {@code attempt} failed and more are allowed: RETRYING until {@code delaySeconds} from
-     * now, when the outbox relay publishes it again. Guarded like {@link #finish}.
+     * now, when the outbox relay publishes it again. Guarded like {@link #finishAll}.
      */
     @Transactional
     @Modifying
