@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,9 +65,18 @@ final class ApiClient {
                 HttpResponse.BodyHandlers.ofString()).thenApply(response -> check(response, 202, 200));
     }
 
-    CompletableFuture<JsonNode> submitBatch(List<Map<String, Object>> tasks) {
+    CompletableFuture<JsonNode> submitBatch(List<? extends Map<String, ?>> tasks) {
         return http.sendAsync(post(base + "/api/tasks/batch", token, Map.of("tasks", tasks)),
                 HttpResponse.BodyHandlers.ofString()).thenApply(response -> check(response, 202));
+    }
+
+    /** {@code count} copies of one task, {@code perRequest} to a batch request, all sent at once; waits for the replies. */
+    void submitCopies(Map<String, Object> task, int count, int perRequest) {
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (int sent = 0; sent < count; sent += perRequest) {
+            pending.add(submitBatch(Collections.nCopies(Math.min(perRequest, count - sent), task)));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
     }
 
     JsonNode get(String id) throws IOException, InterruptedException {

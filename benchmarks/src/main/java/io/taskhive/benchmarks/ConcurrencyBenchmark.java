@@ -5,11 +5,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,15 +56,7 @@ final class ConcurrencyBenchmark implements Callable<Integer> {
     }
 
     private static void submit(ApiClient client, int count, double seconds) {
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (int sent = 0; sent < count; sent += 1000) {
-            List<Map<String, Object>> batch = new ArrayList<>();
-            for (int i = sent; i < Math.min(count, sent + 1000); i++) {
-                batch.add(Map.of("type", "sleep", "payload", Map.of("seconds", seconds)));
-            }
-            pending.add(client.submitBatch(batch));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        client.submitCopies(Map.of("type", "sleep", "payload", Map.of("seconds", seconds)), count, 1000);
     }
 
     private static void sampleRunning(SystemUnderTest system, AtomicLong most, AtomicBoolean done) {

@@ -2,11 +2,9 @@ package io.taskhive.benchmarks;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,14 +56,6 @@ final class ScaleOutBenchmark implements Callable<Integer> {
     }
 
     private void submit(ApiClient client, int count) {
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (int sent = 0; sent < count; sent += 500) {
-            List<Map<String, Object>> batch = new ArrayList<>();
-            for (int i = sent; i < Math.min(count, sent + 500); i++) {
-                batch.add(Map.of("type", "prime_count", "payload", Map.of("limit", limit)));
-            }
-            pending.add(client.submitBatch(batch));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        client.submitCopies(Map.of("type", "prime_count", "payload", Map.of("limit", limit)), count, 500);
     }
 }

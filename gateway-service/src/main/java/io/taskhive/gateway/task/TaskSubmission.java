@@ -83,8 +83,7 @@ public class TaskSubmission {
         if (key != null) {
             return submitWithKey(user, request, key);
         }
-        Task task = prepare(user, request, null, "");
-        rateLimiter.acquire(user.id(), 1);
+        Task task = admitted(user, request);
         Optional<RuntimeException> failure;
         try {
             failure = inserts.call(task);
@@ -106,8 +105,7 @@ public class TaskSubmission {
             String idempotencyKey) {
         String key = checkIdempotencyKey(idempotencyKey);
         if (key == null) {
-            Task task = prepare(user, request, null, "");
-            rateLimiter.acquire(user.id(), 1);
+            Task task = admitted(user, request);
             return inserts.submit(task).thenApply(failure -> {
                 failure.ifPresent(e -> {
                     throw e;
@@ -116,6 +114,13 @@ public class TaskSubmission {
             });
         }
         return CompletableFuture.completedFuture(submitWithKey(user, request, key));
+    }
+
+    /** A new task without an idempotency key, validated and within the user's rate limit. */
+    private Task admitted(CurrentUser user, SubmitTaskRequest request) {
+        Task task = prepare(user, request, null, "");
+        rateLimiter.acquire(user.id(), 1);
+        return task;
     }
 
     private Submitted submitWithKey(CurrentUser user, SubmitTaskRequest request, String key) {
