@@ -73,6 +73,12 @@ class TaskApiTest extends ApiTestSupport {
         assertThat(done.status()).as(done.text()).isEqualTo(200);
         assertThat(done.json().get("status").stringValue()).isEqualTo("SUCCEEDED");
         assertThat(done.json().get("result").get("text").stringValue()).isEqualTo("cba");
+        // The answer, built from the worker's final event, is what was stored.
+        JsonNode stored = api.get("/api/tasks/" + done.json().get("id").stringValue(), user.token()).json();
+        for (String field : List.of("status", "result", "error", "attempts", "maxAttempts", "payload", "createdAt",
+                "queuedAt", "startedAt", "finishedAt", "workerId", "ownerId", "type")) {
+            assertThat(done.json().get(field)).as(field).isEqualTo(stored.get(field));
+        }
         ApiClient.Response pending = api.post("/api/tasks?wait=0.3", user.token(),
                 Map.of("type", "sleep", "payload", Map.of("seconds", 3)));
         assertThat(pending.status()).isEqualTo(202);

@@ -1,19 +1,39 @@
 package io.taskhive.messaging;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.taskhive.task.TaskStatus;
 
-/** A status change, as published on the event exchange for gateways (live updates) and workers (cancel). */
+/**
+ * A status change, as published on the event exchange for gateways (live updates) and workers
+ * (cancel). A worker's final outcome also carries {@code outcome}, the rest of what it wrote, so a
+ * gateway waiting for that task can answer without reading it back; it is absent for other changes
+ * and for results too large to send to every gateway.
+ */
 public record TaskStatusEvent(UUID taskId, long ownerId, String type, TaskStatus from, TaskStatus to,
-        Instant at, String workerId, int attempt) {
+        Instant at, String workerId, int attempt, @JsonInclude(JsonInclude.Include.NON_NULL) Outcome outcome) {
+
+    public TaskStatusEvent(UUID taskId, long ownerId, String type, TaskStatus from, TaskStatus to, Instant at,
+            String workerId, int attempt) {
+        this(taskId, ownerId, type, from, to, at, workerId, attempt, null);
+    }
+
+    /**
+     * The columns of the task's row that a final outcome leaves, besides its status, attempt and
+     * worker ({@code result} is the result's JSON text).
+     */
+    public record Outcome(String result, String error, int maxAttempts, Instant queuedAt, Instant startedAt) {
+    }
 
     public String routingKey() {
         return routingKey(to);
     }
 
     public static String routingKey(TaskStatus status) {
-        return "task." + status.name().toLowerCase(java.util.Locale.ROOT);
+        return "task." + status.name().toLowerCase(Locale.ROOT);
     }
 }

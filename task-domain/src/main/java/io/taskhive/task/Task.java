@@ -108,6 +108,35 @@ public class Task implements Persistable<UUID> {
         return task;
     }
 
+    /**
+     * This task as a worker's final outcome left it, from the announcement of that outcome rather
+     * than read back: a detached copy for showing, never saved.
+     */
+    public Task finishedAs(TaskStatus finalStatus, String resultJson, String finalError, int finalAttempts,
+            int finalMaxAttempts, Instant finalQueuedAt, Instant finalStartedAt, Instant finishedAt,
+            String finalWorkerId) {
+        Task task = new Task();
+        task.id = id;
+        task.ownerId = ownerId;
+        task.type = type;
+        task.payload = payload;
+        task.status = finalStatus;
+        task.result = resultJson;
+        task.error = finalError;
+        task.attempts = finalAttempts;
+        task.maxAttempts = finalMaxAttempts;
+        task.timeoutSeconds = timeoutSeconds;
+        task.idempotencyKey = idempotencyKey;
+        task.createdAt = createdAt;
+        task.queuedAt = finalQueuedAt;
+        task.startedAt = finalStartedAt;
+        task.finishedAt = finishedAt;
+        task.workerId = finalWorkerId;
+        task.dispatchSeq = dispatchSeq;
+        task.version = version;
+        return task;
+    }
+
     @Override
     public UUID getId() {
         return id;

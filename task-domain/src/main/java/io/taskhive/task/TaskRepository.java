@@ -26,28 +26,6 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
     Optional<Task> findByOwnerIdAndIdempotencyKey(long ownerId, String idempotencyKey);
 
     /**
-     * Stores new QUEUED tasks (made by {@link Task#queued}, without idempotency keys) in one
-     * statement: the arrays hold one element per task. Their outbox mark falls due
-     * {@code confirmGraceSeconds} after their creation.
-     */
-    @Transactional
-    @Modifying
-    @Query(nativeQuery = true, value = """
-            insert into tasks (id, owner_id, type, payload, status, attempts, max_attempts, timeout_seconds,
-                               created_at, queued_at, dispatch_due_at, dispatch_seq, version)
-            select n.id, n.owner_id, n.type, cast(n.payload as jsonb), 'QUEUED', 0, n.max_attempts, n.timeout_seconds,
-                   n.created_at, n.created_at, n.created_at + make_interval(secs => :confirmGraceSeconds), 1, 0
-              from unnest(cast(:ids as uuid[]), cast(:ownerIds as bigint[]), cast(:types as varchar[]),
-                          cast(:payloads as text[]), cast(:maxAttempts as int[]), cast(:timeouts as int[]),
-                          cast(:createdAt as timestamptz[]))
-                   as n(id, owner_id, type, payload, max_attempts, timeout_seconds, created_at)
-            """)
-    int insertQueued(@Param("ids") UUID[] ids, @Param("ownerIds") Long[] ownerIds, @Param("types") String[] types,
-            @Param("payloads") String[] payloads, @Param("maxAttempts") Integer[] maxAttempts,
-            @Param("timeouts") Integer[] timeouts, @Param("createdAt") String[] createdAt,
-            @Param("confirmGraceSeconds") double confirmGraceSeconds);
-
-    /**
      * Workers take tasks, many in one statement (and one commit): QUEUED or RETRYING becomes
      * RUNNING with the next attempt number. With {@code takeOver[i]} (the broker redelivered the
      * message because its previous holder's channel closed) a RUNNING task {@code ids[i]} is taken
@@ -89,41 +67,6 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             """)
     List<Object[]> claimAll(@Param("ids") UUID[] ids, @Param("takeOver") Boolean[] takeOver,
             @Param("workerId") String workerId, @Param("aliveWithinSeconds") double aliveWithinSeconds);
-
-    /**
-     * The workers that hold the given attempts record their outcomes, many in one statement (and one
-     * commit): task {@code ids[i]} under attempt {@code attempts[i]} ends in {@code statuses[i]}
-     * (SUCCEEDED, FAILED or DEAD) with {@code results[i]} (JSON) or {@code errors[i]}. Returns the
-     * ids of the tasks whose outcome was recorded; the others had moved on (cancelled, taken over).
-     * An id must not appear twice. Rows are locked in id order, as {@link #claimAll} does, so the
-     * two never deadlock.
-     */
-    @Transactional
-    @Query(nativeQuery = true, value = """
-            with outcome as (
-                select o.* from unnest(cast(:ids as uuid[]), cast(:attempts as int[]), cast(:statuses as varchar[]),
-                                       cast(:results as text[]), cast(:errors as text[]))
-                                as o(id, attempt, status, result, error)
-            ), locked as materialized (
-                select t.id from tasks t join outcome o on o.id = t.id
-                 order by t.id
-                   for update of t
-            ), finished as (
-                update tasks t
-                   set status = o.status, result = cast(o.result as jsonb), error = o.error,
-                       finished_at = now(), dispatch_due_at = null, version = t.version + 1
-                  from outcome o join locked l on l.id = o.id
-                 where t.id = o.id and t.status = 'RUNNING' and t.attempts = o.attempt
-                returning t.id, t.status, t.finished_at, t.attempts, t.error
-            ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-                select id, 'RUNNING', status, finished_at, cast(:workerId as varchar), attempts, error from finished
-            )
-            select id from finished
-            """)
-    List<UUID> finishAll(@Param("ids") UUID[] ids, @Param("attempts") Integer[] attempts,
-            @Param("statuses") String[] statuses, @Param("results") String[] results,
-            @Param("errors") String[] errors, @Param("workerId") String workerId);
 
     /**
      * Attempt {@code attempt} failed and more are allowed: RETRYING until {@code delaySeconds} from

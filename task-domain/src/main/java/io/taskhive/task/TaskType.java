@@ -50,6 +50,16 @@ public interface TaskType {
         return false;
     }
 
+    /**
+     * True for work that is a pure function of the payload and takes microseconds: no side effects,
+     * no blocking, no randomness. A worker may then compute the result before it claims the task
+     * and claim and record it in one statement and one commit (a result computed for a task that
+     * turns out to be cancelled or done elsewhere is dropped, which is harmless only for such work).
+     */
+    default boolean pure() {
+        return false;
+    }
+
     /** How many attempts a task of this type gets unless the submitter says otherwise. */
     default int defaultMaxAttempts() {
         return 3;

@@ -29,7 +29,11 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 
-import io.taskhive.task.TaskRepository;
+import io.taskhive.messaging.TaskEventPublisher;
+import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.task.FinishedTask;
+import io.taskhive.task.TaskStatements;
+import io.taskhive.task.TaskStatus;
 import io.taskhive.testing.TestInfrastructure;
 
 /**
@@ -84,6 +88,51 @@ class WorkerDeliveryTest {
     }
 
     @Test
+    void aPureTaskIsClaimedAndRecordedInOneStatementAndAnnouncedWithItsOutcome() throws Exception {
+        try (Channel channel = amqp.createChannel()) {
+            String events = channel.queueDeclare().getQueue();
+            channel.queueBind(events, broker.namespace() + ".events", "task.#");
+            UUID id = insertTask("QUEUED", 0, null);
+            publish(message(id, "uppercase", "{\"text\":\"pure\"}"));
+            awaitStatus(id, "SUCCEEDED");
+            assertThat(column(id, "result")).isEqualTo("{\"text\": \"PURE\"}");
+            assertThat(transitions(id)).containsExactly("QUEUED>RUNNING#1@delivery-test-worker",
+                    "RUNNING>SUCCEEDED#1@delivery-test-worker");
+
+            List<TaskStatusEvent> announced = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (announced.stream().noneMatch(e -> e.to() == TaskStatus.SUCCEEDED) && System.nanoTime() < deadline) {
+                GetResponse response = channel.basicGet(events, true);
+                if (response == null) {
+                    Thread.sleep(20);
+                    continue;
+                }
+                announced.addAll(worker.getBean(TaskEventPublisher.class)
+                        .decode(new org.springframework.amqp.core.Message(response.getBody())));
+            }
+            assertThat(announced).filteredOn(e -> e.taskId().equals(id)).extracting(TaskStatusEvent::to)
+                    .containsExactly(TaskStatus.RUNNING, TaskStatus.SUCCEEDED);
+            TaskStatusEvent succeeded = announced.getLast();
+            assertThat(succeeded.outcome()).isNotNull();
+            assertThat(succeeded.outcome().result()).isEqualTo("{\"text\":\"PURE\"}");
+            assertThat(succeeded.outcome().error()).isNull();
+            assertThat(succeeded.outcome().maxAttempts()).isEqualTo(3);
+            assertThat(succeeded.attempt()).isEqualTo(1);
+            assertThat(succeeded.outcome().startedAt()).isNotNull().isBeforeOrEqualTo(succeeded.at());
+        }
+    }
+
+    @Test
+    void aPureTaskThatFailsIsRunAgainTheOrdinaryWayAndItsFailureRecorded() throws Exception {
+        UUID id = insertTask("QUEUED", 0, null);
+        publish(message(id, "uppercase", "{}")); // no text: the computation throws
+        awaitStatus(id, "RETRYING");
+        assertThat(transitions(id)).containsExactly("QUEUED>RUNNING#1@delivery-test-worker",
+                "RUNNING>RETRYING#1@delivery-test-worker");
+        assertThat(column(id, "error")).startsWith("NullPointerException");
+    }
+
+    @Test
     void aFinishedTaskIsNeverRunAgain() throws Exception {
         UUID id = insertTask("SUCCEEDED", 1, "{\"text\": \"FIRST\"}");
         publish(message(id, "uppercase", "{\"text\":\"second\"}"));
@@ -121,7 +170,7 @@ class WorkerDeliveryTest {
         assertThat(transitions(id)).containsExactly("RUNNING>RUNNING#2@delivery-test-worker",
                 "RUNNING>SUCCEEDED#2@delivery-test-worker");
         // The old holder comes back to life and reports attempt 1: it no longer counts.
-        List<UUID> recorded = worker.getBean(TaskRepository.class).finishAll(new UUID[] {id}, new Integer[] {1},
+        List<FinishedTask> recorded = worker.getBean(TaskStatements.class).finishAll(new UUID[] {id}, new Integer[] {1},
                 new String[] {"FAILED"}, new String[] {null}, new String[] {"late"}, "old-worker");
         assertThat(recorded).isEmpty();
         assertThat(column(id, "status")).isEqualTo("SUCCEEDED");

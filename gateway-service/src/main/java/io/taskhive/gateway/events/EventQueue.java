@@ -5,9 +5,9 @@ import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.TopicExchange;
-import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.config.DirectRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
+import org.springframework.boot.amqp.autoconfigure.DirectRabbitListenerContainerFactoryConfigurer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,11 +35,15 @@ class EventQueue {
         return BindingBuilder.bind(gatewayEventQueue).to(eventExchange).with("task.#");
     }
 
-    /** Spring Boot's container factory as configured by spring.rabbitmq.listener.simple.*, in a later phase. */
+    /**
+     * Spring Boot's direct container factory as configured by spring.rabbitmq.listener.direct.*, in
+     * a later phase. Direct: the listener runs on the client's delivery thread, so an outcome reaches
+     * whoever waits for it without one more hand-off between threads.
+     */
     @Bean
-    SimpleRabbitListenerContainerFactory rabbitListenerContainerFactory(
-            SimpleRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connectionFactory) {
-        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+    DirectRabbitListenerContainerFactory rabbitListenerContainerFactory(
+            DirectRabbitListenerContainerFactoryConfigurer configurer, ConnectionFactory connectionFactory) {
+        DirectRabbitListenerContainerFactory factory = new DirectRabbitListenerContainerFactory();
         configurer.configure(factory, connectionFactory);
         factory.setPhase(LISTENER_PHASE);
         return factory;

@@ -59,7 +59,7 @@ class TaskController {
         TaskSubmission.Submitted submitted = submission.submit(CurrentUser.of(jwt), request, idempotencyKey);
         Task task = submitted.task();
         if (!wait.isZero()) {
-            task = completion.await(task.getId(), wait);
+            task = completion.await(submitted, wait);
         }
         HttpStatus status = task.getStatus().isFinal() || !submitted.created() ? HttpStatus.OK : HttpStatus.ACCEPTED;
         return ResponseEntity.status(status).location(URI.create("/api/tasks/" + task.getId())).body(views.of(task));

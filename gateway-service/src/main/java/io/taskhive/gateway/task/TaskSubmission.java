@@ -2,6 +2,7 @@ package io.taskhive.gateway.task;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskRepository;
+import io.taskhive.task.TaskStatements;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskType;
 import io.taskhive.task.TaskTypeRegistry;
@@ -47,6 +49,7 @@ public class TaskSubmission {
     private static final int MAX_INSERT_BATCH = 500;
 
     private final TaskRepository tasks;
+    private final TaskStatements statements;
     private final TaskTypeRegistry types;
     private final TaskDispatcher dispatcher;
     private final TaskEventPublisher events;
@@ -56,9 +59,11 @@ public class TaskSubmission {
     private final Coalescer<Task, Optional<RuntimeException>> inserts;
     private final double confirmGraceSeconds;
 
-    TaskSubmission(TaskRepository tasks, TaskTypeRegistry types, TaskDispatcher dispatcher, TaskEventPublisher events,
-            SubmissionRateLimiter rateLimiter, GatewayProperties properties, JsonMapper json) {
+    TaskSubmission(TaskRepository tasks, TaskStatements statements, TaskTypeRegistry types, TaskDispatcher dispatcher,
+            TaskEventPublisher events, SubmissionRateLimiter rateLimiter, GatewayProperties properties,
+            JsonMapper json) {
         this.tasks = tasks;
+        this.statements = statements;
         this.types = types;
         this.dispatcher = dispatcher;
         this.events = events;
@@ -186,7 +191,7 @@ public class TaskSubmission {
             timeouts[i] = task.getTimeoutSeconds();
             createdAt[i] = task.getCreatedAt().toString();
         }
-        tasks.insertQueued(ids, owners, typeKeys, payloads, maxAttempts, timeouts, createdAt, confirmGraceSeconds);
+        statements.insertQueued(ids, owners, typeKeys, payloads, maxAttempts, timeouts, createdAt, confirmGraceSeconds);
     }
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
@@ -234,7 +239,8 @@ public class TaskSubmission {
                 throw new ApiException(HttpStatus.BAD_REQUEST,
                         where + "timeoutSeconds must be between 1 and " + properties.maxTimeoutSeconds());
             }
-            Instant now = Instant.now();
+            // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             return Task.queued(user.id(), type.key(), payloadJson, maxAttempts, timeout, idempotencyKey, now,
                     now.plus(properties.outbox().confirmGrace()));
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {

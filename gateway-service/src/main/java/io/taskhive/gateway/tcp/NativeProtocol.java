@@ -125,7 +125,7 @@ class NativeProtocol {
                 integer(request, "timeout_seconds")),
                 TcpRequestRouter.text(request, "idempotency_key"))
                 .thenCompose(submitted -> (wait.isZero() ? CompletableFuture.completedFuture(submitted.task())
-                        : completion.whenFinished(submitted.task().getId(), wait))
+                        : completion.whenFinished(submitted, wait))
                         .thenApply(task -> (JsonNode) TcpReplies.ok().put("created", submitted.created())
                                 .set("task", tree(views.of(task)))));
     }

@@ -50,7 +50,7 @@ class Seed1Protocol {
         TaskType type = types.require(typeName);
         return submission.submitAsync(user, new SubmitTaskRequest(type.key(), null, content == null ? "" : content,
                 null, null), null)
-                .thenCompose(submitted -> completion.whenFinished(submitted.task().getId(), completion.maxWait()))
+                .thenCompose(submitted -> completion.whenFinished(submitted, completion.maxWait()))
                 .thenApply(task -> reply(type, task));
     }
 

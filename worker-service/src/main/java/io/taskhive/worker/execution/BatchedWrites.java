@@ -14,18 +14,21 @@ import org.springframework.stereotype.Component;
 
 import io.taskhive.batching.Coalescer;
 import io.taskhive.task.ClaimedTask;
+import io.taskhive.task.FinishedTask;
 import io.taskhive.task.TaskClaim;
 import io.taskhive.task.TaskRepository;
+import io.taskhive.task.TaskStatements;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.worker.WorkerProperties;
 import io.taskhive.worker.fleet.WorkerIdentity;
 import jakarta.annotation.PreDestroy;
 
 /**
- * The worker's two hot writes, claims and final outcomes, batched across the tasks that run at the
- * same time: one statement and one commit for all the claims (or outcomes) that arrive together
- * (see {@link Coalescer}). Each task still gets exactly its own guarded change; a task alone is
- * written at once.
+ * The worker's hot writes, batched across the tasks that run at the same time: claims, final
+ * outcomes, and completions of pure tasks computed before their claim (claim and outcome in one).
+ * One statement and one commit for all the writes of a kind that arrive together (see
+ * {@link Coalescer}). Each task still gets exactly its own guarded change; a task alone is written
+ * at once.
  */
 @Component
 class BatchedWrites {
@@ -40,18 +43,27 @@ class BatchedWrites {
     record Outcome(UUID taskId, int attempt, TaskStatus status, String result, String error) {
     }
 
+    /** The result (JSON text) of a pure task, computed before its claim. */
+    record Computed(UUID taskId, String result) {
+    }
+
     private final TaskRepository tasks;
+    private final TaskStatements statements;
     private final WorkerIdentity identity;
     private final double aliveWithinSeconds;
     private final Coalescer<ClaimRequest, Optional<TaskClaim>> claims;
-    private final Coalescer<Outcome, Boolean> outcomes;
+    private final Coalescer<Outcome, Optional<FinishedTask>> outcomes;
+    private final Coalescer<Computed, Optional<FinishedTask>> completions;
 
-    BatchedWrites(TaskRepository tasks, WorkerIdentity identity, WorkerProperties properties) {
+    BatchedWrites(TaskRepository tasks, TaskStatements statements, WorkerIdentity identity,
+            WorkerProperties properties) {
         this.tasks = tasks;
+        this.statements = statements;
         this.identity = identity;
         this.aliveWithinSeconds = properties.orphanGrace().toMillis() / 1000.0;
         this.claims = new Coalescer<>("task-claims", MAX_BATCH, CONCURRENT_BATCHES, this::claimAll);
         this.outcomes = new Coalescer<>("task-outcomes", MAX_BATCH, CONCURRENT_BATCHES, this::finishAll);
+        this.completions = new Coalescer<>("task-completions", MAX_BATCH, CONCURRENT_BATCHES, this::completeAll);
     }
 
     /** Claims the task (QUEUED or RETRYING, or RUNNING on a dead holder with {@code takeOver}). */
@@ -59,9 +71,17 @@ class BatchedWrites {
         return claims.call(new ClaimRequest(taskId, takeOver));
     }
 
-    /** Records a final outcome; false if the task had moved on (cancelled, taken over). */
-    boolean finish(Outcome outcome) throws InterruptedException {
+    /** Records a final outcome; empty if the task had moved on (cancelled, taken over). */
+    Optional<FinishedTask> finish(Outcome outcome) throws InterruptedException {
         return outcomes.call(outcome);
+    }
+
+    /**
+     * Claims a QUEUED or RETRYING pure task and records its result, in one statement; empty if it
+     * was in no state to be claimed (cancelled, finished, held by another worker).
+     */
+    Optional<FinishedTask> complete(Computed computed) throws InterruptedException {
+        return completions.call(computed);
     }
 
     private List<Optional<TaskClaim>> claimAll(List<ClaimRequest> requests) {
@@ -89,8 +109,8 @@ class BatchedWrites {
      * one fenced out, which the statement refuses) go in successive statements of the batch; the
      * same attempt twice is written once.
      */
-    private List<Boolean> finishAll(List<Outcome> batch) {
-        Map<Outcome, Boolean> recorded = new HashMap<>();
+    private List<Optional<FinishedTask>> finishAll(List<Outcome> batch) {
+        Map<Outcome, FinishedTask> recorded = new HashMap<>();
         List<List<Outcome>> rounds = new ArrayList<>();
         Map<UUID, Integer> roundsOfTask = new HashMap<>();
         Set<TaskAttempt> seen = new HashSet<>();
@@ -105,21 +125,47 @@ class BatchedWrites {
             rounds.get(round).add(outcome);
         }
         for (List<Outcome> round : rounds) {
-            Set<UUID> written = new HashSet<>(tasks.finishAll(
+            Map<UUID, FinishedTask> written = byId(statements.finishAll(
                     round.stream().map(Outcome::taskId).toArray(UUID[]::new),
                     round.stream().map(Outcome::attempt).toArray(Integer[]::new),
                     round.stream().map(o -> o.status().name()).toArray(String[]::new),
                     round.stream().map(Outcome::result).toArray(String[]::new),
                     round.stream().map(Outcome::error).toArray(String[]::new), identity.id()));
             for (Outcome outcome : round) {
-                recorded.put(outcome, written.contains(outcome.taskId()));
+                FinishedTask finished = written.get(outcome.taskId());
+                if (finished != null) {
+                    recorded.put(outcome, finished);
+                }
             }
         }
-        List<Boolean> results = new ArrayList<>(batch.size());
+        List<Optional<FinishedTask>> results = new ArrayList<>(batch.size());
         for (Outcome outcome : batch) {
-            results.add(recorded.getOrDefault(outcome, false));
+            results.add(Optional.ofNullable(recorded.get(outcome)));
         }
         return results;
+    }
+
+    /** The same task computed twice at once (two copies of its message): completed once. */
+    private List<Optional<FinishedTask>> completeAll(List<Computed> batch) {
+        Map<UUID, String> results = new LinkedHashMap<>();
+        for (Computed computed : batch) {
+            results.putIfAbsent(computed.taskId(), computed.result());
+        }
+        Map<UUID, FinishedTask> completed = byId(statements.completeAll(results.keySet().toArray(UUID[]::new),
+                results.values().toArray(String[]::new), identity.id()));
+        List<Optional<FinishedTask>> outcomes = new ArrayList<>(batch.size());
+        for (Computed computed : batch) {
+            outcomes.add(Optional.ofNullable(completed.remove(computed.taskId())));
+        }
+        return outcomes;
+    }
+
+    private static Map<UUID, FinishedTask> byId(List<FinishedTask> tasks) {
+        Map<UUID, FinishedTask> byId = new HashMap<>();
+        for (FinishedTask task : tasks) {
+            byId.put(task.id(), task);
+        }
+        return byId;
     }
 
     private record TaskAttempt(UUID taskId, int attempt) {
@@ -129,5 +175,6 @@ class BatchedWrites {
     void stop() {
         claims.close();
         outcomes.close();
+        completions.close();
     }
 }

@@ -3,12 +3,14 @@ package io.taskhive.worker.execution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.task.FinishedTask;
 import io.taskhive.task.PermanentTaskFailure;
 import io.taskhive.task.RetryPolicy;
 import io.taskhive.task.TaskClaim;
@@ -52,6 +55,8 @@ class TaskRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
     private static final int MAX_ERROR_LENGTH = 2_000;
+    /** A larger result is read from the database by whoever waits for it, not sent to every gateway. */
+    private static final int MAX_ANNOUNCED_RESULT_LENGTH = 16_384;
 
     private final TaskRepository tasks;
     private final TaskEventPublisher events;
@@ -88,6 +93,53 @@ class TaskRunner {
      */
     void run(TaskMessage message, TaskType type, boolean redelivered, BooleanSupplier stopping) {
         MDC.put("taskId", message.taskId().toString());
+        try {
+            if (type.pure() && !redelivered && completedAhead(message, type)) {
+                return;
+            }
+            claimRunAndRecord(message, type, redelivered, stopping);
+        } finally {
+            MDC.remove("taskId");
+        }
+    }
+
+    /**
+     * A pure task is computed first, then claimed and recorded in one statement and one commit:
+     * true once that has settled it (completed, or found in no state to be claimed). False if
+     * computing it failed: the ordinary path then runs it again, under its timeout, and records the
+     * failure as it records any other. A redelivered message takes the ordinary path, which may
+     * take the task over from a dead holder.
+     */
+    private boolean completedAhead(TaskMessage message, TaskType type) {
+        String result;
+        long start = System.nanoTime();
+        try {
+            result = json.writeValueAsString(type.run(message.payload()));
+        } catch (Exception | StackOverflowError e) {
+            return false;
+        } finally {
+            Timer.builder("taskhive.tasks.run").tag("type", type.key()).register(meters)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        Optional<FinishedTask> completed;
+        try {
+            completed = writes.complete(new BatchedWrites.Computed(message.taskId(), result));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted before the task was completed; message handed back", e);
+        }
+        if (completed.isEmpty()) {
+            log.debug("duplicate or late message skipped");
+            return true;
+        }
+        FinishedTask task = completed.get();
+        publish(message, task.ownerId(), task.fromStatus(), TaskStatus.RUNNING, task.attempt(), task.startedAt());
+        announceOutcome(message, task, TaskStatus.SUCCEEDED, result, null);
+        return true;
+    }
+
+    private void claimRunAndRecord(TaskMessage message, TaskType type, boolean redelivered,
+            BooleanSupplier stopping) {
         try (CpuBoundWork.Turn turn = type.cpuBound() ? cpu.awaitTurn() : null) {
             Optional<TaskClaim> claim = claim(message, redelivered);
             if (claim.isEmpty()) {
@@ -99,8 +151,6 @@ class TaskRunner {
                     claimed.getAt());
             Outcome outcome = execute(message, type, claimed);
             record(message, claimed, outcome, stopping);
-        } finally {
-            MDC.remove("taskId");
         }
     }
 
@@ -148,59 +198,76 @@ class TaskRunner {
 
     private void record(TaskMessage message, TaskClaim claimed, Outcome outcome, BooleanSupplier stopping) {
         int attempt = claimed.getAttempt();
+        UUID taskId = message.taskId();
         if (outcome == Outcome.WITHDRAWN) {
             log.info("attempt {} withdrawn (cancelled or taken over); nothing to record", attempt);
-            return;
-        }
-        TaskStatus status;
-        IntSupplier write;
-        if (outcome == Outcome.HANDED_BACK) {
-            status = TaskStatus.QUEUED;
-            write = () -> tasks.requeue(message.taskId(), attempt, identity.id(), "worker shutting down");
+        } else if (outcome == Outcome.HANDED_BACK) {
+            recordChange(message, claimed, TaskStatus.QUEUED,
+                    () -> tasks.requeue(taskId, attempt, identity.id(), "worker shutting down"), stopping);
         } else if (outcome.status() == TaskStatus.SUCCEEDED) {
-            status = TaskStatus.SUCCEEDED;
-            write = finish(new BatchedWrites.Outcome(message.taskId(), attempt, status, outcome.result(), null));
+            recordFinal(message, new BatchedWrites.Outcome(taskId, attempt, TaskStatus.SUCCEEDED, outcome.result(),
+                    null), stopping);
         } else if (!outcome.permanent() && attempt < claimed.getMaxAttempts()) {
-            status = TaskStatus.RETRYING;
             Duration delay = retryPolicy.delayAfter(attempt);
-            write = () -> tasks.scheduleRetry(message.taskId(), attempt, truncate(outcome.error()),
-                    delay.toMillis() / 1000.0, identity.id());
+            recordChange(message, claimed, TaskStatus.RETRYING, () -> tasks.scheduleRetry(taskId, attempt,
+                    truncate(outcome.error()), delay.toMillis() / 1000.0, identity.id()), stopping);
         } else {
-            status = outcome.permanent() ? TaskStatus.FAILED : TaskStatus.DEAD;
-            write = finish(new BatchedWrites.Outcome(message.taskId(), attempt, status, null,
-                    truncate(outcome.error())));
+            recordFinal(message, new BatchedWrites.Outcome(taskId, attempt,
+                    outcome.permanent() ? TaskStatus.FAILED : TaskStatus.DEAD, null, truncate(outcome.error())),
+                    stopping);
         }
-        if (recordDespiteOutages(write, stopping) == 0) {
-            log.info("attempt {} ended {} but the task had moved on; outcome discarded", attempt, status);
+    }
+
+    /** A change after which the task runs again (a retry, or a hand-back on shutdown). */
+    private void recordChange(TaskMessage message, TaskClaim claimed, TaskStatus status, IntSupplier write,
+            BooleanSupplier stopping) {
+        if (recordDespiteOutages(write::getAsInt, stopping) == 0) {
+            log.info("attempt {} ended {} but the task had moved on; outcome discarded", claimed.getAttempt(), status);
             return;
         }
-        if (status.isFinal()) {
-            Counter.builder("taskhive.tasks.completed").tag("type", message.type()).tag("status", status.name())
-                    .register(meters).increment();
-        }
-        publish(message, claimed.getOwnerId(), TaskStatus.RUNNING, status, attempt, Instant.now());
+        publish(message, claimed.getOwnerId(), TaskStatus.RUNNING, status, claimed.getAttempt(), Instant.now());
     }
 
     /** A final outcome, written with those of the tasks finishing at the same time. */
-    private IntSupplier finish(BatchedWrites.Outcome outcome) {
-        return () -> {
+    private void recordFinal(TaskMessage message, BatchedWrites.Outcome outcome, BooleanSupplier stopping) {
+        Optional<FinishedTask> finished = recordDespiteOutages(() -> {
             try {
-                return writes.finish(outcome) ? 1 : 0;
+                return writes.finish(outcome);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted before the outcome was recorded", e);
             }
-        };
+        }, stopping);
+        if (finished.isEmpty()) {
+            log.info("attempt {} ended {} but the task had moved on; outcome discarded", outcome.attempt(),
+                    outcome.status());
+            return;
+        }
+        announceOutcome(message, finished.get(), outcome.status(), outcome.result(), outcome.error());
+    }
+
+    /**
+     * The final change, with the rest of what was written when it is small enough to send to every
+     * gateway, so that whoever waits for the task has its answer without reading it back.
+     */
+    private void announceOutcome(TaskMessage message, FinishedTask task, TaskStatus status, String result,
+            String error) {
+        Counter.builder("taskhive.tasks.completed").tag("type", message.type()).tag("status", status.name())
+                .register(meters).increment();
+        TaskStatusEvent.Outcome outcome = result != null && result.length() > MAX_ANNOUNCED_RESULT_LENGTH ? null
+                : new TaskStatusEvent.Outcome(result, error, task.maxAttempts(), task.queuedAt(), task.startedAt());
+        events.publishPromptly(new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(),
+                TaskStatus.RUNNING, status, task.finishedAt(), identity.id(), task.attempt(), outcome));
     }
 
     /**
      * The outcome exists only in this thread until it is written: while the database is away, keep
      * trying (the message stays unacknowledged) unless the replica is stopping.
      */
-    private int recordDespiteOutages(IntSupplier write, BooleanSupplier stopping) {
+    private <T> T recordDespiteOutages(Supplier<T> write, BooleanSupplier stopping) {
         while (true) {
             try {
-                return write.getAsInt();
+                return write.get();
             } catch (DataAccessException | TransactionException e) {
                 if (stopping.getAsBoolean()) {
                     throw e;
