@@ -61,21 +61,6 @@ public class TaskEventPublisher {
     }
 
     /**
-     * Announces the change on the calling thread when no other batch is being sent (else with the
-     * next one, still in order), returning once it is sent: for final outcomes, which someone may
-     * be waiting for and which should not wait for a sending thread to wake up.
-     */
-    public void publishPromptly(TaskStatusEvent event) {
-        try {
-            batches.call(event);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // withdrawn unsent: a notification, not the record
-        } catch (IllegalStateException e) {
-            log.debug("status change of taskId={} not announced: {}", event.taskId(), e.getMessage());
-        }
-    }
-
-    /**
      * Announces the changes now, on the calling thread: for the first change of new tasks, which
      * must be on its way before the tasks are published, so that no subscriber sees a task's
      * RUNNING before its QUEUED.

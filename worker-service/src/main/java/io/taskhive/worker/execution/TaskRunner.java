@@ -256,7 +256,7 @@ class TaskRunner {
                 .register(meters).increment();
         TaskStatusEvent.Outcome outcome = result != null && result.length() > MAX_ANNOUNCED_RESULT_LENGTH ? null
                 : new TaskStatusEvent.Outcome(result, error, task.maxAttempts(), task.queuedAt(), task.startedAt());
-        events.publishPromptly(new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(),
+        events.publish(new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(),
                 TaskStatus.RUNNING, status, task.finishedAt(), identity.id(), task.attempt(), outcome));
     }
 
