@@ -70,7 +70,7 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
 
     /**
      * Attempt {@code attempt} failed and more are allowed: RETRYING until {@code delaySeconds} from
-     * now, when the outbox relay publishes it again. Guarded like {@link #finishAll}.
+     * now, when the outbox relay publishes it again. Guarded like {@link TaskStatements#finishAll}.
      */
     @Transactional
     @Modifying

@@ -118,8 +118,7 @@ class TaskRunner {
         } catch (Exception | StackOverflowError e) {
             return false;
         } finally {
-            Timer.builder("taskhive.tasks.run").tag("type", type.key()).register(meters)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            recordRunTime(type, start);
         }
         Optional<FinishedTask> completed;
         try {
@@ -191,9 +190,13 @@ class TaskRunner {
         } finally {
             alarm.cancel(false);
             running.finished(message.taskId());
-            Timer.builder("taskhive.tasks.run").tag("type", type.key()).register(meters)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            recordRunTime(type, start);
         }
+    }
+
+    private void recordRunTime(TaskType type, long startNanos) {
+        Timer.builder("taskhive.tasks.run").tag("type", type.key()).register(meters)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     private void record(TaskMessage message, TaskClaim claimed, Outcome outcome, BooleanSupplier stopping) {
