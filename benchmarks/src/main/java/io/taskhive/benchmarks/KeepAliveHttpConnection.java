@@ -33,8 +33,16 @@ final class KeepAliveHttpConnection implements AutoCloseable {
 
     Response post(String path, String bearer, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + bearer
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        return exchange("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer "
+                + bearer + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n", body);
+    }
+
+    Response get(String path, String bearer) throws IOException {
+        return exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer "
+                + bearer + "\r\n\r\n", new byte[0]);
+    }
+
+    private Response exchange(String head, byte[] body) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
                 connect();

@@ -42,6 +42,13 @@ final class LatencyBenchmark implements Callable<Integer> {
                 report("tcp", measure(0, count, i -> overTcp(tcp, i)), new Outcomes(system, tcpUser.username()));
                 report("http", measure(0, count, i -> overHttp(http, httpUser, i)),
                         new Outcomes(system, httpUser.username()));
+                // What each interface costs by itself: reading one finished task back.
+                String taskId = tcp.request("{\"action\":\"submit\",\"type\":\"uppercase\",\"payload\":{\"text\":"
+                        + "\"read back\"},\"wait\":10}").path("task").path("id").asString();
+                reportReads("tcp", measure(warmup, count, i -> tcp.request("{\"action\":\"get\",\"task_id\":\"" + taskId
+                        + "\"}").path("task").path("status").asString()));
+                reportReads("http", measure(warmup, count, i -> ApiClient.JSON.readTree(http.get("/api/tasks/" + taskId,
+                        tcpUser.token()).body()).path("status").asString()));
             }
         }
         return 0;
@@ -58,6 +65,14 @@ final class LatencyBenchmark implements Callable<Integer> {
         KeepAliveHttpConnection.Response response = http.post("/api/tasks?wait=10", user.token(),
                 "{\"type\":\"uppercase\",\"payload\":{\"text\":\"latency " + i + "\"}}");
         return ApiClient.JSON.readTree(response.body()).path("status").asString();
+    }
+
+    private static void reportReads(String via, Histogram histogram) {
+        double p50 = histogram.getValueAtPercentile(50) / 1000.0;
+        double p99 = histogram.getValueAtPercentile(99) / 1000.0;
+        System.out.printf("%-4s %,d reads of a finished task: p50 %.2f ms, p99 %.2f ms%n", via,
+                histogram.getTotalCount(), p50, p99);
+        Result.print("latency-read", "via", via, "reads", histogram.getTotalCount(), "p50_ms", p50, "p99_ms", p99);
     }
 
     interface Submission {

@@ -2,7 +2,11 @@ package io.taskhive.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** What operators and API users rely on besides the API itself. */
 class OperationsTest extends ApiTestSupport {
@@ -30,6 +34,15 @@ class OperationsTest extends ApiTestSupport {
         ApiClient.Response metrics = api.get("/actuator/prometheus", null);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text()).contains("http_server_requests");
+    }
+
+    @Test
+    void bothServicesPlanEachStatementForTheTablesAsTheyAreNow() {
+        // A generic plan cached while the tables were small would scan them whole (docs/benchmarks.md).
+        for (ConfigurableApplicationContext service : List.of(system.gateway, system.worker)) {
+            assertThat(service.getBean(JdbcClient.class).sql("show plan_cache_mode").query(String.class).single())
+                    .isEqualTo("force_custom_plan");
+        }
     }
 
     @Test

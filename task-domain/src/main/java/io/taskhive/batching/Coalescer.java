@@ -17,9 +17,10 @@ import java.util.function.Function;
  * once, as a batch of one; under load batches grow by themselves, and so does throughput, since a
  * database commit or a broker round trip costs about the same for one item as for hundreds.
  *
- * <p>A caller of {@link #call} does the batch itself when a batch slot is free, rather than hand it
- * to a runner thread and wait to be woken: two thread switches less on the path of every request
- * when the system is quiet. {@link #submit} never blocks its caller: runners do its batches.
+ * <p>A caller of {@link #call} or {@link #offer} does the batch itself when a batch slot is free,
+ * rather than hand it to a runner thread (and, for {@code call}, wait to be woken): thread
+ * switches less on the path of every request when the system is quiet. {@link #submit} never
+ * blocks its caller: runners do its batches, in the order submitted.
  *
  * <p>{@code work} gets the items of a batch and returns one result per item, in the same order.
  * If it throws, every request of that batch fails with the same exception.
@@ -61,7 +62,9 @@ public final class Coalescer<I, O> implements AutoCloseable {
 
     /** Queues the item; the future completes with its result once a runner has done its batch. */
     public CompletableFuture<O> submit(I item) {
-        return enqueue(item).result();
+        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        enqueue(pending);
+        return pending.result();
     }
 
     /**
@@ -72,17 +75,9 @@ public final class Coalescer<I, O> implements AutoCloseable {
      * the caller must know it) and returns it with the interrupt flag set again.
      */
     public O call(I item) throws InterruptedException {
-        Pending<I, O> pending = enqueue(item);
-        if (slots.tryAcquire(0, TimeUnit.SECONDS)) { // unlike tryAcquire(), lets a waiting runner go first
-            try {
-                List<Pending<I, O>> batch = new ArrayList<>();
-                queue.drainTo(batch, maxBatch);
-                if (!batch.isEmpty()) {
-                    execute(batch);
-                }
-            } finally {
-                slots.release();
-            }
+        Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        if (!doneHere(pending)) {
+            enqueue(pending);
         }
         try {
             return unwrap(pending.result(), true);
@@ -96,17 +91,59 @@ public final class Coalescer<I, O> implements AutoCloseable {
         }
     }
 
-    private Pending<I, O> enqueue(I item) {
+    /**
+     * Does the item, and whatever else is waiting, as a batch on the calling thread when a slot is
+     * free; otherwise queues it for a runner and returns at once. Unlike {@link #submit}, an
+     * offered item may go out before an item submitted earlier that a runner has already taken
+     * from the queue but not yet begun: offer only items that need no order relative to others.
+     */
+    public CompletableFuture<O> offer(I item) {
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
+        boolean done;
+        try {
+            done = doneHere(pending);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // not for this thread to wait: a runner does it
+            done = false;
+        }
+        if (!done) {
+            enqueue(pending);
+        }
+        return pending.result();
+    }
+
+    /**
+     * When a slot is free, does the item on the calling thread, in a batch after whatever is
+     * waiting, and returns true; false if every slot is busy.
+     */
+    private boolean doneHere(Pending<I, O> pending) throws InterruptedException {
         if (closed) {
             pending.result().completeExceptionally(new IllegalStateException("shutting down"));
-            return pending;
+            return true;
+        }
+        if (!slots.tryAcquire(0, TimeUnit.SECONDS)) { // unlike tryAcquire(), lets a waiting runner go first
+            return false;
+        }
+        try {
+            List<Pending<I, O>> batch = new ArrayList<>();
+            queue.drainTo(batch, maxBatch - 1);
+            batch.add(pending);
+            execute(batch);
+        } finally {
+            slots.release();
+        }
+        return true;
+    }
+
+    private void enqueue(Pending<I, O> pending) {
+        if (closed) {
+            pending.result().completeExceptionally(new IllegalStateException("shutting down"));
+            return;
         }
         queue.add(pending);
         if (closed && queue.remove(pending)) { // closed meanwhile: the runners may have gone already
             pending.result().completeExceptionally(new IllegalStateException("shutting down"));
         }
-        return pending;
     }
 
     private O unwrap(CompletableFuture<O> result, boolean interruptible) throws InterruptedException {

@@ -139,6 +139,66 @@ class CoalescerTest {
         }
     }
 
+    @Test
+    void aCallerAlreadyInterruptedWithdrawsItsItemWithoutDoingIt() throws Exception {
+        List<Integer> done = new CopyOnWriteArrayList<>();
+        try (Coalescer<Integer, Integer> coalescer = new Coalescer<>("t", 10, 1, items -> {
+            done.addAll(items);
+            return items;
+        })) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    coalescer.call(1);
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            assertThat(coalescer.call(2)).isEqualTo(2);
+            assertThat(done).containsExactly(2);
+        }
+    }
+
+    @Test
+    void anOfferWithASlotFreeIsDoneOnTheCallingThreadBeforeOfferReturns() throws Exception {
+        List<Thread> workers = new CopyOnWriteArrayList<>();
+        try (Coalescer<Integer, Integer> coalescer = new Coalescer<>("t", 10, 1, items -> {
+            workers.add(Thread.currentThread());
+            return items;
+        })) {
+            CompletableFuture<Integer> offered = coalescer.offer(7);
+            assertThat(offered).isCompletedWithValue(7);
+            assertThat(workers).containsExactly(Thread.currentThread());
+        }
+    }
+
+    @Test
+    void anOfferWhileAllSlotsAreBusyReturnsAtOnceAndARunnerDoesItNext() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        try (Coalescer<Integer, Integer> coalescer = new Coalescer<>("t", 10, 1, items -> {
+            batches.add(List.copyOf(items));
+            busy.countDown();
+            await(release);
+            return items;
+        })) {
+            CompletableFuture<Integer> first = coalescer.submit(0);
+            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> offered = coalescer.offer(1);
+            CompletableFuture<Integer> alsoOffered = coalescer.offer(2);
+            assertThat(offered).isNotDone();
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(offered.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(alsoOffered.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(batches).containsExactly(List.of(0), List.of(1, 2));
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(5, TimeUnit.SECONDS)) {

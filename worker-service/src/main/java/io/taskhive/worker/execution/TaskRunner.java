@@ -2,6 +2,7 @@ package io.taskhive.worker.execution;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -132,8 +133,13 @@ class TaskRunner {
             return true;
         }
         FinishedTask task = completed.get();
-        publish(message, task.ownerId(), task.fromStatus(), TaskStatus.RUNNING, task.attempt(), task.startedAt());
-        announceOutcome(message, task, TaskStatus.SUCCEEDED, result, null);
+        // Both changes in one message, sent without a hand-off when nothing else is being sent:
+        // nothing of this task went through this worker's publisher before (not redelivered).
+        countOutcome(message, TaskStatus.SUCCEEDED);
+        events.publishPromptly(List.of(
+                new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(), task.fromStatus(),
+                        TaskStatus.RUNNING, task.startedAt(), identity.id(), task.attempt()),
+                outcomeEvent(message, task, TaskStatus.SUCCEEDED, result, null)));
         return true;
     }
 
@@ -249,18 +255,27 @@ class TaskRunner {
         announceOutcome(message, finished.get(), outcome.status(), outcome.result(), outcome.error());
     }
 
+    private void announceOutcome(TaskMessage message, FinishedTask task, TaskStatus status, String result,
+            String error) {
+        countOutcome(message, status);
+        events.publish(outcomeEvent(message, task, status, result, error));
+    }
+
+    private void countOutcome(TaskMessage message, TaskStatus status) {
+        Counter.builder("taskhive.tasks.completed").tag("type", message.type()).tag("status", status.name())
+                .register(meters).increment();
+    }
+
     /**
      * The final change, with the rest of what was written when it is small enough to send to every
      * gateway, so that whoever waits for the task has its answer without reading it back.
      */
-    private void announceOutcome(TaskMessage message, FinishedTask task, TaskStatus status, String result,
+    private TaskStatusEvent outcomeEvent(TaskMessage message, FinishedTask task, TaskStatus status, String result,
             String error) {
-        Counter.builder("taskhive.tasks.completed").tag("type", message.type()).tag("status", status.name())
-                .register(meters).increment();
         TaskStatusEvent.Outcome outcome = result != null && result.length() > MAX_ANNOUNCED_RESULT_LENGTH ? null
                 : new TaskStatusEvent.Outcome(result, error, task.maxAttempts(), task.queuedAt(), task.startedAt());
-        events.publish(new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(),
-                TaskStatus.RUNNING, status, task.finishedAt(), identity.id(), task.attempt(), outcome));
+        return new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(), TaskStatus.RUNNING, status,
+                task.finishedAt(), identity.id(), task.attempt(), outcome);
     }
 
     /**
