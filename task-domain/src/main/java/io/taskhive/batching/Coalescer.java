@@ -17,7 +17,7 @@ import java.util.function.Function;
  * once, as a batch of one; under load batches grow by themselves, and so does throughput, since a
  * database commit or a broker round trip costs about the same for one item as for hundreds.
  *
- * <p>A caller of {@link #call} or {@link #offer} does the batch itself when a batch slot is free,
+ * <p>A caller of {@link #call} or {@link #offer} does a batch itself when a batch slot is free,
  * rather than hand it to a runner thread (and, for {@code call}, wait to be woken): thread
  * switches less on the path of every request when the system is quiet. {@link #submit} never
  * blocks its caller: runners do its batches, in the order submitted.
@@ -76,7 +76,7 @@ public final class Coalescer<I, O> implements AutoCloseable {
      */
     public O call(I item) throws InterruptedException {
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
-        if (!doneHere(pending)) {
+        if (!doneHere(pending, true)) {
             enqueue(pending);
         }
         try {
@@ -92,16 +92,17 @@ public final class Coalescer<I, O> implements AutoCloseable {
     }
 
     /**
-     * Does the item, and whatever else is waiting, as a batch on the calling thread when a slot is
-     * free; otherwise queues it for a runner and returns at once. Unlike {@link #submit}, an
-     * offered item may go out before an item submitted earlier that a runner has already taken
-     * from the queue but not yet begun: offer only items that need no order relative to others.
+     * Does the item on the calling thread, as a batch of its own, when a slot is free; otherwise
+     * queues it for a runner and returns at once. It leaves the queue alone: what was submitted
+     * keeps its order (a runner may hold the item before, while what follows is still queued).
+     * The offered item itself may go out before items submitted earlier: offer only items that
+     * need no order relative to the others.
      */
     public CompletableFuture<O> offer(I item) {
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
         boolean done;
         try {
-            done = doneHere(pending);
+            done = doneHere(pending, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // not for this thread to wait: a runner does it
             done = false;
@@ -113,10 +114,10 @@ public final class Coalescer<I, O> implements AutoCloseable {
     }
 
     /**
-     * When a slot is free, does the item on the calling thread, in a batch after whatever is
-     * waiting, and returns true; false if every slot is busy.
+     * When a slot is free, does the item on the calling thread (in a batch after whatever is
+     * waiting, with {@code withQueued}) and returns true; false if every slot is busy.
      */
-    private boolean doneHere(Pending<I, O> pending) throws InterruptedException {
+    private boolean doneHere(Pending<I, O> pending, boolean withQueued) throws InterruptedException {
         if (closed) {
             pending.result().completeExceptionally(new IllegalStateException("shutting down"));
             return true;
@@ -126,7 +127,9 @@ public final class Coalescer<I, O> implements AutoCloseable {
         }
         try {
             List<Pending<I, O>> batch = new ArrayList<>();
-            queue.drainTo(batch, maxBatch - 1);
+            if (withQueued) {
+                queue.drainTo(batch, maxBatch - 1);
+            }
             batch.add(pending);
             execute(batch);
         } finally {

@@ -62,11 +62,11 @@ public class TaskEventPublisher {
     }
 
     /**
-     * Announces the changes in one message, and on the calling thread when no other batch is being
+     * Announces the changes in one message, on the calling thread when no other batch is being
      * sent (else with the next batch, without waiting for it): no hand-off to the sending thread
-     * on a quiet system. For a task's first changes from this worker, such as a pure task's RUNNING
-     * and SUCCEEDED: with nothing of that task queued before them, going first cannot put its
-     * changes out of order.
+     * on a quiet system. Only for a task's first changes from this worker, such as a pure task's
+     * RUNNING and SUCCEEDED: they may go out before changes published earlier, which is harmless
+     * only when none of those is about the same task.
      */
     public void publishPromptly(List<TaskStatusEvent> changes) {
         batches.offer(List.copyOf(changes));
