@@ -42,6 +42,9 @@ class BadInputTest extends ApiTestSupport {
                 400, "not valid JSON");
         assertProblem(api.post("/api/tasks", user.token(),
                 Map.of("type", "uppercase", "payload", Map.of("text", "x"), "maxAttempts", 0)), 400, "maxAttempts");
+        // PostgreSQL's jsonb cannot hold the character U+0000, anywhere in the payload.
+        assertProblem(api.post("/api/tasks", user.token(), Map.of("type", "uppercase", "payload",
+                Map.of("text", "a\u0000b"))), 400, "U+0000");
         assertProblem(api.post("/api/tasks", user.token(), Map.of("type", "uppercase", "payload", Map.of("text", "x")),
                 "Idempotency-Key", "x".repeat(200)), 400, "idempotency key");
         assertThat(storedTasks(user)).isZero();

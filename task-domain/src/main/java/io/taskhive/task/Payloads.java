@@ -1,5 +1,7 @@
 package io.taskhive.task;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 
 import tools.jackson.databind.JsonNode;
@@ -41,6 +43,29 @@ public final class Payloads {
             throw new InvalidPayloadException("payload." + field + " is longer than " + maxLength + " characters");
         }
         return value;
+    }
+
+    /**
+     * PostgreSQL's jsonb (and text) cannot hold the character U+0000: refused here, in any string
+     * or field name, rather than failing the statement that would store it along with others.
+     */
+    public static void requireStorable(JsonNode payload) {
+        Deque<JsonNode> pending = new ArrayDeque<>();
+        pending.push(payload);
+        while (!pending.isEmpty()) {
+            JsonNode node = pending.pop();
+            if (node.isString() && node.stringValue().indexOf('\u0000') >= 0) {
+                throw new InvalidPayloadException("payload must not contain the character U+0000");
+            }
+            if (node.isObject()) {
+                for (String name : node.propertyNames()) {
+                    if (name.indexOf('\u0000') >= 0) {
+                        throw new InvalidPayloadException("payload must not contain the character U+0000");
+                    }
+                }
+            }
+            node.forEach(pending::push);
+        }
     }
 
     private static String describe(Set<String> allowed) {

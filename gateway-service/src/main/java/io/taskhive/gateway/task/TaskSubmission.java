@@ -22,6 +22,7 @@ import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.InvalidPayloadException;
+import io.taskhive.task.Payloads;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskStatements;
@@ -224,6 +225,7 @@ public class TaskSubmission {
             }
             JsonNode payload = type.validate(request.payload() == null && request.content() != null
                     ? type.payloadFromText(request.content()) : request.payload());
+            Payloads.requireStorable(payload);
             String payloadJson = json.writeValueAsString(payload);
             if (payloadJson.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE,
