@@ -78,22 +78,25 @@ public class TaskEventPublisher {
      * RUNNING before its QUEUED.
      */
     public void publishNow(List<TaskStatusEvent> events) {
-        for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_MESSAGE) {
-            send(events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_MESSAGE)));
-        }
+        send(events);
     }
 
     private List<Boolean> sendBatch(List<List<TaskStatusEvent>> groups) {
         List<TaskStatusEvent> events = new ArrayList<>();
         groups.forEach(events::addAll);
-        boolean sent = true;
-        for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_MESSAGE) {
-            sent &= send(events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_MESSAGE)));
-        }
-        return Collections.nCopies(groups.size(), sent);
+        return Collections.nCopies(groups.size(), send(events));
     }
 
+    /** In messages of at most {@value #MAX_EVENTS_PER_MESSAGE} events; false if any was not sent. */
     private boolean send(List<TaskStatusEvent> events) {
+        boolean sent = true;
+        for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_MESSAGE) {
+            sent &= sendMessages(events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_MESSAGE)));
+        }
+        return sent;
+    }
+
+    private boolean sendMessages(List<TaskStatusEvent> events) {
         List<TaskStatusEvent> cancellations = new ArrayList<>();
         List<TaskStatusEvent> others = new ArrayList<>();
         for (TaskStatusEvent event : events) {

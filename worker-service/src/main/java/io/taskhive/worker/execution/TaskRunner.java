@@ -137,8 +137,8 @@ class TaskRunner {
         // nothing of this task went through this worker's publisher before (not redelivered).
         countOutcome(message, TaskStatus.SUCCEEDED);
         events.publishPromptly(List.of(
-                new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(), task.fromStatus(),
-                        TaskStatus.RUNNING, task.startedAt(), identity.id(), task.attempt()),
+                change(message, task.ownerId(), task.fromStatus(), TaskStatus.RUNNING, task.attempt(),
+                        task.startedAt()),
                 outcomeEvent(message, task, TaskStatus.SUCCEEDED, result, null)));
         return true;
     }
@@ -302,8 +302,12 @@ class TaskRunner {
     }
 
     private void publish(TaskMessage message, long ownerId, TaskStatus from, TaskStatus to, int attempt, Instant at) {
-        events.publish(new TaskStatusEvent(message.taskId(), ownerId, message.type(), from, to, at, identity.id(),
-                attempt));
+        events.publish(change(message, ownerId, from, to, attempt, at));
+    }
+
+    private TaskStatusEvent change(TaskMessage message, long ownerId, TaskStatus from, TaskStatus to, int attempt,
+            Instant at) {
+        return new TaskStatusEvent(message.taskId(), ownerId, message.type(), from, to, at, identity.id(), attempt);
     }
 
     /** At most {@value #MAX_ERROR_LENGTH} characters, and no NUL, which PostgreSQL's text refuses. */
