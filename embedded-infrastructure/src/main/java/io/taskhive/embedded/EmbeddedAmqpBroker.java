@@ -86,8 +86,8 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         // "Memory": the broker's own configuration is read from the resource at every start (only
         // the virtual host, its queues and messages are stored, in Derby).
         attributes.put(SystemConfig.TYPE, "Memory");
-        attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION,
-                EmbeddedAmqpBroker.class.getResource("qpid-broker.json").toExternalForm());
+        attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, initialConfiguration(work).toUri().toString());
+        attributes.put(SystemConfig.INITIAL_SYSTEM_PROPERTIES_LOCATION, noSystemProperties(work).toUri().toString());
         attributes.put(SystemConfig.STARTUP_LOGGED_TO_SYSTEM_OUT, Boolean.FALSE);
         attributes.put(SystemConfig.CONTEXT, context);
 
@@ -130,6 +130,36 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         }
         detachShutdownHook(system.get().getContainer());
         return new EmbeddedAmqpBroker(launcher, amqp.getBoundPort(), user, password, work);
+    }
+
+    /*
+     * Qpid reads its configuration and its system properties from URLs that default to
+     * "classpath:…", a URL scheme whose handler the JDK finds only on the system class path; inside
+     * Spring Boot's executable jar Qpid's classes are in a nested jar, and the broker fails with
+     * "unknown protocol: classpath". Both are given as plain files instead.
+     */
+
+    private static Path noSystemProperties(Path work) {
+        Path file = work.resolve("qpid-system.properties");
+        try {
+            Files.writeString(file, "# no extra system properties for the embedded broker\n");
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static Path initialConfiguration(Path work) {
+        Path file = work.resolve("qpid-broker.json");
+        try (var resource = EmbeddedAmqpBroker.class.getResourceAsStream("qpid-broker.json")) {
+            if (resource == null) {
+                throw new IllegalStateException("qpid-broker.json is missing from the class path");
+            }
+            Files.write(file, resource.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the broker's configuration to " + file, e);
+        }
     }
 
     /**

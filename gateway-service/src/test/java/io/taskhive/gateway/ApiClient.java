@@ -57,6 +57,12 @@ final class ApiClient {
         return send(builder);
     }
 
+    /** A body sent byte for byte, as a client with a broken encoder would. */
+    Response postBytes(String path, String token, byte[] body) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     private HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {

@@ -51,6 +51,51 @@ class BadInputTest extends ApiTestSupport {
     }
 
     @Test
+    void numbersAreStoredInTheirCanonicalFormAndWhatCannotBeRepresentedIsRefused() throws Exception {
+        User user = newUser();
+        // 1e-20000 passes 0..300 but jsonb cannot hold it: kept to the millisecond, it is 0
+        ApiClient.Response tiny = api.post("/api/tasks", user.token(), "{\"type\":\"sleep\",\"payload\":{\"seconds\":\"1e-20000\"}}");
+        assertThat(tiny.status()).as(tiny.text()).isEqualTo(202);
+        assertThat(tiny.json().get("payload").toString()).isEqualTo("{\"seconds\":0}");
+        awaitStatus(user, tiny.json().get("id").stringValue(), io.taskhive.task.TaskStatus.SUCCEEDED,
+                java.time.Duration.ofSeconds(30));
+        ApiClient.Response rounded = api.post("/api/tasks", user.token(), "{\"type\":\"sleep\",\"payload\":{\"seconds\":0.30000000000000004}}");
+        assertThat(rounded.json().get("payload").toString()).as(rounded.text()).isEqualTo("{\"seconds\":0.3}");
+        ApiClient.Response batch = api.post("/api/tasks/batch", user.token(), "{\"tasks\":[{\"type\":\"sleep\","
+                + "\"payload\":{\"seconds\":1e-20000}},{\"type\":\"uppercase\",\"payload\":{\"text\":\"x\"}}]}");
+        assertThat(batch.status()).as(batch.text()).isEqualTo(202);
+        assertProblem(api.post("/api/tasks", user.token(), "{\"type\":\"sleep\",\"payload\":{\"seconds\":1e309}}"),
+                400, "must be a number");
+        assertProblem(api.post("/api/tasks", user.token(), "{\"type\":\"sleep\",\"payload\":{\"seconds\":-1e309}}"),
+                400, "must be a number");
+    }
+
+    @Test
+    void textPostgresqlCannotHoldIsRefusedOnEveryPath() throws Exception {
+        ApiClient.Response login = api.post("/api/auth/login", null, "{\"username\":\"a\\u0000b\",\"password\":\"whatever-1\"}");
+        assertProblem(login, 401, "");
+        assertProblem(api.post("/api/auth/register", null, "{\"username\":\"a\\u0000b\",\"password\":\"whatever-12\"}"),
+                400, "username");
+        User user = newUser();
+        assertProblem(api.get("/api/tasks?type=upper%00case", user.token()), 400, "unknown task type");
+        assertThat(storedTasks(user)).isZero();
+    }
+
+    @Test
+    void aBodyThatIsNotWellFormedUtf8IsRefused() throws Exception {
+        User user = newUser();
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xFF, (byte) 0xFE})) {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.writeBytes("{\"type\":\"uppercase\",\"payload\":{\"text\":\"a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.writeBytes(bad);
+            body.writeBytes("b\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertProblem(api.postBytes("/api/tasks", user.token(), body.toByteArray()), 400, "not valid JSON");
+        }
+        assertThat(storedTasks(user)).isZero();
+    }
+
+    @Test
     void aBatchWithOneBadTaskIsRefusedWhole() throws Exception {
         User user = newUser();
         List<Map<String, Object>> tasks = new ArrayList<>();

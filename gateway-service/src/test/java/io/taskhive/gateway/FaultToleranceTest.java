@@ -206,6 +206,46 @@ class FaultToleranceTest extends ApiTestSupport {
         }
     }
 
+    @Test
+    void aDrainingWorkerKeepsHeartbeatingSoNoOtherReplicaTakesItsSingleAttemptTasks() throws Exception {
+        User user = newUser();
+        String finishes;
+        String handedBack;
+        int exit;
+        // The drain (up to 9 s) outlasts the orphan grace (4 s) twice over; the in-JVM worker's sweeper
+        // is running all along, ready to take over tasks whose holder looks dead.
+        try (ServiceProcess worker = ServiceProcess.worker("drain-long", workerSettings(10, null, null,
+                "taskhive.worker.shutdown-grace", "9s"))) {
+            worker.awaitStarted(Duration.ofSeconds(60));
+            finishes = submitOne(user, Map.of("type", "sleep", "payload", Map.of("seconds", 7), "maxAttempts", 1));
+            handedBack = submitOne(user, Map.of("type", "sleep", "payload", Map.of("seconds", 120), "maxAttempts", 1));
+            awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'drain-long' and owner_id = "
+                    + user.id(), 2);
+            long sigterm = System.nanoTime();
+            worker.signal("TERM");
+            awaitCount("select count(*) from workers where id = 'drain-long' and draining_since is not null "
+                    + "and stopped_at is null", 1);
+            exit = worker.awaitExit(Duration.ofSeconds(40));
+            assertThat(Duration.ofNanos(System.nanoTime() - sigterm)).as("the drain outlasted the orphan grace")
+                    .isGreaterThan(Duration.ofSeconds(6));
+            assertThat(worker.output().lines().filter(line -> line.contains(" ERROR ")).toList())
+                    .as("error lines logged by a worker stopping normally").isEmpty();
+        }
+        assertThat(exit).isZero();
+        assertThat(queryRows("select status, worker_id, attempts from tasks where id = ?", UUID.fromString(finishes)))
+                .containsExactly("SUCCEEDED|drain-long|1");
+        assertThat(queryRows("select to_status, worker_id from task_transitions where task_id = ? order by id",
+                UUID.fromString(finishes))).containsExactly("RUNNING|drain-long", "SUCCEEDED|drain-long");
+        assertThat(queryRows("select to_status, worker_id, detail from task_transitions where task_id = ? order by id",
+                UUID.fromString(handedBack)))
+                .containsExactly("RUNNING|drain-long|null", "QUEUED|drain-long|worker shutting down");
+        assertThat(queryRows("select status, attempts, max_attempts - attempts from tasks where id = ?",
+                UUID.fromString(handedBack))).as("queued again with its one attempt still to come")
+                .containsExactly("QUEUED|1|1");
+        // nothing runs it here (the in-JVM worker is paused): it ends cancelled, not left behind
+        assertThat(api.delete("/api/tasks/" + handedBack, user.token()).status()).isEqualTo(200);
+    }
+
     private static Map<String, Object> workerSettings(int maxInFlight, TcpProxy brokerLink, TcpProxy databaseLink,
             Object... extra) {
         Map<String, Object> settings = new HashMap<>(system.database.springProperties());

@@ -9,12 +9,19 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.types.FlakyTask;
 import tools.jackson.databind.JsonNode;
 
-/** Automatic retries with backoff (200 ms initial, doubling, capped at 2 s in these tests), timeouts. */
+/**
+ * Automatic retries with backoff (200 ms initial, doubling, capped at 2 s in these tests), timeouts,
+ * and the log line each failed attempt leaves for an operator.
+ */
+@ExtendWith(OutputCaptureExtension.class)
 class RetryAndTimeoutTest extends ApiTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -62,7 +69,7 @@ class RetryAndTimeoutTest extends ApiTestSupport {
     }
 
     @Test
-    void anAttemptOverItsTimeoutIsInterruptedAndCountsAsFailed() {
+    void anAttemptOverItsTimeoutIsInterruptedAndCountsAsFailed(CapturedOutput output) {
         User user = newUser();
         Instant start = Instant.now();
         ApiClient.Response submitted = api.post("/api/tasks", user.token(), Map.of("type", "sleep",
@@ -74,6 +81,9 @@ class RetryAndTimeoutTest extends ApiTestSupport {
         assertThat(dead.get("error").stringValue()).isEqualTo("timed out after 1 s");
         assertThat(dead.get("history")).extracting(h -> h.get("to").stringValue())
                 .containsExactly("RUNNING", "RETRYING", "RUNNING", "DEAD");
+        String id = dead.get("id").stringValue();
+        awaitLogged(output, "taskId=" + id + " type=sleep attempt 1 of 2 failed, retried in ");
+        awaitLogged(output, "taskId=" + id + " type=sleep attempt 2 of 2 ended DEAD: timed out after 1 s");
         assertThat(api.post("/api/tasks", user.token(), Map.of("type", "sleep", "payload", Map.of("seconds", 1),
                 "timeoutSeconds", 999_999)).status()).isEqualTo(400);
     }
@@ -100,6 +110,15 @@ class RetryAndTimeoutTest extends ApiTestSupport {
                 Map.of("type", "flaky", "payload", Map.of("key", key), "maxAttempts", maxAttempts));
         assertThat(response.status()).as(response.text()).isEqualTo(202);
         return response.json().get("id").stringValue();
+    }
+
+    /** The outcome is logged right after it is committed, so a reader of the task may be a moment ahead. */
+    private static void awaitLogged(CapturedOutput output, String line) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!output.getOut().contains(line) && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+        }
+        assertThat(output.getOut()).contains(line);
     }
 
     private static Duration between(JsonNode earlier, JsonNode later) {

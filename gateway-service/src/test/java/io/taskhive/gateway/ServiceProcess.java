@@ -106,6 +106,11 @@ final class ServiceProcess implements AutoCloseable {
     /** SIGTERM, then the exit status once it has drained. */
     int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
+        return awaitExit(timeout);
+    }
+
+    /** The exit status, once the process has ended (after a signal sent with {@link #signal}). */
+    int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(id + " still running " + timeout + " after SIGTERM; see " + log);
         }

@@ -267,6 +267,23 @@ class TcpProtocolTest extends ApiTestSupport {
     }
 
     @Test
+    void textThatCannotBeStoredIsRefusedAndNumbersAreStoredInTheirCanonicalForm() throws Exception {
+        User user = newUser();
+        try (TcpClient c = connect()) {
+            JsonNode nul = c.request("{\"action\":\"login\",\"username\":\"a\\u0000b\",\"password\":\"whatever-1\"}\n");
+            assertThat(nul.get("ok").booleanValue()).as(nul.toString()).isFalse();
+            assertThat(nul.get("error").get("code").stringValue()).as(nul.toString()).isEqualTo("unauthorized");
+            JsonNode tiny = c.request("{\"action\":\"submit\",\"type\":\"4\",\"content\":\"1e-20000\",\"wait\":20,"
+                    + "\"token\":\"" + user.token() + "\"}\n");
+            assertThat(tiny.get("task").get("status").stringValue()).as(tiny.toString()).isEqualTo("SUCCEEDED");
+            assertThat(tiny.get("task").get("payload").toString()).isEqualTo("{\"seconds\":0}");
+            JsonNode infinite = c.request("{\"action\":\"submit\",\"type\":\"sleep\",\"payload\":{\"seconds\":1e309},"
+                    + "\"token\":\"" + user.token() + "\"}\n");
+            assertThat(infinite.get("error").get("code").stringValue()).as(infinite.toString()).isEqualTo("invalid_request");
+        }
+    }
+
+    @Test
     void malformedInputGetsAnErrorAndTheConnectionStaysUsable() throws Exception {
         try (TcpClient c = connect()) {
             JsonNode garbage = c.request("{\"action\": oops}\n");
@@ -274,6 +291,11 @@ class TcpProtocolTest extends ApiTestSupport {
             assertThat(c.request("{\"action\":\"ping\"}").get("pong").booleanValue()).isTrue();
             c.send(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
             assertThat(c.reply().get("error").get("code").stringValue()).isEqualTo("malformed_json");
+            // an overlong '/' (C0 AF) is not UTF-8, however Jackson's decoder would read it
+            c.send(new byte[] {'{', '"', 'a', 'c', 't', 'i', 'o', 'n', '"', ':', '"', 'p', 'i', 'n', 'g', (byte) 0xC0,
+                    (byte) 0xAF, '"', '}', '\n'});
+            assertThat(c.reply().get("error").get("code").stringValue()).isEqualTo("malformed_json");
+            assertThat(c.request("{\"action\":\"ping\"}").get("pong").booleanValue()).isTrue();
             assertThat(c.request("[1,2]").get("error").get("code").stringValue()).isEqualTo("invalid_request");
             assertThat(c.request("{\"action\":\"ping\"}").get("pong").booleanValue()).isTrue();
             assertThat(c.request("{\"a\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}\n").get("error").get("code")

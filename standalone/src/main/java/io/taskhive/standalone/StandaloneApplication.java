@@ -19,6 +19,7 @@ import ch.qos.logback.classic.Logger;
 import io.taskhive.gateway.GatewayApplication;
 import io.taskhive.gateway.tcp.TcpServer;
 import io.taskhive.worker.WorkerApplication;
+import io.taskhive.worker.WorkerProperties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +39,16 @@ import sun.misc.Signal;
 public final class StandaloneApplication implements Callable<Integer> {
 
     static final String READY = "taskhive standalone is up";
+
+    private static final List<String> WORKER_SECURITY_AUTOCONFIGURATION = List.of(
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web."
+                    + "OAuth2ResourceServerWebSecurityAutoConfiguration");
 
     @Option(names = "--data-dir", description = "where the data lives (default: ~/.taskhive/standalone, "
             + "or TASKHIVE_STANDALONE_DATA_DIR)")
@@ -122,6 +133,10 @@ public final class StandaloneApplication implements Callable<Integer> {
 
         Map<String, Object> worker = new LinkedHashMap<>(shared);
         worker.put("server.port", workerHttpPort);
+        // The gateway brings Spring Security onto the one class path, and Boot would lock the
+        // worker's actuator behind HTTP Basic with a password nobody sees. A deployed worker has no
+        // Spring Security (its health and metrics are open to the scraper), so neither has this one.
+        worker.put("spring.autoconfigure.exclude", String.join(",", WORKER_SECURITY_AUTOCONFIGURATION));
         running.worker = start(WorkerApplication.builder().main(WorkerApplication.class), worker);
 
         Map<String, Object> gateway = new LinkedHashMap<>(shared);
@@ -156,6 +171,8 @@ public final class StandaloneApplication implements Callable<Integer> {
         out.println(StandaloneInfrastructure.line("TCP", "localhost:" + tcp + "   e.g. nc localhost " + tcp
                 + " then {\"action\":\"ping\"}"));
         out.println(StandaloneInfrastructure.line("worker", "http://localhost:" + workerPort + "/actuator/health"));
+        out.println(StandaloneInfrastructure.line("metrics", "http://localhost:" + workerPort
+                + "/actuator/prometheus (worker), http://localhost:" + http + "/actuator/prometheus (gateway)"));
         running.infrastructure.description().forEach(out::println);
         out.println(StandaloneInfrastructure.line("demo user", DemoAccount.USERNAME + " / "
                 + secrets.password(DemoAccount.USERNAME)));
@@ -165,7 +182,9 @@ public final class StandaloneApplication implements Callable<Integer> {
         out.println("  try it:      curl -s -XPOST localhost:" + http + "/api/auth/login -H 'Content-Type: "
                 + "application/json' -d '{\"username\":\"demo\",\"password\":\"" + secrets.password(DemoAccount.USERNAME)
                 + "\"}'");
-        out.println("  Ctrl-C stops everything; the data stays for the next start.");
+        long grace = running.worker.getBean(WorkerProperties.class).shutdownGrace().toSeconds();
+        out.println("  Ctrl-C stops everything: running tasks get up to " + grace + " s to finish, the rest are"
+                + " handed back for the next start; the data stays.");
         out.flush();
     }
 

@@ -33,6 +33,9 @@ public class WorkerInstance {
     @Column(name = "stopped_at")
     private Instant stoppedAt;
 
+    @Column(name = "draining_since")
+    private Instant drainingSince;
+
     protected WorkerInstance() {
     }
 
@@ -62,5 +65,10 @@ public class WorkerInstance {
 
     public Instant getStoppedAt() {
         return stoppedAt;
+    }
+
+    /** Since when it has been finishing its tasks before it stops (it takes no new ones), or null. */
+    public Instant getDrainingSince() {
+        return drainingSince;
     }
 }

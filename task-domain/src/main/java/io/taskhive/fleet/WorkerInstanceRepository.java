@@ -11,17 +11,18 @@ import org.springframework.transaction.annotation.Transactional;
 
 public interface WorkerInstanceRepository extends JpaRepository<WorkerInstance, String> {
 
-    /** Registers a worker or refreshes its heartbeat. */
+    /** Registers a worker or refreshes its heartbeat; a draining one keeps the time its drain began. */
     @Transactional
     @Modifying
     @Query(nativeQuery = true, value = """
-            insert into workers (id, host, started_at, last_seen, running, capacity)
-            values (:id, :host, :startedAt, now(), :running, :capacity)
+            insert into workers (id, host, started_at, last_seen, running, capacity, draining_since)
+            values (:id, :host, :startedAt, now(), :running, :capacity, case when :draining then now() end)
             on conflict (id) do update
-               set last_seen = now(), running = excluded.running, capacity = excluded.capacity, stopped_at = null
+               set last_seen = now(), running = excluded.running, capacity = excluded.capacity, stopped_at = null,
+                   draining_since = case when :draining then coalesce(workers.draining_since, now()) end
             """)
     int heartbeat(@Param("id") String id, @Param("host") String host, @Param("startedAt") Instant startedAt,
-            @Param("running") int running, @Param("capacity") int capacity);
+            @Param("running") int running, @Param("capacity") int capacity, @Param("draining") boolean draining);
 
     @Transactional
     @Modifying

@@ -22,8 +22,8 @@ import io.taskhive.task.TaskStatus;
 class WorkerMessagingConfiguration {
 
     /**
-     * Messages are acknowledged when the future the listener returns completes, i.e. after the
-     * outcome is committed. The prefetch bounds how many tasks this replica holds at once.
+     * Manual acknowledgement: the consumer settles each message itself once its outcomes are
+     * committed (see MessageReceipt). The prefetch bounds how many messages this replica holds at once.
      */
     @Bean
     DirectRabbitListenerContainerFactory taskListenerFactory(ConnectionFactory connectionFactory,

@@ -104,11 +104,11 @@ class AdminController {
     }
 
     record WorkerView(String id, String host, Instant startedAt, Instant lastSeen, int running, int capacity,
-            Instant stoppedAt, boolean alive) {
+            Instant stoppedAt, Instant drainingSince, boolean alive) {
         static WorkerView of(WorkerInstance w, Instant now) {
             boolean alive = w.getStoppedAt() == null && w.getLastSeen().isAfter(now.minus(ALIVE_WITHIN));
             return new WorkerView(w.getId(), w.getHost(), w.getStartedAt(), w.getLastSeen(), w.getRunning(),
-                    w.getCapacity(), w.getStoppedAt(), alive);
+                    w.getCapacity(), w.getStoppedAt(), w.getDrainingSince(), alive);
         }
     }
 

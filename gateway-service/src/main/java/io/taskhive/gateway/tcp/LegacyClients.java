@@ -51,7 +51,11 @@ class LegacyClients implements ApplicationRunner {
     /** Seed 2: the user its request names, taken at its word (only with the switch on). */
     CurrentUser named(String username) {
         requireSwitch();
-        return users.findByUsername(Credentials.normalizeUsername(username))
+        String normalized = Credentials.normalizeUsername(username);
+        if (!Credentials.isPossibleUsername(normalized)) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "no such user");
+        }
+        return users.findByUsername(normalized)
                 .map(LegacyClients::current)
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "no such user"));
     }

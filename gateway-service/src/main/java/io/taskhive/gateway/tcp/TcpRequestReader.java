@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
+import io.taskhive.gateway.web.StrictUtf8InputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.JsonParser;
@@ -76,7 +77,8 @@ final class TcpRequestReader {
         // the parser is dropped between requests; closing it must not close the socket's stream
         this.json = json.reader().without(StreamReadFeature.AUTO_CLOSE_SOURCE);
         this.maxRequestBytes = maxRequestBytes;
-        this.limited = new RequestLimit(in, (long) maxRequestBytes + READ_AHEAD_SLACK);
+        // Well-formed UTF-8 only: Jackson would read overlong forms (C0 AF as '/') without complaint.
+        this.limited = new RequestLimit(new StrictUtf8InputStream(in), (long) maxRequestBytes + READ_AHEAD_SLACK);
         this.source = new Replay(limited);
     }
 
@@ -99,6 +101,9 @@ final class TcpRequestReader {
                 } catch (SocketTimeoutException e) {
                     source = null;
                     return new Idle();
+                } catch (CharConversionException e) {
+                    skipPastNewline(); // the line starts with bytes that are not UTF-8
+                    return new Malformed(e.getMessage());
                 }
                 if (first == -1) {
                     source = null;
@@ -181,7 +186,7 @@ final class TcpRequestReader {
         byte[] block = new byte[8192];
         int n;
         try {
-            while ((n = source.read(block, 0, block.length)) != -1) {
+            while ((n = readSkipping(block)) != -1) {
                 for (int i = 0; i < n; i++) {
                     if (block[i] == '\n') {
                         source.unread(Arrays.copyOfRange(block, i + 1, n));
@@ -196,6 +201,15 @@ final class TcpRequestReader {
             ending = new Idle();
         }
         source = null;
+    }
+
+    /** A read of the line being skipped: bytes that are not UTF-8 there are part of what is dropped. */
+    private int readSkipping(byte[] block) throws IOException {
+        try {
+            return source.read(block, 0, block.length);
+        } catch (CharConversionException e) {
+            return 0; // the UTF-8 check reports once, then lets the rest of the line through
+        }
     }
 
     /**

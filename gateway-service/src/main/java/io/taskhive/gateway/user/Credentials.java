@@ -26,9 +26,19 @@ public final class Credentials {
         return username == null ? null : username.trim().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Whether a (normalized) name could belong to an account at all. Login and the legacy clients
+     * check it before looking the name up: a name no account can have is answered like a wrong
+     * password without a query, and text PostgreSQL refuses (U+0000, malformed surrogates) never
+     * reaches it.
+     */
+    public static boolean isPossibleUsername(String normalized) {
+        return normalized != null && USERNAME.matcher(normalized).matches();
+    }
+
     public static String requireValidUsername(String username) {
         String normalized = normalizeUsername(username);
-        if (normalized == null || !USERNAME.matcher(normalized).matches()) {
+        if (!isPossibleUsername(normalized)) {
             throw new ApiException(HttpStatus.BAD_REQUEST,
                     "username must be 3 to 32 characters: letters, digits, '.', '_' or '-', starting with a letter or digit");
         }

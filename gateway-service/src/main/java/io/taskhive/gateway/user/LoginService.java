@@ -29,8 +29,7 @@ public class LoginService {
 
     public LoggedIn login(String rawUsername, String password) {
         String username = Credentials.normalizeUsername(rawUsername);
-        if (username == null || username.isEmpty() || username.length() > 64 || password == null
-                || password.length() > 1024) {
+        if (!Credentials.isPossibleUsername(username) || password == null || password.length() > 1024) {
             throw new InvalidCredentialsException();
         }
         throttle.check(username);

@@ -1,5 +1,6 @@
 package io.taskhive.gateway.web;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -37,6 +38,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail));
     }
 
+    /** Tomcat parses the query string when a parameter is first asked for, and refuses bad escapes then. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> badQueryString(InvalidParameterException e) {
+        return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "the query string is malformed: a '%' must start a valid escape of UTF-8 bytes"));
+    }
+
     /** Database failures and anything unexpected: classified as on every other interface. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> failed(Exception e) {
@@ -65,6 +73,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof RequestTooLargeException tooLarge) {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
                     .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage()));
+        }
+        if (cause instanceof StrictUtf8InputStream.MalformedUtf8) {
+            return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "the request body is not valid JSON: it is not well-formed UTF-8"));
         }
         String detail = "the request body is missing or is not valid JSON of the expected shape";
         if (cause instanceof tools.jackson.core.JacksonException jackson && jackson.getLocation() != null) {

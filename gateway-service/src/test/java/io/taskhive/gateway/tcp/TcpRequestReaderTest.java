@@ -56,6 +56,29 @@ class TcpRequestReaderTest {
     }
 
     @Test
+    void malformedUtf8IsABadLineAndTheNextLineStillReads() throws IOException {
+        byte[] overlongSlash = {(byte) 0xC0, (byte) 0xAF};
+        for (byte[] bad : List.of(overlongSlash, new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80,
+                        (byte) 0x80}, new byte[] {(byte) 0x80}, new byte[] {(byte) 0xFF, (byte) 0xFE})) {
+            byte[] input = concat("{\"text\":\"a".getBytes(StandardCharsets.UTF_8), bad,
+                    "b\"}\n{\"ok\":\"é\ud83d\ude00\"}\n".getBytes(StandardCharsets.UTF_8));
+            List<String> reads = readAll(input, LIMIT).stream().map(r -> r instanceof TcpRequestReader.Request req
+                    ? req.body().toString() : r.getClass().getSimpleName()).toList();
+            assertThat(reads).as(java.util.HexFormat.of().formatHex(bad))
+                    .containsExactly("Malformed", "{\"ok\":\"é\ud83d\ude00\"}", "End");
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
+    }
+
+    @Test
     void manyBadLinesInARowCostNothingButTheirReplies() throws IOException {
         String input = "nope\n".repeat(20_000) + "{\"ok\":1}";
         List<String> reads = kinds(input);

@@ -1,6 +1,7 @@
 package io.taskhive.task.types;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Set;
 
@@ -14,13 +15,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * Seed 1's type 4: sleeps for {@code {"seconds": n}} (fractions allowed, bounded). Sleeping on a
+ * Seed 1's type 4: sleeps for {@code {"seconds": n}} (fractions allowed, kept to the millisecond,
+ * bounded). Sleeping on a
  * virtual thread costs no platform thread, and an interrupt (cancel, timeout) ends it at once.
  */
 @Component
 class SleepTask implements TaskType {
 
     private static final Set<String> FIELDS = Set.of("seconds");
+
+    private static final BigDecimal HALF_A_MILLISECOND = new BigDecimal("0.0005");
 
     private final int maxSeconds;
 
@@ -50,10 +54,24 @@ class SleepTask implements TaskType {
             throw new InvalidPayloadException("payload.seconds is required");
         }
         BigDecimal value = parseSeconds(seconds);
+        // compareTo looks at the exponents first, so even 1e-2000000000 is compared at once.
         if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(maxSeconds)) > 0) {
             throw new InvalidPayloadException("payload.seconds must be between 0 and " + maxSeconds);
         }
-        return JsonNodeFactory.instance.objectNode().put("seconds", value.stripTrailingZeros());
+        return JsonNodeFactory.instance.objectNode().put("seconds", toMilliseconds(value));
+    }
+
+    /**
+     * The canonical form: whole milliseconds, the precision a sleep has anyway. Whatever the client
+     * wrote (1e-20000, 0.30000000000000004, 2.50) is stored as a short plain number that PostgreSQL's
+     * jsonb can hold and every client can read; less than half a millisecond is 0.
+     */
+    private static BigDecimal toMilliseconds(BigDecimal seconds) {
+        if (seconds.compareTo(HALF_A_MILLISECOND) < 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal rounded = seconds.setScale(3, RoundingMode.HALF_UP).stripTrailingZeros();
+        return rounded.scale() < 0 ? rounded.setScale(0) : rounded;
     }
 
     private static BigDecimal parseSeconds(JsonNode seconds) {
@@ -67,8 +85,8 @@ class SleepTask implements TaskType {
                     return new BigDecimal(text);
                 }
             }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // falls through to the same message
+        } catch (RuntimeException e) {
+            // Infinity (1e309 read as a double), NaN, or no number at all: the same message
         }
         throw new InvalidPayloadException("payload.seconds must be a number");
     }

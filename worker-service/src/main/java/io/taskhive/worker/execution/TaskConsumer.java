@@ -17,6 +17,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
+import com.rabbitmq.client.Channel;
+
 import io.taskhive.messaging.PoisonMessageException;
 import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskMessageCodec;
@@ -26,11 +28,11 @@ import io.taskhive.worker.WorkerProperties;
 
 /**
  * Takes task messages off the work queue (one task, or several published together) and runs each
- * task on its own virtual thread, at most {@code max-in-flight} at once. The returned future
- * completes when every task of the message has its outcome committed; only then does the container
- * acknowledge the message (manual acknowledgement), so a worker killed mid-task leaves its messages
- * to be redelivered, and tasks of a redelivered message that had finished are skipped. A failed
- * future hands the message back to the broker.
+ * task on its own virtual thread, at most {@code max-in-flight} at once. A message is acknowledged
+ * (manual acknowledgement, through its {@link MessageReceipt}) when every task of it has its outcome
+ * committed, so a worker killed mid-task leaves its messages to be redelivered, and tasks of a
+ * redelivered message that had finished are skipped. A message whose tasks could not be processed
+ * goes back to the broker.
  */
 @Component
 class TaskConsumer {
@@ -62,10 +64,27 @@ class TaskConsumer {
 
     /**
      * Starts the message's tasks; while {@code max-in-flight} tasks run, this waits for a slot,
-     * which holds back further deliveries.
+     * which holds back further deliveries. Nothing may escape from here: with manual
+     * acknowledgement a message the listener throws on would stay unsettled until the channel closes.
      */
     @RabbitListener(id = LISTENER_ID, queues = "#{taskQueue.name}", containerFactory = "taskListenerFactory")
-    CompletableFuture<Void> onTask(Message message) {
+    void onTask(Message message, Channel channel) {
+        MessageReceipt receipt = MessageReceipt.of(channel, message.getMessageProperties().getDeliveryTag());
+        try {
+            start(message).whenComplete((done, failure) -> {
+                if (failure == null) {
+                    receipt.acknowledge();
+                } else {
+                    receipt.handBack();
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("message {} handed back: {}", message.getMessageProperties().getMessageId(), e.toString());
+            receipt.handBack();
+        }
+    }
+
+    private CompletableFuture<Void> start(Message message) {
         List<TaskMessage> tasks;
         try {
             tasks = codec.decodeAll(message);

@@ -191,7 +191,6 @@ class TaskRunner {
         } catch (PermanentTaskFailure e) {
             return Outcome.failed(e.getMessage(), true);
         } catch (Exception | StackOverflowError e) {
-            log.info("attempt {} failed: {}", claimed.getAttempt(), e.toString());
             return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
         } finally {
             alarm.cancel(false);
@@ -218,8 +217,11 @@ class TaskRunner {
                     null), stopping);
         } else if (!outcome.permanent() && attempt < claimed.getMaxAttempts()) {
             Duration delay = retryPolicy.delayAfter(attempt);
-            recordChange(message, claimed, TaskStatus.RETRYING, () -> tasks.scheduleRetry(taskId, attempt,
-                    truncate(outcome.error()), delay.toMillis() / 1000.0, identity.id()), stopping);
+            if (recordChange(message, claimed, TaskStatus.RETRYING, () -> tasks.scheduleRetry(taskId, attempt,
+                    truncate(outcome.error()), delay.toMillis() / 1000.0, identity.id()), stopping)) {
+                log.info("taskId={} type={} attempt {} of {} failed, retried in {} ms: {}", taskId, message.type(),
+                        attempt, claimed.getMaxAttempts(), delay.toMillis(), outcome.error());
+            }
         } else {
             recordFinal(message, new BatchedWrites.Outcome(taskId, attempt,
                     outcome.permanent() ? TaskStatus.FAILED : TaskStatus.DEAD, null, truncate(outcome.error())),
@@ -227,14 +229,15 @@ class TaskRunner {
         }
     }
 
-    /** A change after which the task runs again (a retry, or a hand-back on shutdown). */
-    private void recordChange(TaskMessage message, TaskClaim claimed, TaskStatus status, IntSupplier write,
+    /** A change after which the task runs again (a retry, or a hand-back on shutdown); true once written. */
+    private boolean recordChange(TaskMessage message, TaskClaim claimed, TaskStatus status, IntSupplier write,
             BooleanSupplier stopping) {
         if (recordDespiteOutages(write::getAsInt, stopping) == 0) {
             log.info("attempt {} ended {} but the task had moved on; outcome discarded", claimed.getAttempt(), status);
-            return;
+            return false;
         }
         publish(message, claimed.getOwnerId(), TaskStatus.RUNNING, status, claimed.getAttempt(), Instant.now());
+        return true;
     }
 
     /** A final outcome, written with those of the tasks finishing at the same time. */
@@ -252,7 +255,13 @@ class TaskRunner {
                     outcome.status());
             return;
         }
-        announceOutcome(message, finished.get(), outcome.status(), outcome.result(), outcome.error());
+        FinishedTask task = finished.get();
+        if (outcome.status() != TaskStatus.SUCCEEDED) {
+            // The one line an operator looks for when a task ends badly: which, what, which attempt, why.
+            log.warn("taskId={} type={} attempt {} of {} ended {}: {}", message.taskId(), message.type(),
+                    outcome.attempt(), task.maxAttempts(), outcome.status(), outcome.error());
+        }
+        announceOutcome(message, task, outcome.status(), outcome.result(), outcome.error());
     }
 
     private void announceOutcome(TaskMessage message, FinishedTask task, TaskStatus status, String result,

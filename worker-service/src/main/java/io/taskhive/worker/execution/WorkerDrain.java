@@ -12,9 +12,10 @@ import io.taskhive.worker.WorkerProperties;
 import io.taskhive.worker.fleet.Heartbeat;
 
 /**
- * Graceful shutdown. Stops first (highest phase): stop consuming (the broker hands messages not
- * yet started to other replicas), let running tasks finish within the grace period, interrupt and
- * hand back the rest (QUEUED again, without costing an attempt), then deregister.
+ * Graceful shutdown. Stops first (highest phase): mark the replica draining (it keeps heartbeating,
+ * so no other replica takes its tasks), stop consuming (the broker hands messages not yet started to
+ * other replicas), let running tasks finish within the grace period, interrupt and hand back the rest
+ * (QUEUED again, without costing an attempt), then deregister.
  */
 @Component
 class WorkerDrain implements SmartLifecycle {
@@ -45,6 +46,9 @@ class WorkerDrain implements SmartLifecycle {
     @Override
     public void stop() {
         started = false;
+        // Said first, and the beats go on: the other replicas must see a live holder of these tasks
+        // for as long as the drain lasts, or their sweepers would take them over (spending an attempt).
+        heartbeat.draining();
         consumer.drain();
         var tasks = listeners.getListenerContainer(TaskConsumer.LISTENER_ID);
         if (tasks != null) {

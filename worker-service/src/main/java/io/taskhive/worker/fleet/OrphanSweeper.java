@@ -51,8 +51,9 @@ class OrphanSweeper {
             do {
                 orphans = tasks.returnOrphans(grace.toMillis() / 1000.0, BATCH);
                 for (TaskRepository.OrphanedTask orphan : orphans) {
-                    log.warn("taskId={} orphaned by worker {}: now {}", orphan.getId(), orphan.getWorkerId(),
-                            orphan.getStatus());
+                    log.warn("taskId={} type={} attempt {} orphaned by worker {} (no heartbeat for {} s): now {}",
+                            orphan.getId(), orphan.getType(), orphan.getAttempt(), orphan.getWorkerId(),
+                            grace.toSeconds(), orphan.getStatus());
                     events.publish(new TaskStatusEvent(orphan.getId(), orphan.getOwnerId(), orphan.getType(),
                             TaskStatus.RUNNING, TaskStatus.valueOf(orphan.getStatus()), Instant.now(),
                             orphan.getWorkerId(), orphan.getAttempt()));

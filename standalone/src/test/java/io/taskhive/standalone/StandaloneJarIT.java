@@ -30,16 +30,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The standalone application as a newcomer runs it: its own process, nothing installed beside it.
- * It starts, prints where everything is, runs every task type over HTTP and TCP, stops on SIGTERM
- * with tasks still queued, and after a restart on the same data directory has kept everything and
- * runs the tasks that were waiting.
+ * The standalone application as a newcomer runs it: the packaged jar ({@code java -jar}, as the
+ * README says), its own process, nothing installed beside it. It starts, prints where everything
+ * is, runs every task type over HTTP and TCP, serves the worker's metrics without a password, stops
+ * on SIGTERM with tasks still queued, and after a restart on the same data directory has kept
+ * everything and runs the tasks that were waiting.
  */
-class StandaloneApplicationTest {
+class StandaloneJarIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Pattern DEMO = Pattern.compile("demo user\\s+demo / (\\S+)");
+    private static final Pattern WORKER_METRICS = Pattern.compile("(http://localhost:\\d+/actuator/prometheus) \\(worker\\)");
 
     @TempDir
     Path data;
@@ -64,6 +66,10 @@ class StandaloneApplicationTest {
             Matcher demo = DEMO.matcher(banner);
             assertThat(demo.find()).as(banner).isTrue();
             demoPassword = demo.group(1);
+
+            // The worker's meters, open to a scraper as in a deployment (no password to guess).
+            Matcher metrics = WORKER_METRICS.matcher(banner);
+            assertThat(metrics.find()).as(banner).isTrue();
 
             token = login(base, "demo", demoPassword);
             assertThat(post(base + "/api/auth/register", null, Map.of("username", "alice", "password",
@@ -114,6 +120,10 @@ class StandaloneApplicationTest {
                 }
             }
             assertThat(queuedAtStop).as("tasks still queued when the application stops").isNotEmpty();
+            HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(scraped.statusCode()).as(scraped.body()).isEqualTo(200);
+            assertThat(scraped.body()).contains("taskhive_tasks_completed_total{").contains("type=\"uppercase\"");
             assertThat(first.stop()).as("exit status after SIGTERM").isZero();
             assertThat(first.output()).contains("taskhive standalone stopped");
         }
@@ -175,7 +185,7 @@ class StandaloneApplicationTest {
         }
     }
 
-    /** The application in a JVM of its own, as {@code spring-boot:run} or {@code java -jar} starts it. */
+    /** The packaged application in a JVM of its own, as {@code java -jar} starts it. */
     private static final class Standalone implements AutoCloseable {
 
         private final Process process;
@@ -188,9 +198,14 @@ class StandaloneApplicationTest {
 
         static Standalone start(Path data, int httpPort, int tcpPort) throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
+            Path jar = Path.of(System.getProperty("taskhive.standalone.jar", "target/missing-exec.jar"));
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run this test through "
+                        + "./mvnw verify, which packages it first");
+            }
             Path log = Files.createTempFile("standalone", ".log");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                    StandaloneApplication.class.getName(), "--data-dir=" + data, "--http-port=" + httpPort,
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(),
+                    "--data-dir=" + data, "--http-port=" + httpPort,
                     "--tcp-port=" + tcpPort, "--worker-http-port=0", "--db-port=0", "--amqp-port=0")
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             // A newcomer's machine: no settings pointing at installed servers.
