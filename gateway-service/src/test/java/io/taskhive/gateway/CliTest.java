@@ -114,11 +114,7 @@ class CliTest extends ApiTestSupport {
 
     @Test
     void theShippedLauncherRunsThePackagedJarAndAsksForPasswords() throws Exception {
-        Path launcher = Path.of("..", "taskhive-cli", "taskhive");
-        try (var built = Files.list(Path.of("..", "taskhive-cli", "target"))) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(built.anyMatch(f -> f.toString().endsWith("-all.jar")),
-                    "skipped: taskhive-cli is not packaged yet (./mvnw verify packages it before these tests)");
-        }
+        Path launcher = packagedLauncher();
         String name = "p" + UUID.randomUUID().toString().substring(0, 10);
         Map<String, String> environment = Map.of("JAVA_HOME", Path.of(ProcessHandle.current().info().command()
                 .orElseThrow()).getParent().getParent().toString());
@@ -141,12 +137,32 @@ class CliTest extends ApiTestSupport {
     }
 
     @Test
+    void theLauncherSaysWhichJavaItNeedsInsteadOfCrashingOnAnOldOne() throws Exception {
+        Path launcher = packagedLauncher();
+        Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java17.resolve("bin/java")),
+                "skipped: no Java 17 on this machine to try the launcher with");
+        Run old = run("", Map.of("JAVA_HOME", java17.toString()), new ArrayList<>(List.of(launcher.toString())), "ping");
+        assertThat(old.exit()).isEqualTo(2);
+        assertThat(old.err()).contains("needs Java 21 or newer").doesNotContain("UnsupportedClassVersionError");
+    }
+
+    @Test
     void theInteractiveMenuWorksFromStandardInput() throws Exception {
         String name = "m" + UUID.randomUUID().toString().substring(0, 10);
         Run menu = cliWithInput("1\n" + name + "\nmenu-password-1\n2\n" + name + "\nmenu-password-1\n3\nuppercase\nhola menu\n4\n0\n");
         assertThat(menu.exit()).as(menu.err()).isZero();
         assertThat(menu.out()).contains("registered " + name).contains("logged in as " + name)
                 .contains("HOLA MENU").contains("1 task(s)");
+    }
+
+    /** The shipped {@code taskhive} script, once the jar it runs has been packaged. */
+    private static Path packagedLauncher() throws IOException {
+        try (var built = Files.list(Path.of("..", "taskhive-cli", "target"))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(built.anyMatch(f -> f.toString().endsWith("-all.jar")),
+                    "skipped: taskhive-cli is not packaged yet (./mvnw verify packages it before these tests)");
+        }
+        return Path.of("..", "taskhive-cli", "taskhive");
     }
 
     private static int closedPort() throws IOException {
