@@ -3,9 +3,11 @@
 #   1. docker-compose.yml through Debian's docker-compose 1.29 (`config -q` with .env.example),
 #   2. deploy/haproxy/haproxy.cfg through `haproxy -c` (Compose defaults, then two fixed gateways on
 #      local ports),
-#   3. the Dockerfile linted, the Kustomize base and overlays rendered and every object validated
-#      against the Kubernetes schemas, and the project's invariants (deploy/validate/validate.js).
-# Installs docker-compose and haproxy with apt-get and the Node tooling with `npm ci` when missing.
+#   3. the Dockerfile linted, the Kustomize base and overlays rendered (kubectl kustomize) and every
+#      object validated against the Kubernetes schemas, and the project's invariants
+#      (deploy/validate/validate.js).
+# Installs docker-compose and haproxy with apt-get and the Node tooling with `npm ci` when missing;
+# kubectl must be installed.
 #
 #   deploy/validate.sh                 validate this repository
 #   deploy/validate.sh --root DIR      validate a copy (same layout) instead
@@ -44,6 +46,7 @@ need_tool() { # command package
 need_tool docker-compose docker-compose
 need_tool haproxy haproxy
 command -v node >/dev/null 2>&1 || { echo "node is required (Debian package nodejs)" >&2; exit 1; }
+command -v kubectl >/dev/null 2>&1 || { echo "kubectl is required: it renders k8s/ (kubectl kustomize)" >&2; exit 1; }
 
 # Node tooling: npm ci only when package-lock.json changed since the last install.
 stamp="$here/validate/node_modules/.taskhive-lock"
@@ -146,8 +149,7 @@ if $self_test; then
     if [ "$before" = "$(tree_hash)" ]; then
       fail "[self-test] $1: the mutation changed nothing"; return
     fi
-    # The renderer was compared with kubectl on the real files above; the copies skip that.
-    if TASKHIVE_VALIDATE_KUBECTL=none "$here/validate.sh" --root "$copy" >"$work/self.out" 2>&1; then
+    if "$here/validate.sh" --root "$copy" >"$work/self.out" 2>&1; then
       fail "[self-test] $1: validation passed on a broken copy"
     elif ! grep -qF -- "$2" "$work/self.out"; then
       fail "[self-test] $1: failed, but without \"$2\""; grep -E 'FAIL|^ +(- |\[ALERT\])' "$work/self.out" | head -n 8
@@ -219,6 +221,12 @@ if $self_test; then
     "sed -i 's/ init-addr none resolve-prefer ipv4/ resolve-prefer ipv4/' deploy/haproxy/haproxy.cfg"
   expect_failure "gateway shutdown delay eating the stop grace period" 'must exceed shutdown delay 30s' \
     "sed -i 's/TASKHIVE_GATEWAY_SHUTDOWN_DELAY: 6s/TASKHIVE_GATEWAY_SHUTDOWN_DELAY: 30s/' docker-compose.yml"
+  expect_failure "workers opened to every source" 'the worker accepts connections' \
+    "sed -i 's/^  ingress: \\[\\]\$/  ingress:\\n    - {}/' k8s/base/network-policies.yaml"
+  expect_failure "a NetworkPolicy naming a port the pod does not have" 'port amqps is no container port' \
+    "sed -i 's/- port: amqp\$/- port: amqps/' k8s/components/dev-infra/network-policies.yaml"
+  expect_failure "the Ingress without TLS" 'serves taskhive.local without TLS' \
+    "sed -i '/^  tls:/,/secretName: taskhive-tls/d' k8s/base/gateway/ingress.yaml"
   expect_failure "a usable secret in .env.example" 'POSTGRES_PASSWORD must be a change-me placeholder' \
     "sed -i 's/^POSTGRES_PASSWORD=change-me/POSTGRES_PASSWORD=hunter2/' .env.example"
   expect_failure "an example admin password the gateway would accept" 'TASKHIVE_ADMIN_PASSWORD must start with change-me' \
