@@ -79,7 +79,7 @@ images_missing() {
 engine_was_up=false
 docker info >/dev/null 2>&1 && engine_was_up=true
 if ! $engine_was_up || images_missing; then
-  if [ -x "$tool" ] || [ -f "$tool" ]; then
+  if [ -f "$tool" ]; then
     echo "compose-test: engine or base images missing: $tool"
     bash "$tool" >"$work/container-images.log" 2>&1 || { cat "$work/container-images.log"; exit 1; }
     if ! $engine_was_up; then started_engine=true; fi
@@ -89,7 +89,7 @@ if ! $engine_was_up || images_missing; then
   # Otherwise a registry is expected to be reachable: the build and `up` pull what is missing.
 fi
 docker info >/dev/null
-echo "compose-test: $(docker version -f 'engine {{.Server.Version}}') , $(docker-compose version --short 2>/dev/null | sed 's/^/docker-compose /')"
+echo "compose-test: Docker engine $(docker version -f '{{.Server.Version}}'), docker-compose $(docker-compose version --short)"
 stage "engine and base images"
 
 # ---- a throw-away .env: random secrets, free host ports, small limits for a 2-core machine ----
