@@ -57,6 +57,11 @@ public final class StandaloneApplication implements Callable<Integer> {
             description = "worker health and metrics port")
     int workerHttpPort;
 
+    // A demo on a developer's machine: reachable from it only, unless asked (--bind 0.0.0.0).
+    @Option(names = "--bind", defaultValue = "${env:TASKHIVE_STANDALONE_BIND:-127.0.0.1}",
+            description = "address the gateway (HTTP, TCP) and the worker listen on; 0.0.0.0 for every interface")
+    String bindAddress;
+
     @Option(names = "--db-port", defaultValue = "15432", description = "embedded PostgreSQL port (0: any free one)")
     int databasePort;
 
@@ -122,11 +127,14 @@ public final class StandaloneApplication implements Callable<Integer> {
 
         Map<String, Object> worker = new LinkedHashMap<>(shared);
         worker.put("server.port", workerHttpPort);
+        worker.put("server.address", bindAddress);
         running.worker = start(WorkerApplication.builder().main(WorkerApplication.class), worker);
 
         Map<String, Object> gateway = new LinkedHashMap<>(shared);
         gateway.put("server.port", httpPort);
+        gateway.put("server.address", bindAddress);
         gateway.put("taskhive.tcp.port", tcpPort);
+        gateway.put("taskhive.tcp.address", bindAddress);
         if (blank(environment.get("TASKHIVE_JWT_SECRET"))) {
             gateway.put("taskhive.security.jwt-secret", secrets.jwtSecret());
         }
