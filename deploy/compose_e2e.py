@@ -363,6 +363,10 @@ def main():
         http_ok &= expect(good, f"HTTP {type_}: {status} {body}")
     status, body, _ = client.call("POST", "/api/tasks", {"type": "reverse", "payload": {"text": 5}})
     http_ok &= expect(status == 400, f"HTTP bad payload is a 400: {status} {body}")
+    # The actuator is not public, however the path is spelt (the gateway would resolve each of these).
+    for path in ("/actuator/prometheus", "/api/../actuator/prometheus", "/actuator;x=1/health", "/%61ctuator/health"):
+        status, body, _ = client.call("GET", path)
+        http_ok &= expect(status == 404, f"HTTP {path} through HAProxy is a 404: {status}")
     summary["http"] = "ok" if http_ok else "FAILED"
 
     tcp_ok = True

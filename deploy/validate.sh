@@ -227,6 +227,8 @@ if $self_test; then
     "sed -i 's/- port: amqp\$/- port: amqps/' k8s/components/dev-infra/network-policies.yaml"
   expect_failure "the Ingress without TLS" 'serves taskhive.local without TLS' \
     "sed -i '/^  tls:/,/secretName: taskhive-tls/d' k8s/base/gateway/ingress.yaml"
+  expect_failure "the actuator public through HAProxy" 'routes /actuator (health, Prometheus metrics)' \
+    "sed -i '/http-request deny deny_status 404/d' deploy/haproxy/haproxy.cfg"
   expect_failure "a usable secret in .env.example" 'POSTGRES_PASSWORD must be a change-me placeholder' \
     "sed -i 's/^POSTGRES_PASSWORD=change-me/POSTGRES_PASSWORD=hunter2/' .env.example"
   expect_failure "an example admin password the gateway would accept" 'TASKHIVE_ADMIN_PASSWORD must start with change-me' \

@@ -1306,6 +1306,7 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
   checkBackend(':8080', httpFront, 'http', httpPort);
   checkBackend(`:${TCP_PORT_DEFAULT}`, tcpFront, 'tcp', TCP_PORT_DEFAULT);
   if (httpFront && !(timeout(httpFront, 'http-request') > 0 && timeout(httpFront, 'http-request') <= 60)) problems.push('the HTTP frontend needs a short timeout http-request (slow clients)');
+  if (httpFront && !get(httpFront, 'http-request deny').some((l) => /\bactuator\b/.test(l))) problems.push('the public HTTP frontend routes /actuator (health, Prometheus metrics) to the gateways: deny it');
   // the variables compose passes must be ones the configuration reads
   const cfgVars = new Set([...read('deploy/haproxy/haproxy.cfg').matchAll(/\$\{(\w+)/g)].map((m) => m[1]));
   if (compose && compose.services.haproxy) {
