@@ -8,7 +8,7 @@
 #
 #   compose-e2e: services=healthy http=ok tcp=ok workers=5 burst=1000 killed_worker_lost=0 ...
 #
-#   deploy/compose-test.sh                 run it (about 3-6 minutes once the images are cached)
+#   deploy/compose-test.sh                 run it (6-8 minutes on 2 cores, images cached or not)
 #   KEEP_LOGS_DIR=DIR deploy/compose-test.sh   where the container logs go on failure
 #                                              (default: target/compose-test-logs)
 #
