@@ -23,6 +23,10 @@ import jakarta.validation.constraints.Min;
  *                         TCP {@code "wait"}, seed 1's synchronous requests)
  * @param rateLimit        per-user submission rate limit
  * @param outbox           publication of submitted tasks to the broker
+ * @param shutdownDelay    on shutdown, how long the gateway goes on serving after its readiness turned
+ *                         503 and before its listeners stop, so that a load balancer polling
+ *                         readiness (HAProxy under Compose) stops sending it requests first; 0 where
+ *                         something else waits before the signal (Kubernetes: the preStop sleep)
  */
 @Validated
 @ConfigurationProperties("taskhive.gateway")
@@ -34,7 +38,8 @@ public record GatewayProperties(
         @Min(1) @Max(86_400) Integer maxTimeoutSeconds,
         Duration maxWait,
         @Valid RateLimit rateLimit,
-        @Valid Outbox outbox) {
+        @Valid Outbox outbox,
+        Duration shutdownDelay) {
 
     public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -47,6 +52,7 @@ public record GatewayProperties(
         maxWait = maxWait == null ? Duration.ofSeconds(60) : maxWait;
         rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
         outbox = outbox == null ? new Outbox(null, null, null, null) : outbox;
+        shutdownDelay = shutdownDelay == null ? Duration.ofSeconds(0) : shutdownDelay;
     }
 
     /**

@@ -68,6 +68,11 @@ public final class StandaloneApplication implements Callable<Integer> {
             description = "worker health and metrics port")
     int workerHttpPort;
 
+    // A demo on a developer's machine: reachable from it only, unless asked (--bind 0.0.0.0).
+    @Option(names = "--bind", defaultValue = "${env:TASKHIVE_STANDALONE_BIND:-127.0.0.1}",
+            description = "address the gateway (HTTP, TCP) and the worker listen on; 0.0.0.0 for every interface")
+    String bindAddress;
+
     @Option(names = "--db-port", defaultValue = "15432", description = "embedded PostgreSQL port (0: any free one)")
     int databasePort;
 
@@ -133,6 +138,7 @@ public final class StandaloneApplication implements Callable<Integer> {
 
         Map<String, Object> worker = new LinkedHashMap<>(shared);
         worker.put("server.port", workerHttpPort);
+        worker.put("server.address", bindAddress);
         // The gateway brings Spring Security onto the one class path, and Boot would lock the
         // worker's actuator behind HTTP Basic with a password nobody sees. A deployed worker has no
         // Spring Security (its health and metrics are open to the scraper), so neither has this one.
@@ -141,7 +147,9 @@ public final class StandaloneApplication implements Callable<Integer> {
 
         Map<String, Object> gateway = new LinkedHashMap<>(shared);
         gateway.put("server.port", httpPort);
+        gateway.put("server.address", bindAddress);
         gateway.put("taskhive.tcp.port", tcpPort);
+        gateway.put("taskhive.tcp.address", bindAddress);
         if (blank(environment.get("TASKHIVE_JWT_SECRET"))) {
             gateway.put("taskhive.security.jwt-secret", secrets.jwtSecret());
         }

@@ -1,13 +1,19 @@
 package io.taskhive.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +77,16 @@ class StandaloneJarIT {
             // The worker's meters, open to a scraper as in a deployment (no password to guess).
             Matcher metrics = WORKER_METRICS.matcher(banner);
             assertThat(metrics.find()).as(banner).isTrue();
+
+            // A demo with a demo password listens on 127.0.0.1 only: another address of this
+            // machine (where it has one) is refused on both the HTTP and the TCP port.
+            InetAddress external = nonLoopbackAddress();
+            if (external != null) {
+                for (int port : List.of(httpPort, tcpPort)) {
+                    assertThatThrownBy(() -> new Socket(external, port).close()).as(external + ":" + port)
+                            .isInstanceOf(ConnectException.class);
+                }
+            }
 
             token = login(base, "demo", demoPassword);
             assertThat(post(base + "/api/auth/register", null, Map.of("username", "alice", "password",
@@ -177,6 +194,21 @@ class StandaloneJarIT {
             request.header("Authorization", "Bearer " + token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An IPv4 address of this machine other than loopback, or null. */
+    private static InetAddress nonLoopbackAddress() throws SocketException {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address instanceof Inet4Address) {
+                    return address;
+                }
+            }
+        }
+        return null;
     }
 
     private static int freePort() throws IOException {

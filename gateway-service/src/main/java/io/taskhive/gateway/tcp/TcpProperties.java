@@ -13,6 +13,8 @@ import jakarta.validation.constraints.Min;
  *
  * @param enabled         start the listener at all
  * @param port            where it listens (0: any free port)
+ * @param address         the local address it binds (default: every interface; the standalone mode
+ *                        binds 127.0.0.1)
  * @param maxConnections  connections held at once; one more gets an error line and is closed
  * @param idleTimeout     a connection silent for this long (also mid-request) is closed; a subscribed
  *                        connection is listening, not idle, and is exempt
@@ -31,6 +33,7 @@ import jakarta.validation.constraints.Min;
 public record TcpProperties(
         Boolean enabled,
         @Min(0) @Max(65_535) Integer port,
+        String address,
         @Min(1) Integer maxConnections,
         Duration idleTimeout,
         @Min(16 * 1024) @Max(16 * 1024 * 1024) Integer maxRequestBytes,
@@ -42,6 +45,7 @@ public record TcpProperties(
     public TcpProperties {
         enabled = enabled == null || enabled;
         port = port == null ? 5000 : port;
+        address = address == null || address.isBlank() ? null : address;
         maxConnections = maxConnections == null ? 20_000 : maxConnections;
         idleTimeout = idleTimeout == null ? Duration.ofMinutes(5) : idleTimeout;
         maxRequestBytes = maxRequestBytes == null ? 64 * 1024 : maxRequestBytes;

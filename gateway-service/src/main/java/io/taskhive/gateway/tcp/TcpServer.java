@@ -53,7 +53,8 @@ public class TcpServer implements SmartLifecycle {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(properties.port()), 4096);
+            socket.bind(properties.address() == null ? new InetSocketAddress(properties.port())
+                    : new InetSocketAddress(properties.address(), properties.port()), 4096);
             server = socket;
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on TCP port " + properties.port() + ": " + e.getMessage(), e);

@@ -1,0 +1,499 @@
+#!/usr/bin/env python3
+"""The scenarios of deploy/compose-test.sh (which builds the images, writes the .env, and tears down).
+
+Talks to the system only through HAProxy's published ports, except for two kinds of reading
+that the API does not offer to a client: `docker` for the containers' state, and psql inside the
+postgres container to count, per task, the transitions to SUCCEEDED (a task run twice to a result
+would have two). Exits non-zero, after printing what failed, when any expectation is not met.
+Standard library only.
+"""
+import concurrent.futures
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+ENV = os.environ
+PROJECT = ENV["COMPOSE_PROJECT"]
+REPO = ENV["REPO"]
+HTTP_PORT = int(ENV["PUBLISHED_HTTP_PORT"])
+TCP_PORT = int(ENV["PUBLISHED_TCP_PORT"])
+STATS_PORT = int(ENV["HAPROXY_STATS_PORT"])
+COMPOSE = ["docker-compose", "-p", PROJECT, "--project-directory", REPO,
+           "-f", os.path.join(REPO, "docker-compose.yml"), "--env-file", ENV["COMPOSE_ENV_FILE"]]
+FINAL = ("SUCCEEDED", "FAILED", "CANCELLED", "DEAD")
+
+T0 = time.monotonic()
+_stage_start = T0
+summary = {}
+failures = []
+
+
+def log(msg):
+    print(f"compose-e2e [{time.monotonic() - T0:6.1f}s] {msg}", flush=True)
+
+
+def stage_done(name):
+    global _stage_start
+    now = time.monotonic()
+    print(f"compose-test: {name:<34} {now - _stage_start:4.0f}s", flush=True)
+    _stage_start = now
+
+
+def expect(ok, what):
+    if not ok:
+        failures.append(what)
+        log(f"FAILED: {what}")
+    return ok
+
+
+def run(cmd, check=True, capture=True, input=None, timeout=600):
+    p = subprocess.run(cmd, input=input, text=True, timeout=timeout,
+                       stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None)
+    if check and p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {(p.stdout or '')[-2000:]}")
+    return p.stdout or ""
+
+
+def compose(*args, **kw):
+    return run(COMPOSE + list(args), **kw)
+
+
+# ---- containers ----------------------------------------------------------------------------------
+
+def containers(service, running_only=True):
+    ids = compose("ps", "-q", service).split()
+    out = []
+    for cid in ids:
+        state = json.loads(run(["docker", "inspect", "-f", "{{json .State}}", cid]))
+        if not running_only or state.get("Running"):
+            out.append(cid)
+    return out
+
+
+def health(cid):
+    return run(["docker", "inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{end}}", cid]).strip()
+
+
+def wait_healthy(service, count, timeout=180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cids = containers(service)
+        states = [health(c) for c in cids]
+        if len(cids) == count and all(s == "healthy" for s in states):
+            return cids
+        time.sleep(1)
+    raise RuntimeError(f"{service}: wanted {count} healthy containers, have {states}")
+
+
+def haproxy_up(backend):
+    """Servers of an HAProxy backend that are UP (from the stats page's CSV)."""
+    conn = http.client.HTTPConnection("127.0.0.1", STATS_PORT, timeout=5)
+    conn.request("GET", "/stats;csv")
+    rows = conn.getresponse().read().decode().splitlines()
+    header = rows[0].lstrip("# ").split(",")
+    up = []
+    for row in rows[1:]:
+        f = dict(zip(header, row.split(",")))
+        if f.get("pxname") == backend and f.get("svname") not in ("FRONTEND", "BACKEND") and f.get("status") == "UP":
+            up.append(f.get("addr") or f.get("svname"))
+    return up
+
+
+def wait_haproxy(count, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        http_up, tcp_up = haproxy_up("gateways_http"), haproxy_up("gateways_tcp")
+        if len(http_up) == count and len(tcp_up) == count:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"HAProxy: wanted {count} gateways UP, HTTP {http_up}, TCP {tcp_up}")
+
+
+def startup_seconds(cid):
+    """Spring Boot's own figure: 'Started X in a seconds (process running for b)': b, the JVM's age."""
+    logs = run(["docker", "logs", cid])
+    found = re.findall(r"Started \w+ in [\d.]+ seconds \(process running for ([\d.]+)\)", logs)
+    return float(found[-1]) if found else None  # the last start of a restarted container
+
+
+# ---- HTTP and TCP clients --------------------------------------------------------------------------
+
+class Http:
+    """One keep-alive connection to HAProxy; reconnects after an error."""
+
+    def __init__(self, token=None):
+        self.token = token
+        self.conn = None
+
+    def call(self, method, path, body=None, headers=None, timeout=30):
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
+        h = {"Content-Type": "application/json"}
+        if self.token:
+            h["Authorization"] = f"Bearer {self.token}"
+        h.update(headers or {})
+        try:
+            self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=h)
+            r = self.conn.getresponse()
+            data = r.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = None
+            raise
+        if r.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        text = data.decode("utf-8", "replace")
+        try:
+            parsed = json.loads(text) if text else None
+        except ValueError:
+            parsed = text
+        return r.status, parsed, r.getheader("Retry-After")
+
+
+class Tcp:
+    """One connection to HAProxy's TCP port speaking the native dialect (a JSON line each way)."""
+
+    def __init__(self):
+        self.sock = socket.create_connection(("127.0.0.1", TCP_PORT), timeout=60)
+        self.file = self.sock.makefile("rwb")
+
+    def call(self, request):
+        self.file.write(json.dumps(request).encode() + b"\n")
+        self.file.flush()
+        line = self.file.readline()
+        if not line:
+            raise ConnectionError("connection closed")
+        return json.loads(line)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def login(username, password, register=True):
+    c = Http()
+    if register:
+        status, body, _ = c.call("POST", "/api/auth/register", {"username": username, "password": password})
+        if status != 201:
+            raise RuntimeError(f"register {username}: {status} {body}")
+    status, body, _ = c.call("POST", "/api/auth/login", {"username": username, "password": password})
+    if status != 200:
+        raise RuntimeError(f"login {username}: {status} {body}")
+    return body["token"]
+
+
+# Every task type with a payload and the result it must give.
+TYPES = [
+    ("uppercase", {"text": "hola mundo"}, lambda r: r == {"text": "HOLA MUNDO"}),
+    ("reverse", {"text": "abc\U0001F600"}, lambda r: r == {"text": "\U0001F600cba"}),
+    ("word_count", {"text": "uno dos  tres"}, lambda r: r == {"count": 3}),
+    ("sleep", {"seconds": 0.2}, lambda r: r is not None and float(r.get("slept", -1)) == 0.2),
+    ("named", {"name": "informe mensual"}, lambda r: r is not None and r.get("name") == "informe mensual"),
+]
+
+
+# ---- database checks (psql inside the postgres container) ------------------------------------------
+
+def psql(sql, stdin_rows=None):
+    script = sql if stdin_rows is None else sql.replace("{ROWS}", "\n".join(stdin_rows) + "\n\\.")
+    out = compose("exec", "-T", "postgres", "psql", "-U", ENV["POSTGRES_USER"], "-d", ENV["POSTGRES_DB"],
+                  "-v", "ON_ERROR_STOP=1", "-qAt", "-F", " ", input=script)
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def outcome(ids, timeout=180):
+    """Waits until every task of ids is final; returns (succeeded, not succeeded, succeeded twice, workers)."""
+    rows = [str(i) for i in ids]
+    sql = """create temp table acked (id uuid primary key);
+copy acked from stdin;
+{ROWS}
+select count(*) filter (where t.status = 'SUCCEEDED'),
+       count(*) filter (where t.status is null or t.status <> 'SUCCEEDED'),
+       count(*) filter (where t.status in ('QUEUED', 'RUNNING', 'RETRYING')),
+       (select count(*) from (select x.task_id from task_transitions x join acked a on a.id = x.task_id
+                               where x.to_status = 'SUCCEEDED' group by x.task_id having count(*) > 1) d),
+       (select count(distinct x.worker_id) from task_transitions x join acked a on a.id = x.task_id
+         where x.to_status = 'SUCCEEDED')
+  from acked a left join tasks t on t.id = a.id;
+"""
+    deadline = time.monotonic() + timeout
+    while True:
+        succeeded, other, pending, twice, workers = map(int, psql(sql, rows)[-1].split())
+        if pending == 0 or time.monotonic() > deadline:
+            return succeeded, other, twice, workers
+        time.sleep(1)
+
+
+def submit_batch(client, tasks):
+    status, body, _ = client.call("POST", "/api/tasks/batch", {"tasks": tasks}, timeout=120)
+    if status not in (200, 201, 202):
+        raise RuntimeError(f"batch: {status} {body}")
+    return [t["id"] for t in body["tasks"]]
+
+
+def burst(token, count, seconds):
+    """count sleep tasks in batches of 250; their ids."""
+    client = Http(token)
+    ids = []
+    for start in range(0, count, 250):
+        n = min(250, count - start)
+        ids += submit_batch(client, [{"type": "sleep", "payload": {"seconds": seconds}}] * n)
+    return ids
+
+
+class Submitters:
+    """Clients submitting one task per request until stopped; the ids acknowledged (HTTP 2xx, TCP ok)
+    and the failures. HTTP requests carry an Idempotency-Key and are repeated, with the same key, only
+    when the answer says to (503 or 429 with Retry-After): any other failure counts."""
+
+    def __init__(self, token, http_threads=2, tcp_threads=1, pause=0.03):
+        self.token = token
+        self.acked = []
+        self.failed = []
+        self.retried = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        # A steady stream rather than as fast as possible: two saturated cores would make the
+        # restarted gateways start several times slower and the test take minutes longer.
+        self.pause = pause
+        self.threads = [threading.Thread(target=self.http_loop, daemon=True) for _ in range(http_threads)]
+        self.threads += [threading.Thread(target=self.tcp_loop, daemon=True) for _ in range(tcp_threads)]
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(120)
+
+    def http_loop(self):
+        client = Http(self.token)
+        while not self.stop.is_set():
+            key = str(uuid.uuid4())
+            while True:
+                try:
+                    status, body, retry_after = client.call(
+                        "POST", "/api/tasks", {"type": "uppercase", "payload": {"text": key}},
+                        headers={"Idempotency-Key": key})
+                except (OSError, http.client.HTTPException) as e:
+                    with self.lock:
+                        self.failed.append(f"http: {type(e).__name__}: {e}")
+                    break
+                if status in (200, 201, 202):
+                    with self.lock:
+                        self.acked.append(body["id"])
+                    break
+                if status in (429, 503) and retry_after is not None:
+                    with self.lock:
+                        self.retried += 1
+                    time.sleep(min(float(retry_after), 2))
+                    continue
+                with self.lock:
+                    self.failed.append(f"http: {status} {str(body)[:200]}")
+                break
+            time.sleep(self.pause)
+
+    def tcp_loop(self):
+        conn = None
+        while not self.stop.is_set():
+            try:
+                if conn is None:
+                    conn = Tcp()
+                    reply = conn.call({"action": "login", "token": self.token})
+                    if not reply.get("ok"):
+                        raise ConnectionError(f"login refused: {reply}")
+                reply = conn.call({"action": "submit", "type": "reverse", "payload": {"text": "tcp"}})
+            except (OSError, ValueError) as e:
+                # A closed connection is what a client of a gateway that went away sees: it reconnects
+                # (HAProxy sends it to a live gateway). The request in flight was not acknowledged.
+                with self.lock:
+                    self.failed.append(f"tcp: {type(e).__name__}: {e}")
+                if conn:
+                    conn.close()
+                conn = None
+                time.sleep(0.2)
+                continue
+            with self.lock:
+                if reply.get("ok"):
+                    self.acked.append(reply["task"]["id"])
+                else:
+                    self.failed.append(f"tcp: {reply}")
+            time.sleep(self.pause)
+        if conn:
+            conn.close()
+
+
+# ---- the scenarios --------------------------------------------------------------------------------
+
+def main():
+    # 1. up, health
+    compose("up", "-d", "--no-build", timeout=900)
+    gateways = wait_healthy("gateway", 2)
+    workers = wait_healthy("worker", 2)
+    wait_healthy("haproxy", 1)
+    wait_haproxy(2)
+    starts = [startup_seconds(c) for c in gateways + workers]
+    slowest = max((s for s in starts if s is not None), default=None)
+    expect(None not in starts, f"every service logged its start: {starts}")
+    log(f"startup (JVM start to 'Started', 2 gateways and 2 workers at once on this machine): {starts}")
+    summary["services"] = "healthy"
+    summary["startup_max_s"] = slowest
+    stage_done("up and healthy")
+
+    # 2. every task type over HTTP and over TCP, through HAProxy
+    token = login("e2e-user", "e2e correct horse")
+    client = Http(token)
+    http_ok = True
+    for type_, payload, check in TYPES:
+        status, body, _ = client.call("POST", "/api/tasks?wait=30", {"type": type_, "payload": payload}, timeout=40)
+        good = status == 200 and body.get("status") == "SUCCEEDED" and check(body.get("result"))
+        http_ok &= expect(good, f"HTTP {type_}: {status} {body}")
+    status, body, _ = client.call("POST", "/api/tasks", {"type": "reverse", "payload": {"text": 5}})
+    http_ok &= expect(status == 400, f"HTTP bad payload is a 400: {status} {body}")
+    # The actuator is not public, however the path is spelt (the gateway would resolve each of these).
+    for path in ("/actuator/prometheus", "/api/../actuator/prometheus", "/actuator;x=1/health", "/%61ctuator/health"):
+        status, body, _ = client.call("GET", path)
+        http_ok &= expect(status == 404, f"HTTP {path} through HAProxy is a 404: {status}")
+    summary["http"] = "ok" if http_ok else "FAILED"
+
+    tcp_ok = True
+    conn = Tcp()
+    tcp_ok &= expect(conn.call({"action": "ping"}).get("pong") is True, "TCP ping")
+    reply = conn.call({"action": "login", "username": "e2e-user", "password": "e2e correct horse"})
+    tcp_ok &= expect(reply.get("ok") is True, f"TCP login: {reply}")
+    for i, (type_, payload, check) in enumerate(TYPES):
+        reply = conn.call({"action": "submit", "type": type_, "payload": payload, "wait": 30, "id": i})
+        task = reply.get("task") or {}
+        good = reply.get("ok") and reply.get("id") == i and task.get("status") == "SUCCEEDED" and check(task.get("result"))
+        tcp_ok &= expect(good, f"TCP {type_}: {reply}")
+    conn.close()
+    summary["tcp"] = "ok" if tcp_ok else "FAILED"
+    stage_done("every type over HTTP and TCP")
+
+    # 3. scale: 5 workers, 3 gateways; the workers register and share a burst
+    compose("up", "-d", "--no-build", "--no-recreate", "--scale", "worker=5", "--scale", "gateway=3", timeout=900)
+    workers = wait_healthy("worker", 5)
+    gateways = wait_healthy("gateway", 3)
+    wait_haproxy(3)
+    summary["gateway_replicas"] = len(haproxy_up("gateways_http"))
+    admin = Http(login(ENV["TASKHIVE_ADMIN_USERNAME"], ENV["TASKHIVE_ADMIN_PASSWORD"], register=False))
+    deadline = time.monotonic() + 30
+    while True:
+        status, live, _ = admin.call("GET", "/api/admin/workers")
+        alive = [w for w in live if w.get("alive")] if status == 200 else []
+        if len(alive) >= 5 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    expect(len(alive) == 5, f"5 live workers registered: {status} {len(alive)}")
+    ids = burst(token, 1000, 0.1)
+    succeeded, other, twice, used = outcome(ids)
+    log(f"burst: 1000 tasks, {succeeded} succeeded on {used} workers, {other} not, {twice} twice")
+    expect(succeeded == 1000 and twice == 0, "the burst succeeded, each task once")
+    expect(used == 5, f"all 5 workers ran tasks of the burst: {used}")
+    summary["workers"] = used
+    summary["burst"] = succeeded
+    stage_done("scale to 5 workers, 3 gateways")
+
+    # 4. SIGKILL a worker in the middle of a burst
+    ids = burst(token, 1000, 0.5)
+    time.sleep(2)
+    victim = containers("worker")[0]
+    run(["docker", "kill", "--signal", "KILL", victim])
+    log(f"killed worker {victim[:12]} with SIGKILL during a burst of 1000 sleep tasks")
+    succeeded, other, twice, used = outcome(ids)
+    log(f"after the worker kill: {succeeded} succeeded, {other} not, {twice} twice, on {used} workers")
+    summary["killed_worker_lost"] = other
+    twice_total = twice
+    # Restarted on an idle system: its startup is the figure the images are held to (20 s).
+    run(["docker", "start", victim])
+    wait_healthy("worker", 5)
+    alone = [startup_seconds(victim)]
+    stage_done("SIGKILL a worker under load")
+
+    # 5. SIGKILL a gateway while clients submit over HTTP and TCP
+    with Submitters(token) as load:
+        time.sleep(3)
+        victim = containers("gateway")[0]
+        run(["docker", "kill", "--signal", "KILL", victim])
+        log(f"killed gateway {victim[:12]} with SIGKILL under load")
+        time.sleep(6)
+    succeeded, other, twice, _ = outcome(load.acked)
+    log(f"after the gateway kill: {len(load.acked)} acknowledged, {succeeded} succeeded, {other} not, "
+        f"{twice} twice; {len(load.failed)} requests failed (not acknowledged; the dead gateway's): "
+        f"{sorted(set(f.split(':')[0] + ':' + f.split(':')[1] for f in load.failed))[:5]}")
+    expect(len(load.acked) > 100, f"the clients kept submitting: {len(load.acked)}")
+    summary["killed_gateway_lost"] = other
+    twice_total += twice
+    run(["docker", "start", victim])
+    wait_healthy("gateway", 3)
+    wait_haproxy(3)
+    alone.append(startup_seconds(victim))
+    stage_done("SIGKILL a gateway under load")
+
+    # 6. rolling restart of the gateways, one at a time, under load
+    under_load = []
+    with Submitters(token, tcp_threads=0) as load:
+        time.sleep(2)
+        for cid in containers("gateway"):
+            began = time.monotonic()
+            run(["docker", "stop", cid], timeout=120)
+            stopped = time.monotonic() - began
+            run(["docker", "start", cid])
+            wait_healthy("gateway", 3)
+            wait_haproxy(3)
+            under_load.append(startup_seconds(cid))
+            log(f"restarted gateway {cid[:12]}: stopped in {stopped:.1f}s, started in {under_load[-1]}s, back in "
+                f"HAProxy after {time.monotonic() - began:.1f}s")
+        time.sleep(2)
+    succeeded, other, twice, _ = outcome(load.acked)
+    log(f"rolling restart: {len(load.acked)} acknowledged, {succeeded} succeeded, {other} not, {twice} twice; "
+        f"{load.retried} retried as told; failed: {load.failed[:5]}")
+    expect(len(load.acked) > 100, f"the client kept submitting: {len(load.acked)}")
+    summary["rolling_restart_failed"] = len(load.failed)
+    summary["rolling_restart_lost"] = other
+    twice_total += twice
+    stage_done("rolling restart of the gateways")
+
+    # Over everything this run did: no task reached SUCCEEDED twice.
+    twice_all = int(psql("select count(*) from (select task_id from task_transitions where to_status = 'SUCCEEDED' "
+                         "group by task_id having count(*) > 1) d;")[-1])
+    summary["twice"] = max(twice_total, twice_all)
+    summary["startup_alone_max_s"] = max((a for a in alone if a is not None), default=None)
+    log(f"startup (JVM start to 'Started') of one container restarting on an idle system (the killed worker, "
+        f"the killed gateway): {alone}; of each gateway in the rolling restart, under load: {under_load}")
+    expect(None not in alone and max(alone) <= 20, f"a container starting alone is up within 20 s: {alone}")
+
+    expect(summary["killed_worker_lost"] == 0, "no task lost to the worker kill")
+    expect(summary["killed_gateway_lost"] == 0, "no acknowledged task lost to the gateway kill")
+    expect(summary["rolling_restart_failed"] == 0, "no failed request during the rolling restart")
+    expect(summary["rolling_restart_lost"] == 0, "no acknowledged task lost during the rolling restart")
+    expect(summary["twice"] == 0, "no task succeeded twice")
+    expect(summary["gateway_replicas"] == 3, "HAProxy balanced over 3 gateways")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as e:  # the summary line still tells how far it got
+        failures.append(f"{type(e).__name__}: {e}")
+        log(f"FAILED: {type(e).__name__}: {e}")
+    order = ["services", "http", "tcp", "workers", "burst", "killed_worker_lost", "killed_gateway_lost", "twice",
+             "rolling_restart_failed", "gateway_replicas", "startup_max_s", "startup_alone_max_s"]
+    print("compose-e2e: " + " ".join(f"{k}={summary.get(k, '-')}" for k in order)
+          + f" result={'FAILED' if failures else 'PASSED'}", flush=True)
+    for f in failures:
+        print(f"compose-e2e: failed: {f}", flush=True)
+    sys.exit(1 if failures else 0)
