@@ -50,6 +50,7 @@ class TaskTypeDocumentation {
         this.gateway = gateway;
     }
 
+    @SuppressWarnings({"rawtypes", "unchecked"}) // swagger's models are raw generics
     void document(OpenAPI openApi) {
         Map<String, Schema> schemas = openApi.getComponents().getSchemas();
         ObjectNode taskView = toNode(schemas.get(TASK));
@@ -86,9 +87,11 @@ class TaskTypeDocumentation {
         Operation submit = openApi.getPaths().get("/api/tasks").getPost();
         MediaType submitBody = submit.getRequestBody().getContent().get("application/json");
         examples.forEach((key, example) -> submitBody.addExamples(key, new Example()
-                .summary("a " + key + " task").value(jackson2(example))));
-        parameter(submit, "wait").getSchema().maximum(BigDecimal.valueOf(gateway.maxWait().toMillis(), 3)
-                .stripTrailingZeros());
+                .summary("a task of type " + key).value(jackson2(example))));
+        // A longer wait is not refused but cut short, so this is a description, not a maximum.
+        Parameter wait = parameter(submit, "wait");
+        wait.description(wait.getDescription() + "; longer waits are cut to "
+                + BigDecimal.valueOf(gateway.maxWait().toMillis(), 3).stripTrailingZeros().toPlainString() + " s");
         MediaType batchBody = openApi.getPaths().get("/api/tasks/batch").getPost().getRequestBody().getContent()
                 .get("application/json");
         ObjectNode batch = NODES.objectNode();

@@ -76,8 +76,8 @@ class TaskController {
                     + "created (200) instead of a second one", schema = @Schema(minLength = 1, maxLength = 128,
                             pattern = "^[ -~]*[!-~][ -~]*$"))
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-            @Parameter(description = "Seconds to wait for the outcome before answering (at most the gateway's "
-                    + "max-wait)", schema = @Schema(type = "number", minimum = "0"))
+            @Parameter(description = "Seconds to wait for the outcome before answering",
+                    schema = @Schema(type = "number", minimum = "0"))
             @RequestParam(name = "wait", required = false) Double waitSeconds) throws InterruptedException {
         Duration wait = waitSeconds == null ? Duration.ZERO : completion.bounded(waitSeconds);
         TaskSubmission.Submitted submitted = submission.submit(CurrentUser.of(jwt), request, idempotencyKey);
