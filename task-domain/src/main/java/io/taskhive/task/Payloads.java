@@ -29,7 +29,10 @@ public final class Payloads {
         return payload;
     }
 
-    /** A required string field of at most {@code maxLength} characters. */
+    /**
+     * A required string field of at most {@code maxLength} characters, counted as Unicode code points
+     * (as JSON Schema's {@code maxLength} counts them, so the published limit is the enforced one).
+     */
     public static String text(JsonNode payload, String field, int maxLength) {
         JsonNode node = payload.get(field);
         if (node == null || node.isNull()) {
@@ -39,7 +42,7 @@ public final class Payloads {
             throw new InvalidPayloadException("payload." + field + " must be a string");
         }
         String value = node.stringValue();
-        if (value.length() > maxLength) {
+        if (value.length() > maxLength && value.codePointCount(0, value.length()) > maxLength) {
             throw new InvalidPayloadException("payload." + field + " is longer than " + maxLength + " characters");
         }
         return value;

@@ -34,6 +34,12 @@ public interface TaskType {
     JsonNode run(JsonNode payload) throws Exception;
 
     /**
+     * The schemas and examples of its payload and result, for the API's clients; the limits in them
+     * are the ones {@link #validate} enforces (each type builds both from the same values).
+     */
+    TaskTypeDescription describe();
+
+    /**
      * The payload for a plain-text request (seed 1's socket protocol sends only a text,
      * {@code contenido}); types that cannot be given as text refuse.
      */

@@ -17,9 +17,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import jakarta.annotation.Nullable;
+
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.taskhive.gateway.apidocs.ProblemResponses;
 import io.taskhive.fleet.WorkerInstance;
 import io.taskhive.fleet.WorkerInstanceRepository;
 import io.taskhive.gateway.task.PageView;
@@ -33,6 +39,7 @@ import io.taskhive.task.TaskStatus;
 @RequestMapping("/api/admin")
 @Tag(name = "admin", description = "Everything, for the ADMIN role")
 @SecurityRequirement(name = "bearer")
+@ProblemResponses({400, 403, 503})
 class AdminController {
 
     /** A worker not heard from for this long is shown as not alive. */
@@ -57,30 +64,39 @@ class AdminController {
     }
 
     @GetMapping("/tasks")
-    @Operation(summary = "Everyone's tasks, newest first")
-    PageView<TaskView> tasks(@RequestParam(required = false) TaskStatus status,
-            @RequestParam(required = false) String type,
-            @RequestParam(required = false) Long ownerId,
+    @Operation(operationId = "listAllTasks", summary = "Everyone's tasks, newest first")
+    @ApiResponse(responseCode = "200", description = "One page of them")
+    PageView<TaskView> tasks(
+            @Parameter(description = "Only tasks in this status") @RequestParam(required = false) TaskStatus status,
+            @Parameter(description = "Only tasks of this type (its key)") @RequestParam(required = false) String type,
+            @Parameter(description = "Only this user's tasks") @RequestParam(required = false) Long ownerId,
+            @Parameter(description = "Page number, from 0", schema = @Schema(minimum = "0"))
             @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "20") int size) {
+            @Parameter(description = "Tasks per page", schema = @Schema(minimum = "1",
+                    maximum = "" + TaskQueries.MAX_PAGE_SIZE))
+            @RequestParam(defaultValue = "" + TaskQueries.DEFAULT_PAGE_SIZE) int size) {
         return PageView.of(queries.list(ownerId, status, type, page, size));
     }
 
     @GetMapping("/tasks/{id}")
-    @Operation(summary = "Any task, with its history")
+    @Operation(operationId = "getAnyTask", summary = "Any task, with its history")
+    @ApiResponse(responseCode = "200", description = "The task, with its history")
+    @ProblemResponses(404)
     TaskView task(@PathVariable UUID id) {
         return queries.getAny(id);
     }
 
     @GetMapping("/workers")
-    @Operation(summary = "Worker replicas heard from in the last 24 hours")
+    @Operation(operationId = "listWorkers", summary = "Worker replicas heard from in the last 24 hours")
+    @ApiResponse(responseCode = "200", description = "The workers, alive or not")
     List<WorkerView> workers() {
         Instant now = Instant.now();
         return workers.seenSince(now.minus(LISTED_WITHIN)).stream().map(w -> WorkerView.of(w, now)).toList();
     }
 
     @GetMapping("/overview")
-    @Operation(summary = "Totals by status, queue depths and live workers")
+    @Operation(operationId = "overview", summary = "Totals by status, queue depths and live workers")
+    @ApiResponse(responseCode = "200", description = "The totals")
     Overview overview() {
         Map<TaskStatus, Long> totals = new EnumMap<>(TaskStatus.class);
         for (TaskStatus status : TaskStatus.values()) {
@@ -104,7 +120,7 @@ class AdminController {
     }
 
     record WorkerView(String id, String host, Instant startedAt, Instant lastSeen, int running, int capacity,
-            Instant stoppedAt, Instant drainingSince, boolean alive) {
+            @Nullable Instant stoppedAt, @Nullable Instant drainingSince, boolean alive) {
         static WorkerView of(WorkerInstance w, Instant now) {
             boolean alive = w.getStoppedAt() == null && w.getLastSeen().isAfter(now.minus(ALIVE_WITHIN));
             return new WorkerView(w.getId(), w.getHost(), w.getStartedAt(), w.getLastSeen(), w.getRunning(),
@@ -112,7 +128,12 @@ class AdminController {
         }
     }
 
-    record Overview(Map<TaskStatus, Long> tasksByStatus, Long queueDepth, Long deadLetterDepth, int liveWorkers,
+    record Overview(Map<TaskStatus, Long> tasksByStatus,
+            @Nullable @Schema(description = "Messages waiting in the task queue; null if the broker cannot be asked")
+            Long queueDepth,
+            @Nullable @Schema(description = "Messages parked in the dead-letter queue; null if the broker cannot be "
+                    + "asked") Long deadLetterDepth,
+            int liveWorkers,
             int runningTasks) {
     }
 }

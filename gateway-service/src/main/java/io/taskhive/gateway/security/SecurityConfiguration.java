@@ -41,7 +41,10 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/api/auth/register", "/api/auth/login").permitAll()
-                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/task-types").permitAll()
+                        // the document itself and its YAML form (/v3/api-docs.yaml is not under /v3/api-docs/)
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**", "/swagger-ui/**",
+                                "/swagger-ui.html").permitAll()
                         .requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info",
                                 "/actuator/prometheus").permitAll()
                         .requestMatchers("/error").permitAll()

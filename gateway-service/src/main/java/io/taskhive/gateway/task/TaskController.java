@@ -20,8 +20,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.taskhive.gateway.apidocs.ProblemResponses;
 import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskStatus;
@@ -30,7 +36,11 @@ import io.taskhive.task.TaskStatus;
 @RequestMapping("/api/tasks")
 @Tag(name = "tasks", description = "Submit, follow, cancel and retry your tasks")
 @SecurityRequirement(name = "bearer")
+@ProblemResponses({400, 503})
 class TaskController {
+
+    private static final String LOCATION = "Location";
+    private static final String LOCATION_DESCRIPTION = "The task's URL: /api/tasks/{id}";
 
     private final TaskSubmission submission;
     private final TaskQueries queries;
@@ -48,12 +58,26 @@ class TaskController {
     }
 
     @PostMapping
-    @Operation(summary = "Submit a task", description = "202 with the queued task; with an Idempotency-Key already "
+    @Operation(operationId = "submitTask", summary = "Submit a task", description = "202 with the queued task; with an Idempotency-Key already "
             + "used by you, 200 with the task that key created. With ?wait=seconds (at most the gateway's max-wait, "
             + "60 s by default) the answer waits for the outcome: 200 with the finished task, or 202 if it was "
             + "not finished in time")
+    @ApiResponse(responseCode = "202", description = "Stored and queued: it will run (or, with ?wait, it had not "
+            + "finished in time)", headers = @Header(name = LOCATION, description = LOCATION_DESCRIPTION,
+                    required = true, schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @ApiResponse(responseCode = "200", description = "The task this Idempotency-Key created before, or, with ?wait, "
+            + "the finished task", headers = @Header(name = LOCATION, description = LOCATION_DESCRIPTION,
+                    required = true, schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @ProblemResponses({413, 429})
     ResponseEntity<TaskView> submit(@AuthenticationPrincipal Jwt jwt, @RequestBody SubmitTaskRequest request,
+            @Parameter(description = "Makes the submission safe to repeat: the same key again returns the task it "
+                    + "created (200) instead of a second one", schema = @Schema(minLength = 1, maxLength = 128,
+                            pattern = "^[ -~]*[!-~][ -~]*$"))
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @Parameter(description = "Seconds to wait for the outcome before answering",
+                    schema = @Schema(type = "number", minimum = "0"))
             @RequestParam(name = "wait", required = false) Double waitSeconds) throws InterruptedException {
         Duration wait = waitSeconds == null ? Duration.ZERO : completion.bounded(waitSeconds);
         TaskSubmission.Submitted submitted = submission.submit(CurrentUser.of(jwt), request, idempotencyKey);
@@ -66,36 +90,51 @@ class TaskController {
     }
 
     @PostMapping("/batch")
-    @Operation(summary = "Submit several tasks at once", description = "All are validated before any is stored")
+    @Operation(operationId = "submitTasks", summary = "Submit several tasks at once",
+            description = "All are validated before any is stored")
+    @ApiResponse(responseCode = "202", description = "All stored and queued, in the order given")
+    @ProblemResponses({413, 429})
     ResponseEntity<BatchView> submitBatch(@AuthenticationPrincipal Jwt jwt, @RequestBody BatchRequest request) {
         List<Task> created = submission.submitBatch(CurrentUser.of(jwt), request == null ? null : request.tasks());
         return ResponseEntity.accepted().body(new BatchView(created.stream().map(views::of).toList()));
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "One of your tasks, with its result and its history of status changes")
+    @Operation(operationId = "getTask", summary = "One of your tasks, with its result and its history of status changes")
+    @ApiResponse(responseCode = "200", description = "The task, with its history")
+    @ProblemResponses(404)
     TaskView get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
         return queries.get(CurrentUser.of(jwt).id(), id);
     }
 
     @GetMapping
-    @Operation(summary = "Your tasks, newest first, optionally by status and type")
+    @Operation(operationId = "listTasks", summary = "Your tasks, newest first, optionally by status and type")
+    @ApiResponse(responseCode = "200", description = "One page of them (without their histories)")
     PageView<TaskView> list(@AuthenticationPrincipal Jwt jwt,
-            @RequestParam(required = false) TaskStatus status,
-            @RequestParam(required = false) String type,
+            @Parameter(description = "Only tasks in this status") @RequestParam(required = false) TaskStatus status,
+            @Parameter(description = "Only tasks of this type (its key)") @RequestParam(required = false) String type,
+            @Parameter(description = "Page number, from 0", schema = @Schema(minimum = "0"))
             @RequestParam(defaultValue = "0") int page,
+            @Parameter(description = "Tasks per page", schema = @Schema(minimum = "1",
+                    maximum = "" + TaskQueries.MAX_PAGE_SIZE))
             @RequestParam(defaultValue = "" + TaskQueries.DEFAULT_PAGE_SIZE) int size) {
         return PageView.of(queries.list(CurrentUser.of(jwt).id(), status, type, page, size));
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Cancel a QUEUED, RETRYING or RUNNING task", description = "409 if it has already finished")
+    @Operation(operationId = "cancelTask", summary = "Cancel a QUEUED, RETRYING or RUNNING task",
+            description = "409 if it has already finished")
+    @ApiResponse(responseCode = "200", description = "The task, now CANCELLED")
+    @ProblemResponses({404, 409})
     TaskView cancel(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
         return views.of(commands.cancel(CurrentUser.of(jwt).id(), id));
     }
 
     @PostMapping("/{id}/retry")
-    @Operation(summary = "Queue a FAILED or DEAD task again")
+    @Operation(operationId = "retryTask", summary = "Queue a FAILED or DEAD task again",
+            description = "409 if it is in any other status")
+    @ApiResponse(responseCode = "202", description = "The task, QUEUED again")
+    @ProblemResponses({404, 409})
     ResponseEntity<TaskView> retry(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
         return ResponseEntity.accepted().body(views.of(commands.retry(CurrentUser.of(jwt).id(), id)));
     }

@@ -4,32 +4,40 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.Nullable;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.taskhive.task.TaskStatus;
 import tools.jackson.databind.JsonNode;
 
-/** A task as clients see it; {@code history} only when one task is asked for. */
+/**
+ * A task as clients see it; {@code history} only when one task is asked for. (The OpenAPI document
+ * shows one schema per task type, with that type's payload and result.)
+ */
 public record TaskView(
         UUID id,
         String type,
         TaskStatus status,
         JsonNode payload,
-        JsonNode result,
-        String error,
+        @Nullable @Schema(description = "The outcome, once SUCCEEDED") JsonNode result,
+        @Nullable @Schema(description = "Why the last attempt failed") String error,
         int attempts,
         int maxAttempts,
-        Integer timeoutSeconds,
-        String idempotencyKey,
+        @Nullable @Schema(description = "The task's own time limit per attempt, if it asked for one") Integer timeoutSeconds,
+        @Nullable String idempotencyKey,
         long ownerId,
         Instant createdAt,
         Instant queuedAt,
-        Instant startedAt,
-        Instant finishedAt,
-        String workerId,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<TransitionView> history) {
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
+        @Nullable @Schema(description = "The worker running it, or that ran it last") String workerId,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Every status change, oldest first; only when one task is asked for")
+        List<TransitionView> history) {
 
-    public record TransitionView(TaskStatus from, TaskStatus to, Instant at, String workerId, int attempt,
-            String detail) {
+    public record TransitionView(@Nullable TaskStatus from, TaskStatus to, Instant at, @Nullable String workerId,
+            int attempt, @Nullable String detail) {
     }
 }

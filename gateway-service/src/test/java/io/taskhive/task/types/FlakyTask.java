@@ -7,9 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.stereotype.Component;
 
+import io.taskhive.task.JsonSchemas;
 import io.taskhive.task.Payloads;
 import io.taskhive.task.PermanentTaskFailure;
 import io.taskhive.task.TaskType;
+import io.taskhive.task.TaskTypeDescription;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -21,6 +23,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Component
 public class FlakyTask implements TaskType {
 
+    private static final int MAX_KEY_LENGTH = 100;
     private static final Map<String, AtomicInteger> FAILURES_LEFT = new ConcurrentHashMap<>();
 
     public static void failNext(String key, int times) {
@@ -34,7 +37,7 @@ public class FlakyTask implements TaskType {
 
     @Override
     public JsonNode validate(JsonNode payload) {
-        Payloads.text(Payloads.object(payload, Set.of("key")), "key", 100);
+        Payloads.text(Payloads.object(payload, Set.of("key")), "key", MAX_KEY_LENGTH);
         return payload;
     }
 
@@ -54,5 +57,15 @@ public class FlakyTask implements TaskType {
     @Override
     public int defaultMaxAttempts() {
         return 1;
+    }
+
+    @Override
+    public TaskTypeDescription describe() {
+        return new TaskTypeDescription("Test only: fails as often as a test planned for its key",
+                JsonSchemas.object().required("key", JsonSchemas.string("the key a test planned failures for", 0,
+                        MAX_KEY_LENGTH)).build(),
+                JsonSchemas.object().required("key", JsonSchemas.string("the key")).build(),
+                JsonNodeFactory.instance.objectNode().put("key", "example"),
+                JsonNodeFactory.instance.objectNode().put("key", "example"), null);
     }
 }

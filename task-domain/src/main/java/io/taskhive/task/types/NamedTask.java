@@ -8,9 +8,12 @@ import org.springframework.stereotype.Component;
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.Payloads;
 import io.taskhive.task.TaskType;
+import io.taskhive.task.JsonSchemas;
+import io.taskhive.task.TaskTypeDescription;
 import io.taskhive.task.TaskTypesProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Seed 2's task: a free-text name whose processing is simulated for a configured time. */
 @Component
@@ -55,5 +58,18 @@ class NamedTask implements TaskType {
     @Override
     public Duration timeout() {
         return duration.plusSeconds(30);
+    }
+
+    @Override
+    public TaskTypeDescription describe() {
+        ObjectNode payload = JsonSchemas.object().required("name",
+                JsonSchemas.string("a free-text name, not blank", 1, MAX_NAME_LENGTH).put("pattern", "\\S")).build();
+        ObjectNode result = JsonSchemas.object().required("name", JsonSchemas.string("the name"))
+                .required("processedMillis", JsonSchemas.integer("how long the simulated processing took")).build();
+        String name = "informe mensual";
+        return new TaskTypeDescription("Seed 2's task: simulates processing a named job for "
+                + duration.toMillis() + " ms", payload, result, JsonNodeFactory.instance.objectNode().put("name", name),
+                JsonNodeFactory.instance.objectNode().put("name", name).put("processedMillis", duration.toMillis()),
+                name);
     }
 }

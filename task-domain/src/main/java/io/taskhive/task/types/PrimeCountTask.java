@@ -8,8 +8,11 @@ import org.springframework.stereotype.Component;
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.Payloads;
 import io.taskhive.task.TaskType;
+import io.taskhive.task.JsonSchemas;
+import io.taskhive.task.TaskTypeDescription;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Counts the primes below {@code {"limit": n}} with a sieve: pure CPU work whose cost is fixed by
@@ -69,5 +72,16 @@ class PrimeCountTask implements TaskType {
             }
         }
         return JsonNodeFactory.instance.objectNode().put("limit", limit).put("primes", primes);
+    }
+
+    @Override
+    public TaskTypeDescription describe() {
+        ObjectNode payload = JsonSchemas.object().required("limit",
+                JsonSchemas.integer("count the primes below this", 2, MAX_LIMIT)).build();
+        ObjectNode result = JsonSchemas.object().required("limit", JsonSchemas.integer("the limit"))
+                .required("primes", JsonSchemas.integer("how many primes are below it")).build();
+        return new TaskTypeDescription("Counts the primes below a limit: fixed CPU work, for benchmarks", payload,
+                result, JsonNodeFactory.instance.objectNode().put("limit", 100_000),
+                JsonNodeFactory.instance.objectNode().put("limit", 100_000).put("primes", 9_592), "100000");
     }
 }

@@ -3,6 +3,8 @@ package io.taskhive.task.types;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.task.TaskTypesProperties;
+import io.taskhive.task.JsonSchemas;
+import io.taskhive.task.TaskTypeDescription;
 import tools.jackson.databind.JsonNode;
 
 /** Seed 1's type 2: the text reversed by Unicode code points, so surrogate pairs stay whole. */
@@ -31,5 +33,12 @@ class ReverseTask extends TextTask {
             reversed.appendCodePoint(codePoints[i]);
         }
         return result().put("text", reversed.toString());
+    }
+
+    @Override
+    public TaskTypeDescription describe() {
+        return describe("The text reversed by Unicode code points", JsonSchemas.object()
+                .required("text", JsonSchemas.string("the text reversed")).build(),
+                "abc\uD83D\uDE00");
     }
 }

@@ -10,9 +10,12 @@ import org.springframework.stereotype.Component;
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.Payloads;
 import io.taskhive.task.TaskType;
+import io.taskhive.task.JsonSchemas;
+import io.taskhive.task.TaskTypeDescription;
 import io.taskhive.task.TaskTypesProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Seed 1's type 4: sleeps for {@code {"seconds": n}} (fractions allowed, kept to the millisecond,
@@ -23,6 +26,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 class SleepTask implements TaskType {
 
     private static final Set<String> FIELDS = Set.of("seconds");
+    /** Seed 1 sends the seconds as a text: a decimal number, surrounded by blanks at most. */
+    private static final int MAX_SECONDS_TEXT = 20;
+    private static final String SECONDS_TEXT_PATTERN = "^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$";
 
     private static final BigDecimal HALF_A_MILLISECOND = new BigDecimal("0.0005");
 
@@ -81,7 +87,7 @@ class SleepTask implements TaskType {
             }
             if (seconds.isString()) { // seed 1 sends the seconds as text
                 String text = seconds.stringValue().trim();
-                if (text.length() <= 20) {
+                if (text.length() <= MAX_SECONDS_TEXT) {
                     return new BigDecimal(text);
                 }
             }
@@ -101,5 +107,20 @@ class SleepTask implements TaskType {
     @Override
     public Duration timeout() {
         return Duration.ofSeconds(maxSeconds + 30L);
+    }
+
+    @Override
+    public TaskTypeDescription describe() {
+        BigDecimal max = BigDecimal.valueOf(maxSeconds);
+        ObjectNode payload = JsonSchemas.object().required("seconds", JsonSchemas.oneOf("how long to sleep",
+                JsonSchemas.number("seconds, fractions allowed", BigDecimal.ZERO, max),
+                JsonSchemas.string("the seconds as a decimal text, as seed 1 sends them (the same range)", 1,
+                        MAX_SECONDS_TEXT).put("pattern", SECONDS_TEXT_PATTERN)))
+                .build();
+        ObjectNode result = JsonSchemas.object()
+                .required("slept", JsonSchemas.number("the seconds slept", BigDecimal.ZERO, max)).build();
+        ObjectNode example = JsonNodeFactory.instance.objectNode().put("seconds", new BigDecimal("1.5"));
+        return new TaskTypeDescription("Sleeps for the given seconds (at most " + maxSeconds + ")", payload, result,
+                example, JsonNodeFactory.instance.objectNode().put("slept", new BigDecimal("1.5")), "2");
     }
 }

@@ -2,8 +2,10 @@ package io.taskhive.task.types;
 
 import java.util.Set;
 
+import io.taskhive.task.JsonSchemas;
 import io.taskhive.task.Payloads;
 import io.taskhive.task.TaskType;
+import io.taskhive.task.TaskTypeDescription;
 import io.taskhive.task.TaskTypesProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -43,6 +45,17 @@ abstract class TextTask implements TaskType {
     }
 
     abstract JsonNode transform(String text);
+
+    /** {@code {"text": ...}} of at most {@code max-text-length} characters, the limit {@link #validate} applies. */
+    ObjectNode payloadSchema() {
+        return JsonSchemas.object().required("text", JsonSchemas.string("the text", 0, maxLength)).build();
+    }
+
+    /** The result of {@link #transform} for the example text, so an example can never disagree with a run. */
+    TaskTypeDescription describe(String summary, ObjectNode resultSchema, String exampleText) {
+        return new TaskTypeDescription(summary, payloadSchema(), resultSchema, result().put("text", exampleText),
+                transform(exampleText), exampleText);
+    }
 
     static ObjectNode result() {
         return JsonNodeFactory.instance.objectNode();

@@ -3,6 +3,8 @@ package io.taskhive.task.types;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.task.TaskTypesProperties;
+import io.taskhive.task.JsonSchemas;
+import io.taskhive.task.TaskTypeDescription;
 import tools.jackson.databind.JsonNode;
 
 /** Seed 1's type 3: the number of whitespace-separated words. */
@@ -37,5 +39,12 @@ class WordCountTask extends TextTask {
             i += Character.charCount(cp);
         }
         return result().put("count", count);
+    }
+
+    @Override
+    public TaskTypeDescription describe() {
+        return describe("The number of whitespace-separated words", JsonSchemas.object()
+                .required("count", JsonSchemas.integer("how many words", 0, Integer.MAX_VALUE)).build(),
+                "uno dos tres");
     }
 }

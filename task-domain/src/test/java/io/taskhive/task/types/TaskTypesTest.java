@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.TaskType;
+import io.taskhive.task.TaskTypeDescription;
 import io.taskhive.task.TaskTypeRegistry;
 import io.taskhive.task.TaskTypesProperties;
 import io.taskhive.task.UnknownTaskTypeException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 class TaskTypesTest {
 
@@ -91,5 +95,75 @@ class TaskTypesTest {
         }
         assertThatThrownBy(() -> TYPES.require("named").validate(JSON.readTree("{\"name\":\"  \"}")))
                 .isInstanceOf(InvalidPayloadException.class);
+    }
+
+    /**
+     * Each type's published description agrees with what it does: its examples are accepted and run
+     * to the example result, and every limit its payload schema states is exactly where validation
+     * starts refusing (so a client that follows the OpenAPI document is never refused, and a value
+     * the document rules out is never accepted).
+     */
+    @Test
+    void everyTypeDescribesItselfAsItValidatesAndRuns() throws Exception {
+        for (TaskType type : TYPES.all()) {
+            TaskTypeDescription description = type.describe();
+            String key = type.key();
+            assertThat(type.validate(description.examplePayload().deepCopy())).as(key)
+                    .isEqualTo(description.examplePayload());
+            if (!key.equals("sleep") && !key.equals("named")) { // these two take their time, not a result
+                assertThat(type.run(description.examplePayload())).as(key).isEqualTo(description.exampleResult());
+            }
+            assertThat(description.acceptsContent()).isTrue();
+            assertThat(type.validate(type.payloadFromText(description.exampleContent()))).as(key).isNotNull();
+
+            ObjectNode schema = description.payloadSchema();
+            assertThat(schema.get("additionalProperties").booleanValue()).isFalse();
+            assertThatThrownBy(() -> type.validate(((ObjectNode) description.examplePayload().deepCopy())
+                    .put("unknownField", 1)))
+                    .as(key).isInstanceOf(InvalidPayloadException.class);
+            for (JsonNode required : schema.get("required")) {
+                ObjectNode without = (ObjectNode) description.examplePayload().deepCopy();
+                without.remove(required.stringValue());
+                assertThatThrownBy(() -> type.validate(without)).as(key + " without " + required)
+                        .isInstanceOf(InvalidPayloadException.class);
+            }
+            for (Map.Entry<String, JsonNode> property : schema.get("properties").properties()) {
+                JsonNode field = property.getValue().has("oneOf") ? property.getValue().get("oneOf").get(0)
+                        : property.getValue();
+                checkBounds(type, description, property.getKey(), field);
+            }
+        }
+    }
+
+    private static void checkBounds(TaskType type, TaskTypeDescription description, String field, JsonNode schema) {
+        String what = type.key() + "." + field;
+        java.util.function.Function<JsonNode, ObjectNode> with = value -> {
+            ObjectNode payload = (ObjectNode) description.examplePayload().deepCopy();
+            payload.set(field, value);
+            return payload;
+        };
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (schema.has("maxLength")) {
+            int max = schema.get("maxLength").intValue();
+            // code points, as JSON Schema counts them: an emoji is one character, two UTF-16 units
+            assertThat(type.validate(with.apply(nodes.stringNode("x" + "\uD83D\uDE00".repeat(max - 1))))).as(what)
+                    .isNotNull();
+            assertThatThrownBy(() -> type.validate(with.apply(nodes.stringNode("x".repeat(max + 1))))).as(what)
+                    .isInstanceOf(InvalidPayloadException.class);
+        }
+        if (schema.has("minimum")) {
+            java.math.BigDecimal min = schema.get("minimum").decimalValue();
+            java.math.BigDecimal max = schema.get("maximum").decimalValue();
+            boolean integer = schema.get("type").stringValue().equals("integer");
+            java.util.function.Function<java.math.BigDecimal, JsonNode> number = value -> integer
+                    ? nodes.numberNode(value.toBigIntegerExact()) : nodes.numberNode(value);
+            assertThat(type.validate(with.apply(number.apply(min)))).as(what).isNotNull();
+            assertThat(type.validate(with.apply(number.apply(max)))).as(what).isNotNull();
+            java.math.BigDecimal step = integer ? java.math.BigDecimal.ONE : new java.math.BigDecimal("0.001");
+            assertThatThrownBy(() -> type.validate(with.apply(number.apply(min.subtract(step))))).as(what)
+                    .isInstanceOf(InvalidPayloadException.class);
+            assertThatThrownBy(() -> type.validate(with.apply(number.apply(max.add(step))))).as(what)
+                    .isInstanceOf(InvalidPayloadException.class);
+        }
     }
 }
