@@ -1,6 +1,8 @@
 package io.taskhive.gateway.web;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -18,18 +20,20 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Caps request bodies: a declared length over the limit is refused before it is read (413), and a
- * chunked body is cut off when it passes the limit, so no request can make the gateway buffer
- * unbounded input.
+ * Guards request bodies before anything parses them. Size: a declared length over the limit is
+ * refused before it is read (413), and a chunked body is cut off when it passes the limit, so no
+ * request can make the gateway buffer unbounded input. Encoding: the body is read through
+ * {@link StrictUtf8InputStream}, so one that is not well-formed UTF-8 fails to parse (400) instead
+ * of being decoded leniently.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestSizeLimitFilter extends OncePerRequestFilter {
+class RequestBodyFilter extends OncePerRequestFilter {
 
     private final long limit;
     private final ProblemWriter problems;
 
-    RequestSizeLimitFilter(GatewayProperties properties, ProblemWriter problems) {
+    RequestBodyFilter(GatewayProperties properties, ProblemWriter problems) {
         this.limit = properties.maxRequestBytes();
         this.problems = problems;
     }
@@ -43,15 +47,15 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
                     "the request body is larger than " + limit + " bytes");
             return;
         }
-        chain.doFilter(new LimitedRequest(request, limit), response);
+        chain.doFilter(new GuardedRequest(request, limit), response);
     }
 
-    private static final class LimitedRequest extends HttpServletRequestWrapper {
+    private static final class GuardedRequest extends HttpServletRequestWrapper {
 
         private final long limit;
         private ServletInputStream stream;
 
-        LimitedRequest(HttpServletRequest request, long limit) {
+        GuardedRequest(HttpServletRequest request, long limit) {
             super(request);
             this.limit = limit;
         }
@@ -59,26 +63,64 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedStream(super.getInputStream(), limit);
+                ServletInputStream raw = super.getInputStream();
+                stream = new GuardedBody(raw, new StrictUtf8InputStream(new Limited(raw, limit)));
             }
             return stream;
         }
     }
 
-    private static final class LimitedStream extends ServletInputStream {
+    /** The body as the guards pass it on; the servlet container's own stream says when it is done. */
+    private static final class GuardedBody extends ServletInputStream {
 
-        private final ServletInputStream in;
+        private final ServletInputStream raw;
+        private final InputStream guarded;
+
+        GuardedBody(ServletInputStream raw, InputStream guarded) {
+            this.raw = raw;
+            this.guarded = guarded;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return guarded.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return guarded.read(buffer, offset, length);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return raw.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return raw.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            raw.setReadListener(listener);
+        }
+    }
+
+    /** Counts the bytes read and refuses to read past the limit. */
+    private static final class Limited extends FilterInputStream {
+
         private final long limit;
         private long read;
 
-        LimitedStream(ServletInputStream in, long limit) {
-            this.in = in;
+        Limited(InputStream in, long limit) {
+            super(in);
             this.limit = limit;
         }
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
+            int b = super.read();
             if (b >= 0) {
                 count(1);
             }
@@ -87,7 +129,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
+            int n = super.read(buffer, offset, length);
             if (n > 0) {
                 count(n);
             }
@@ -99,21 +141,6 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
             if (read > limit) {
                 throw new RequestTooLargeException(limit);
             }
-        }
-
-        @Override
-        public boolean isFinished() {
-            return in.isFinished();
-        }
-
-        @Override
-        public boolean isReady() {
-            return in.isReady();
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            in.setReadListener(listener);
         }
     }
 }
