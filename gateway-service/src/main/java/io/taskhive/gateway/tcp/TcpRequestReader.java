@@ -2,12 +2,13 @@ package io.taskhive.gateway.tcp;
 
 import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
+import io.taskhive.gateway.web.LimitedInputStream;
+import io.taskhive.gateway.web.RequestTooLargeException;
 import io.taskhive.gateway.web.StrictUtf8InputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -64,7 +65,7 @@ final class TcpRequestReader {
 
     private final ObjectReader json;
     private final int maxRequestBytes;
-    private final RequestLimit limited;
+    private final LimitedInputStream limited;
     /** Where parsers read from; null once the stream is over or no longer trusted. */
     private Replay source;
     private JsonParser parser;
@@ -78,7 +79,7 @@ final class TcpRequestReader {
         this.json = json.reader().without(StreamReadFeature.AUTO_CLOSE_SOURCE);
         this.maxRequestBytes = maxRequestBytes;
         // Well-formed UTF-8 only: Jackson would read overlong forms (C0 AF as '/') without complaint.
-        this.limited = new RequestLimit(new StrictUtf8InputStream(in), (long) maxRequestBytes + READ_AHEAD_SLACK);
+        this.limited = new LimitedInputStream(new StrictUtf8InputStream(in), (long) maxRequestBytes + READ_AHEAD_SLACK);
         this.source = new Replay(limited);
     }
 
@@ -295,53 +296,6 @@ final class TcpRequestReader {
                 handedOut += n;
             }
             return n;
-        }
-    }
-
-    /** Counts the bytes of the request being read and refuses to read past the limit. */
-    private static final class RequestLimit extends FilterInputStream {
-
-        private final long limit;
-        private long read;
-
-        RequestLimit(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        void startRequest() {
-            read = 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) throws IOException {
-            read += n;
-            if (read > limit) {
-                throw new RequestTooLargeException();
-            }
-        }
-    }
-
-    static final class RequestTooLargeException extends IOException {
-        RequestTooLargeException() {
-            super("request too large");
         }
     }
 }

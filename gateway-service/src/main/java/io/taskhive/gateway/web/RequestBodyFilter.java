@@ -1,6 +1,5 @@
 package io.taskhive.gateway.web;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -64,7 +63,7 @@ class RequestBodyFilter extends OncePerRequestFilter {
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
                 ServletInputStream raw = super.getInputStream();
-                stream = new GuardedBody(raw, new StrictUtf8InputStream(new Limited(raw, limit)));
+                stream = new GuardedBody(raw, new StrictUtf8InputStream(new LimitedInputStream(raw, limit)));
             }
             return stream;
         }
@@ -104,43 +103,6 @@ class RequestBodyFilter extends OncePerRequestFilter {
         @Override
         public void setReadListener(ReadListener listener) {
             raw.setReadListener(listener);
-        }
-    }
-
-    /** Counts the bytes read and refuses to read past the limit. */
-    private static final class Limited extends FilterInputStream {
-
-        private final long limit;
-        private long read;
-
-        Limited(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) throws IOException {
-            read += n;
-            if (read > limit) {
-                throw new RequestTooLargeException(limit);
-            }
         }
     }
 }
