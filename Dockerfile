@@ -71,8 +71,10 @@ COPY --from=build /layers/gateway-service/spring-boot-loader/ ./
 COPY --from=build /layers/gateway-service/snapshot-dependencies/ ./
 COPY --from=build /layers/gateway-service/application/ ./
 ENV TASKHIVE_HTTP_PORT=8080 \
-    TASKHIVE_TCP_PORT=5000
-# 8080: HTTP API (REST, SSE, actuator); 5000: the raw TCP JSON socket listener.
-EXPOSE 8080 5000
+    TASKHIVE_TCP_PORT=5000 \
+    TASKHIVE_MANAGEMENT_PORT=8090
+# 8080: HTTP API (REST, SSE, web client); 5000: the raw TCP JSON socket listener; 8090: health and
+# Prometheus metrics, for probes, load-balancer checks and scrapers only (never published).
+EXPOSE 8080 5000 8090
 HEALTHCHECK --interval=5s --timeout=3s --start-period=90s --retries=3 \
-  CMD wget -q -O /dev/null "http://127.0.0.1:${TASKHIVE_HTTP_PORT}/actuator/health/readiness" || exit 1
+  CMD wget -q -O /dev/null "http://127.0.0.1:${TASKHIVE_MANAGEMENT_PORT}/actuator/health/readiness" || exit 1

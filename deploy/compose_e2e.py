@@ -367,6 +367,11 @@ def main():
     for path in ("/actuator/prometheus", "/api/../actuator/prometheus", "/actuator;x=1/health", "/%61ctuator/health"):
         status, body, _ = client.call("GET", path)
         http_ok &= expect(status == 404, f"HTTP {path} through HAProxy is a 404: {status}")
+    # ... and a scraper on the Compose network finds each gateway's metrics on its management port.
+    gateway_cid = containers("gateway")[0]
+    scraped = run(["docker", "exec", gateway_cid, "wget", "-q", "-O", "-", "http://127.0.0.1:8090/actuator/prometheus"],
+                  check=False)
+    http_ok &= expect("http_server_requests" in scraped, f"gateway metrics on the management port 8090: {scraped[:200]}")
     summary["http"] = "ok" if http_ok else "FAILED"
 
     tcp_ok = True

@@ -56,6 +56,24 @@ if ! cmp -s "$here/validate/package-lock.json" "$stamp" 2>/dev/null; then
   cp "$here/validate/package-lock.json" "$stamp"
 fi
 
+# What the services' properties records declare (names, defaults) comes from the configuration
+# metadata that compiling them generates; compile the repository's modules when it is missing or
+# older than their sources (a no-op for Maven when nothing changed). A copy (--root) brings its own.
+metadata_stale() {
+  local module file
+  for module in task-domain worker-service gateway-service; do
+    file="$root/$module/target/classes/META-INF/spring-configuration-metadata.json"
+    [ -f "$file" ] || return 0
+    [ -z "$(find "$root/$module/src/main" -newer "$file" -type f -print -quit)" ] || return 0
+  done
+  return 1
+}
+if [ "$root" = "$repo" ] && metadata_stale; then
+  echo "compiling the services for their configuration metadata (./mvnw compile)"
+  JAVA_HOME="$("$repo/bin/jdk-home")" "$repo/mvnw" -q -B -ntp -f "$repo/pom.xml" \
+    -pl gateway-service,worker-service -am compile
+fi
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -109,10 +127,10 @@ haproxy_check() { # label, then VAR=value ...
   fi
 }
 haproxy_check "Compose defaults: the gateway service's replicas through DNS"
-haproxy_check "two fixed gateways: 127.0.0.1:18081/15001 and :18082/15002" \
+haproxy_check "two fixed gateways: 127.0.0.1:18081/15001/18091 and :18082/15002/18092" \
   HAPROXY_HTTP_BIND=127.0.0.1:18080 HAPROXY_TCP_BIND=127.0.0.1:15000 HAPROXY_STATS_BIND=127.0.0.1:18404 \
-  GATEWAY1_HOST=127.0.0.1 GATEWAY1_HTTP_PORT=18081 GATEWAY1_TCP_PORT=15001 \
-  GATEWAY2_HOST=127.0.0.1 GATEWAY2_HTTP_PORT=18082 GATEWAY2_TCP_PORT=15002
+  GATEWAY1_HOST=127.0.0.1 GATEWAY1_HTTP_PORT=18081 GATEWAY1_TCP_PORT=15001 GATEWAY1_MANAGEMENT_PORT=18091 \
+  GATEWAY2_HOST=127.0.0.1 GATEWAY2_HTTP_PORT=18082 GATEWAY2_TCP_PORT=15002 GATEWAY2_MANAGEMENT_PORT=18092
 
 # ---- 3. Dockerfiles, Kubernetes, invariants ------------------------------------------------------
 echo "== Dockerfile, Kubernetes manifests and project invariants (deploy/validate/validate.js)"
@@ -140,6 +158,8 @@ if $self_test; then
       docker-compose.yml .env.example .dockerignore .gitignore Dockerfile deploy/haproxy k8s \
       gateway-service/pom.xml gateway-service/src/main \
       worker-service/pom.xml worker-service/src/main task-domain/src/main) | (cd "$copy" && tar -xf -)
+    (cd "$root" && tar -cf - {task-domain,worker-service,gateway-service}/target/classes/META-INF/spring-configuration-metadata.json) \
+      | (cd "$copy" && tar -xf -)
   }
   tree_hash() { (cd "$copy" && find . -type f -print0 | sort -z | xargs -0 md5sum | md5sum); }
   expect_failure() { # description, text expected in the output, bash snippet run in the copy
@@ -227,6 +247,14 @@ if $self_test; then
     "sed -i 's/- port: amqp\$/- port: amqps/' k8s/components/dev-infra/network-policies.yaml"
   expect_failure "the Ingress without TLS" 'serves taskhive.local without TLS' \
     "sed -i '/^  tls:/,/secretName: taskhive-tls/d' k8s/base/gateway/ingress.yaml"
+  expect_failure "gateway probes on the API port" "readinessProbe port http is not the actuator's port 8090" \
+    "sed -i 's/^              port: management\$/              port: http/' k8s/base/gateway/deployment.yaml"
+  expect_failure "a Service routing the gateway's management port" "routes the gateway's actuator port" \
+    "sed -i 's/^      targetPort: http\$/      targetPort: management/' k8s/base/gateway/service.yaml"
+  expect_failure "HAProxy checking readiness on the API port" "the gateway's readiness is on its management port 8090" \
+    "sed -i 's/ check port \"\${GATEWAY_MANAGEMENT_PORT-8090}\"/ check/' deploy/haproxy/haproxy.cfg"
+  expect_failure "a default read from a properties record" 'cannot find the value or default of taskhive.worker.hand-back-timeout' \
+    "sed -i 's/\"name\": \"taskhive.worker.hand-back-timeout\"/\"name\": \"taskhive.worker.hand-back\"/' worker-service/target/classes/META-INF/spring-configuration-metadata.json"
   expect_failure "the actuator public through HAProxy" 'routes /actuator (health, Prometheus metrics)' \
     "sed -i '/http-request deny deny_status 404/d' deploy/haproxy/haproxy.cfg"
   expect_failure "a usable secret in .env.example" 'POSTGRES_PASSWORD must be a change-me placeholder' \

@@ -120,6 +120,7 @@ const PENDING_ENV = {};
 const TCP_PORT_DEFAULT = 5000; // the gateway's TCP listener, TASKHIVE_TCP_PORT (contract)
 const PROBES = { liveness: '/actuator/health/liveness', readiness: '/actuator/health/readiness' };
 const PROMETHEUS_PATH = '/actuator/prometheus';
+const METADATA = 'target/classes/META-INF/spring-configuration-metadata.json';
 
 /** Spring's two environment-variable forms of a property name (relaxed binding). */
 function envForms(property) {
@@ -130,73 +131,36 @@ function envForms(property) {
   ];
 }
 
-function kebab(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+/**
+ * What the service's @ConfigurationProperties records declare, from the metadata that Spring Boot's
+ * configuration processor writes at compile time (names, types, defaults): property name ->
+ * { type, defaultValue, module }. deploy/validate.sh compiles the modules first when it is missing.
+ */
+function configurationMetadata(service) {
+  const properties = new Map();
+  for (const d of [MODULES[service].module, SHARED_MODULE]) {
+    const file = path.join(d, METADATA);
+    if (!exists(file)) throw new Error(`${file} is missing: compile first (./mvnw -q compile -pl ${MODULES[service].module} -am; deploy/validate.sh does)`);
+    for (const prop of JSON.parse(read(file)).properties || []) properties.set(prop.name, { ...prop, module: d });
+  }
+  return properties;
 }
 
-function splitTopLevel(text) {
-  const parts = [];
-  let depth = 0;
-  let current = '';
-  for (const c of text) {
-    if ('(<['.includes(c)) depth++;
-    if (')>]'.includes(c)) depth--;
-    if (c === ',' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else current += c;
-  }
-  if (current.trim()) parts.push(current);
-  return parts;
-}
-
-/** Environment names derived from @ConfigurationProperties records (and nested records). */
-function configurationPropertyEnvNames(javaSource) {
-  const names = new Set();
-  const records = new Map();
-  for (const m of javaSource.matchAll(/record\s+(\w+)\s*\(/g)) {
-    let depth = 1;
-    let i = m.index + m[0].length;
-    const start = i;
-    for (; i < javaSource.length && depth > 0; i++) {
-      if (javaSource[i] === '(') depth++;
-      else if (javaSource[i] === ')') depth--;
-    }
-    const params = splitTopLevel(javaSource.slice(start, i - 1).replace(/@\w+(\([^)]*\))?/g, ' '))
-      .map((p) => p.trim().split(/\s+/))
-      .filter((t) => t.length >= 2)
-      .map((t) => ({ type: t[t.length - 2].replace(/<.*$/, ''), name: t[t.length - 1] }));
-    records.set(m[1], { index: m.index, params });
-  }
-  const add = (prefix, recordName, depth) => {
-    const record = records.get(recordName);
-    if (!record || depth > 5) return;
-    for (const p of record.params) {
-      const property = `${prefix}.${kebab(p.name)}`;
-      envForms(property).forEach((n) => names.add(n));
-      if (records.has(p.type)) add(property, p.type, depth + 1);
-    }
-  };
-  for (const m of javaSource.matchAll(/@ConfigurationProperties\(\s*(?:prefix\s*=\s*|value\s*=\s*)?"([^"]+)"\s*\)/g)) {
-    const next = [...records.entries()].filter(([, r]) => r.index > m.index).sort((a, b) => a[1].index - b[1].index)[0];
-    if (next) add(m[1], next[0], 0);
-  }
-  return names;
-}
-
+/**
+ * The environment variables a service reads: the ${TASKHIVE_...} placeholders of its configuration
+ * files, and every taskhive.* property of its records in Spring's relaxed environment form.
+ */
 function appKnowledge(service) {
-  const dirs = [MODULES[service].module, SHARED_MODULE];
   const literal = new Set();
-  const derived = new Set();
-  for (const d of dirs) {
-    for (const f of walkFiles(path.join(ROOT, d, 'src', 'main'), /\.(ya?ml|properties|java)$/)) {
-      const text = fs.readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/TASKHIVE_[A-Z0-9_]+/g)) literal.add(m[0]);
-      if (f.endsWith('.java')) configurationPropertyEnvNames(text).forEach((n) => derived.add(n));
+  for (const d of [MODULES[service].module, SHARED_MODULE]) {
+    for (const f of walkFiles(path.join(ROOT, d, 'src', 'main', 'resources'), /\.(ya?ml|properties)$/)) {
+      for (const m of fs.readFileSync(f, 'utf8').matchAll(/TASKHIVE_[A-Z0-9_]+/g)) literal.add(m[0]);
     }
   }
+  const metadata = configurationMetadata(service);
+  const derived = new Set([...metadata.keys()].flatMap((name) => envForms(name)));
   const config = YAML.parse(read(MODULES[service].config));
-  return { literal, derived, config };
+  return { literal, derived, config, metadata };
 }
 
 function placeholderDefault(value, variable) {
@@ -225,6 +189,18 @@ function appHttpPort(service) {
   return { variable, default: Number(def) };
 }
 
+/**
+ * Where a service serves its actuator (health, metrics): the gateway on its management port, which
+ * nothing public routes; the worker on its only HTTP port. name: the container port's name in k8s.
+ */
+function appActuatorPort(service) {
+  if (service !== 'gateway') return { ...appHttpPort(service), name: 'http' };
+  const port = ((apps.gateway.config.management || {}).server || {}).port;
+  const def = placeholderDefault(port, 'TASKHIVE_MANAGEMENT_PORT');
+  if (def === null) throw new Error(`${MODULES.gateway.config}: management.server.port is not \${TASKHIVE_MANAGEMENT_PORT:default}`);
+  return { variable: 'TASKHIVE_MANAGEMENT_PORT', default: Number(def), name: 'management' };
+}
+
 function shutdownSeconds(service) {
   const c = apps[service].config;
   return seconds(c.spring.lifecycle['timeout-per-shutdown-phase']);
@@ -241,29 +217,20 @@ function springDurationSeconds(value) {
   return seconds(s);
 }
 
-/** The default a @ConfigurationProperties record of the service gives a field ("x = x == null ? D : x"). */
-function javaRecordDefault(service, prefix, field) {
-  for (const d of [MODULES[service].module, SHARED_MODULE]) {
-    for (const f of walkFiles(path.join(ROOT, d, 'src', 'main', 'java'), /\.java$/)) {
-      const src = fs.readFileSync(f, 'utf8');
-      if (!new RegExp(`@ConfigurationProperties\\(\\s*(?:(?:prefix|value)\\s*=\\s*)?"${prefix.replace(/\./g, '\\.')}"`).test(src)) continue;
-      const m = src.match(new RegExp(`\\b${field}\\s*=\\s*${field}\\s*==\\s*null\\s*\\?\\s*(?:Duration\\.of(Millis|Seconds|Minutes|Hours)\\(([\\d_]+)\\)|([\\d_]+))\\s*:`));
-      if (!m) return null;
-      const source = `${rel(f)} default`;
-      if (m[3]) return { value: m[3].replace(/_/g, ''), source };
-      return { value: `${m[2].replace(/_/g, '')}${{ Millis: 'ms', Seconds: 's', Minutes: 'm', Hours: 'h' }[m[1]]}`, source };
-    }
-  }
-  return null;
+/** The default a properties record declares for a property (@DefaultValue, in the generated metadata). */
+function metadataDefault(service, property) {
+  const prop = apps[service].metadata.get(property);
+  if (!prop || prop.defaultValue === undefined || prop.defaultValue === null) return null;
+  return { value: String(prop.defaultValue), source: `${prop.module} configuration metadata (default)` };
 }
 
 /**
  * The value a service runs with for a taskhive.* property, given the environment a deployment file
  * hands it: an environment variable (relaxed binding, or the yml's ${VAR:default}), else the yml,
- * else the properties record's default. With duration, also its seconds, and a problem for a value
+ * else the properties record's default (from the configuration metadata). With duration, also its seconds, and a problem for a value
  * without a unit (Spring reads "25" as 25 ms).
  */
-function appSetting(service, property, env, javaPrefix, javaField, duration) {
+function appSetting(service, property, env, duration) {
   const names = envForms(property);
   let node = apps[service].config;
   for (const part of property.split('.')) node = node && typeof node === 'object' ? node[part] : undefined;
@@ -276,8 +243,8 @@ function appSetting(service, property, env, javaPrefix, javaField, duration) {
     }
   }
   if (!found && node !== undefined && node !== null) found = { value: String(placeholder ? placeholder[2] : node), source: MODULES[service].config };
-  if (!found) found = javaRecordDefault(service, javaPrefix, javaField);
-  if (!found) throw new Error(`${service}: cannot find the value or default of ${property} (${MODULES[service].config}, the ${javaPrefix} properties record)`);
+  if (!found) found = metadataDefault(service, property);
+  if (!found) throw new Error(`${service}: cannot find the value or default of ${property} (${MODULES[service].config}, the configuration metadata)`);
   const result = { ...found, variable: found.variable || names[1], problems: [] };
   if (duration) {
     result.seconds = springDurationSeconds(found.value);
@@ -290,17 +257,15 @@ function appSetting(service, property, env, javaPrefix, javaField, duration) {
 function preShutdown(service, env) {
   if (service === 'gateway') {
     // ShutdownDelay keeps serving first (readiness already 503), then the TCP listener drains.
-    const w = appSetting(service, 'taskhive.gateway.shutdown-delay', env, 'taskhive.gateway', 'shutdownDelay', true);
-    const d = appSetting(service, 'taskhive.tcp.drain-timeout', env, 'taskhive.tcp', 'drainTimeout', true);
+    const w = appSetting(service, 'taskhive.gateway.shutdown-delay', env, true);
+    const d = appSetting(service, 'taskhive.tcp.drain-timeout', env, true);
     const text = `${w.seconds > 0 ? `shutdown delay ${w.seconds}s (${w.variable}) + ` : ''}TCP drain ${d.seconds}s (${d.variable})`;
     return { seconds: w.seconds + d.seconds, text, problems: [...w.problems, ...d.problems], setting: d };
   }
-  const g = appSetting(service, 'taskhive.worker.shutdown-grace', env, 'taskhive.worker', 'shutdownGrace', true);
-  // After the grace WorkerDrain interrupts what still runs and waits this long for the hand-back.
-  const drain = walkFiles(path.join(ROOT, MODULES.worker.module, 'src', 'main', 'java'), /^WorkerDrain\.java$/)[0];
-  const m = drain && fs.readFileSync(drain, 'utf8').match(/interruptAll\([^;]*;\s*awaitIdle\(Duration\.ofSeconds\((\d+)\)\)/);
-  const handBack = m ? Number(m[1]) : 5;
-  return { seconds: g.seconds + handBack, text: `shutdown grace ${g.seconds}s (${g.variable}) + hand-back ${handBack}s`, problems: g.problems, setting: g };
+  const g = appSetting(service, 'taskhive.worker.shutdown-grace', env, true);
+  // After the grace the worker interrupts what still runs and waits this long for the hand-back.
+  const h = appSetting(service, 'taskhive.worker.hand-back-timeout', env, true);
+  return { seconds: g.seconds + h.seconds, text: `shutdown grace ${g.seconds}s (${g.variable}) + hand-back ${h.seconds}s (${h.variable})`, problems: [...g.problems, ...h.problems], setting: g };
 }
 
 function appPoolSize(service) {
@@ -350,9 +315,14 @@ check('app', 'both services expose liveness/readiness probes and Prometheus (man
     if (!pom.includes('micrometer-registry-prometheus')) problems.push(`${s}: no micrometer-registry-prometheus in its pom.xml`);
     if ((apps[s].config.server || {}).shutdown !== 'graceful') problems.push(`${s}: server.shutdown is not graceful`);
   }
-  const security = walkFiles(path.join(ROOT, 'gateway-service/src/main/java'), /\.java$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  if (!security.includes('"/actuator/health/**"')) problems.push('gateway: /actuator/health/** is not permitted without a token (probes would get 401)');
-  if (!security.includes(`"${PROMETHEUS_PATH}"`)) problems.push(`gateway: ${PROMETHEUS_PATH} is not permitted without a token`);
+  // The gateway's API port is what HAProxy and the Ingress publish: its actuator needs a port of
+  // its own (that probes and scrapers need no token there is OperationsTest's to prove).
+  try {
+    const management = appActuatorPort('gateway');
+    if (management.default === appHttpPort('gateway').default) problems.push(`gateway: management.server.port defaults to the API port ${management.default}`);
+  } catch (e) {
+    problems.push(e.message);
+  }
   return problems;
 });
 
@@ -470,7 +440,11 @@ for (const [service, info] of Object.entries(MODULES)) {
     else if (!/^[1-9]\d*(:\d+)?$/.test(users[users.length - 1])) problems.push(`USER must be a numeric non-root uid (Kubernetes runAsNonRoot checks it): ${users[users.length - 1]}`);
     const envText = runtime.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
     if (!/-XX:MaxRAMPercentage=/.test(envText)) problems.push('the JVM is not sized by the container limit (-XX:MaxRAMPercentage)');
-    if (!runtime.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes(PROBES.readiness))) problems.push(`no HEALTHCHECK on ${PROBES.readiness}`);
+    const actuator = appActuatorPort(service);
+    if (!runtime.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes(PROBES.readiness)
+        && (i.args.includes(`\${${actuator.variable}}`) || i.args.includes(`:${actuator.default}/`)))) {
+      problems.push(`no HEALTHCHECK on ${PROBES.readiness} at the actuator's port (${actuator.variable})`);
+    }
     const entry = runtime.filter((i) => i.keyword === 'ENTRYPOINT').map((i) => i.args).pop() || '';
     try {
       if (!Array.isArray(JSON.parse(entry))) throw new Error();
@@ -478,7 +452,7 @@ for (const [service, info] of Object.entries(MODULES)) {
       problems.push(`ENTRYPOINT is not in exec form (the JVM must be PID 1 to get SIGTERM): ${entry}`);
     }
     const exposed = runtime.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/)).map((p) => Number(p.split('/')[0]));
-    const expected = [appHttpPort(service).default];
+    const expected = [...new Set([appHttpPort(service).default, appActuatorPort(service).default])];
     if (service === 'gateway') expected.push(TCP_PORT_DEFAULT);
     for (const p of expected) if (!exposed.includes(p)) problems.push(`EXPOSE lacks ${p}`);
     const envNames = [...envText.matchAll(/(TASKHIVE_[A-Z0-9_]+)=/g)].map((m) => m[1]);
@@ -706,7 +680,7 @@ for (const [name, objects] of Object.entries(renders)) {
     return problems;
   });
 
-  check('k8s', `${name}: gateway and worker pods: probes on ${PROBES.liveness}|readiness at the HTTP port, grace period beyond preStop + drain + shutdown phase, hardened`, () => {
+  check('k8s', `${name}: gateway and worker pods: probes on ${PROBES.liveness}|readiness at the actuator's port (no Service routes the gateway's), grace period beyond preStop + drain + shutdown phase, hardened`, () => {
     const problems = [];
     for (const service of Object.keys(MODULES)) {
       const d = find('Deployment', service);
@@ -718,6 +692,18 @@ for (const [name, objects] of Object.entries(renders)) {
       const port = envValue && envValue.value !== undefined ? Number(envValue.value) : http.default;
       const httpPort = (c.ports || []).find((p) => p.name === 'http');
       if (!httpPort || httpPort.containerPort !== port) problems.push(`${service}: container port "http" must be ${port} (${http.variable})`);
+      const actuator = appActuatorPort(service);
+      const actuatorEnv = (c.env || []).find((e) => e.name === actuator.variable);
+      const actuatorPort = actuatorEnv && actuatorEnv.value !== undefined ? Number(actuatorEnv.value) : actuator.default;
+      const actuatorContainerPort = (c.ports || []).find((p) => p.name === actuator.name);
+      if (!actuatorContainerPort || actuatorContainerPort.containerPort !== actuatorPort) problems.push(`${service}: container port "${actuator.name}" must be ${actuatorPort} (${actuator.variable})`);
+      if (actuator.name !== 'http') {
+        for (const svc of objects.filter((o) => o.kind === 'Service' && labelsMatch(o.spec.selector, d.spec.template.metadata.labels))) {
+          for (const sp of svc.spec.ports || []) {
+            if (sp.targetPort === actuator.name || Number(sp.targetPort) === actuatorPort) problems.push(`Service ${svc.metadata.name} routes the ${service}'s actuator port (${actuator.name}): health and metrics would be reachable through it`);
+          }
+        }
+      }
       for (const [probe, expected] of [['startupProbe', PROBES.liveness], ['livenessProbe', PROBES.liveness], ['readinessProbe', PROBES.readiness]]) {
         const p = c[probe];
         if (!p || !p.httpGet) {
@@ -725,11 +711,11 @@ for (const [name, objects] of Object.entries(renders)) {
           continue;
         }
         if (p.httpGet.path !== expected) problems.push(`${service}: ${probe} path ${p.httpGet.path}, expected ${expected}`);
-        if (!(p.httpGet.port === 'http' || p.httpGet.port === port)) problems.push(`${service}: ${probe} port ${p.httpGet.port} is not the HTTP port ${port}`);
+        if (!(p.httpGet.port === actuator.name || p.httpGet.port === actuatorPort)) problems.push(`${service}: ${probe} port ${p.httpGet.port} is not the actuator's port ${actuatorPort} (${actuator.name})`);
       }
       const annotations = d.spec.template.metadata.annotations || {};
       if (annotations['prometheus.io/path'] && annotations['prometheus.io/path'] !== PROMETHEUS_PATH) problems.push(`${service}: prometheus.io/path is not ${PROMETHEUS_PATH}`);
-      if (annotations['prometheus.io/port'] && Number(annotations['prometheus.io/port']) !== port) problems.push(`${service}: prometheus.io/port is not ${port}`);
+      if (annotations['prometheus.io/port'] && Number(annotations['prometheus.io/port']) !== actuatorPort) problems.push(`${service}: prometheus.io/port is not ${actuatorPort}`);
       const shutdown = shutdownSeconds(service);
       let preStop = 0;
       const ps = c.lifecycle && c.lifecycle.preStop;
@@ -844,7 +830,7 @@ for (const [name, objects] of Object.entries(renders)) {
         else if (worker && m.mode === 'QueueLength') {
           // The queue length counts unacknowledged messages too, and each worker holds up to
           // max-in-flight of them: a target below that adds workers while others have free room.
-          const mif = appSetting('worker', 'taskhive.worker.max-in-flight', containerEnv(podSpec(worker).containers[0]), 'taskhive.worker', 'maxInFlight');
+          const mif = appSetting('worker', 'taskhive.worker.max-in-flight', containerEnv(podSpec(worker).containers[0]));
           if (Number(m.value) !== Number(mif.value)) problems.push(`rabbitmq trigger value ${m.value} must equal the worker's ${mif.variable} ${mif.value}${mif.fromEnv ? '' : ` (${mif.source})`}: the queue length counts the messages each worker holds`);
         }
         if (!['amqp', 'http', 'auto', undefined].includes(m.protocol)) problems.push(`rabbitmq trigger protocol ${m.protocol}`);
@@ -978,8 +964,9 @@ if (compose) {
     for (const [service, info] of Object.entries(MODULES)) {
       for (const [n, s] of byImage(info.image)) {
         for (const dep of ['postgres', 'rabbitmq']) if (!(s.depends_on || {})[dep]) problems.push(`${n} does not wait for ${dep}`);
-        const port = Number(envOf(s)[appHttpPort(service).variable] || appHttpPort(service).default);
-        if (!healthTest(s).includes(`:${port}${PROBES.readiness}`)) problems.push(`${n}: the healthcheck does not ask ${PROBES.readiness} on port ${port}`);
+        const actuator = appActuatorPort(service);
+        const port = Number(envOf(s)[actuator.variable] || actuator.default);
+        if (!healthTest(s).includes(`:${port}${PROBES.readiness}`)) problems.push(`${n}: the healthcheck does not ask ${PROBES.readiness} on the actuator's port ${port} (${actuator.variable})`);
         const grace = seconds(s.stop_grace_period || '10s');
         const pre = preShutdown(service, envOf(s));
         problems.push(...pre.problems.map((p) => `${n}: ${p}`));
@@ -1167,8 +1154,8 @@ function haproxyLines(text, env) {
 const HAPROXY_MODES = [
   ['Compose: the gateway service\'s replicas', null],
   ['fixed gateways on local ports', {
-    GATEWAY1_HOST: '127.0.0.1', GATEWAY1_HTTP_PORT: '18081', GATEWAY1_TCP_PORT: '15001',
-    GATEWAY2_HOST: '127.0.0.1', GATEWAY2_HTTP_PORT: '18082', GATEWAY2_TCP_PORT: '15002' }],
+    GATEWAY1_HOST: '127.0.0.1', GATEWAY1_HTTP_PORT: '18081', GATEWAY1_TCP_PORT: '15001', GATEWAY1_MANAGEMENT_PORT: '18091',
+    GATEWAY2_HOST: '127.0.0.1', GATEWAY2_HTTP_PORT: '18082', GATEWAY2_TCP_PORT: '15002', GATEWAY2_MANAGEMENT_PORT: '18092' }],
 ];
 
 for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/haproxy.cfg (${label}): HTTP :8080 and TCP :5000 frontends, readiness checks (and a ping on the TCP port), overridable servers, long timeouts`, () => {
@@ -1196,6 +1183,7 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
   const backends = sections.filter((s) => s.type === 'backend');
   const backendOf = (f) => backends.find((b) => b.name === (get(f, 'default_backend')[0] || '').split(/\s+/)[1]);
   const httpPort = appHttpPort('gateway').default;
+  const managementPort = appActuatorPort('gateway').default;
   const checkBackend = (label, f, wantMode, serverPort) => {
     if (!f) {
       problems.push(`no ${wantMode} frontend binding ${label}`);
@@ -1239,6 +1227,12 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
       if (!address.includes('${')) problems.push(`backend ${b.name}: server address ${address} cannot be overridden by environment variables`);
       if (Number(envDefault(address).split(':').pop()) !== serverPort) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} defaults to port ${envDefault(address).split(':').pop()}, the gateway listens on ${serverPort}`);
       if (wantMode === 'http' && !/\bcheck\b/.test(s)) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} is not health-checked`);
+      if (wantMode === 'http') {
+        // readiness lives on the management port: the check must go there, the requests elsewhere
+        const checkPort = (s.match(/(?:^|\s)port\s+(\S+)/) || [])[1];
+        const checked = checkPort ? Number(envDefault(checkPort)) : Number(envDefault(address).split(':').pop());
+        if (checked !== managementPort) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} is checked on port ${checked}, the gateway's readiness is on its management port ${managementPort} (check port ...)`);
+      }
       if (wantMode === 'tcp') problems.push(...tcpServerHealth(b, s));
     }
     const long = 300;
@@ -1249,7 +1243,7 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
     }
   };
   // A TCP server is healthy only if its gateway's TCP listener answers the protocol's ping AND the
-  // gateway is ready (HTTP readiness on its HTTP port). It checks itself, or "track"s a server that
+  // gateway is ready (HTTP readiness on its management port). It checks itself, or "track"s a server that
   // does (HAProxy allows only one of the two), which must then check the same gateway.
   function tcpServerHealth(b, s) {
     const out = [];
@@ -1266,7 +1260,7 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
     }
     const where = hb === b ? `server ${name}` : `${hb.name}/${track[2]} (tracked by ${b.name}/${name})`;
     if (!/\bcheck\b/.test(hs)) return [...out, `backend ${b.name}: ${where} is not health-checked`];
-    if (!get(hb, 'option tcp-check').length) return [...out, `backend ${hb.name}: the TCP health check needs option tcp-check (a ping on the TCP port plus readiness on the HTTP port)`];
+    if (!get(hb, 'option tcp-check').length) return [...out, `backend ${hb.name}: the TCP health check needs option tcp-check (a ping on the TCP port plus readiness on the management port)`];
     // The rules as connections: each "tcp-check connect" opens one, to its port or else the
     // server's "port" (check port) or else the server's own port.
     const checkPort = (hs.match(/(?:^|\s)port\s+(\S+)/) || [])[1];
@@ -1294,7 +1288,7 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
     const ready = conns.find((c) => new RegExp(`^GET ${PROBES.readiness} HTTP/1\\.[01]\r\n`).test(c.sent));
     if (!ready) out.push(`backend ${hb.name}: the TCP health check does not request ${PROBES.readiness}`);
     else {
-      if (ready.port !== httpPort) out.push(`backend ${hb.name}: readiness is asked on port ${ready.port}, the gateway's HTTP port is ${httpPort}`);
+      if (ready.port !== managementPort) out.push(`backend ${hb.name}: readiness is asked on port ${ready.port}, the gateway's management port is ${managementPort}`);
       if (!/\r\n\r\n$/.test(ready.sent)) out.push(`backend ${hb.name}: the readiness request does not end with an empty line`);
       if (!ready.expects.some((e) => /\b200\b/.test(e))) out.push(`backend ${hb.name}: the readiness answer is not expected to be 200`);
     }

@@ -2,7 +2,9 @@
 // Validation of Kubernetes objects against the Kubernetes API schemas, in two parts:
 //
 // 1. The JSON-schema validators that the kubernetes-models packages generate from the official
-//    Kubernetes OpenAPI document (and @kubernetes-models/keda from KEDA's CRDs): types, required
+//    Kubernetes OpenAPI document (kubernetes-models 4.5.1: Kubernetes 1.33, which its models show:
+//    Lifecycle.stopSignal and networking.k8s.io/v1 ServiceCIDR are there, 1.34's
+//    Container.restartPolicyRules is not) and @kubernetes-models/keda from KEDA's CRDs: types, required
 //    fields, enums, formats. Like kubeconform without -strict, they accept fields that do not exist.
 // 2. A strict pass, as `kubeconform -strict` or the API server's strict field validation: every
 //    field of an object must exist in its type. The field lists come from the TypeScript

@@ -77,10 +77,12 @@ final class SystemUnderTest implements AutoCloseable {
 
         int httpPort = freePort();
         int tcpPort = freePort();
+        int managementPort = freePort();
         Map<String, String> gatewayEnvironment = new HashMap<>(shared);
         gatewayEnvironment.put("TASKHIVE_JWT_SECRET", "bench-" + UUID.randomUUID() + UUID.randomUUID());
         gatewayEnvironment.put("TASKHIVE_HTTP_PORT", Integer.toString(httpPort));
         gatewayEnvironment.put("TASKHIVE_TCP_PORT", Integer.toString(tcpPort));
+        gatewayEnvironment.put("TASKHIVE_MANAGEMENT_PORT", Integer.toString(managementPort));
         // One client submits tens of thousands of tasks: the per-user rate limit would measure itself.
         gatewayEnvironment.put("TASKHIVE_GATEWAY_RATE_LIMIT_TASKS_PER_SECOND", "1000000");
         gatewayEnvironment.put("TASKHIVE_GATEWAY_RATE_LIMIT_BURST", "1000000");
@@ -98,7 +100,7 @@ final class SystemUnderTest implements AutoCloseable {
                         : List.of("taskset", "-c", Integer.toString(workerCpus.get(i % workerCpus.size())));
                 system.processes.add(launch("worker-service", "worker-" + (i + 1), pin, environment));
             }
-            awaitReady("http://127.0.0.1:" + httpPort, gateway);
+            awaitReady("http://127.0.0.1:" + managementPort, gateway);
             for (int i = 0; i < workers; i++) {
                 awaitReady("http://127.0.0.1:" + workerPorts.get(i), system.processes.get(i + 1));
             }

@@ -3,6 +3,7 @@ package io.taskhive.gateway;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.Valid;
@@ -31,39 +32,23 @@ import jakarta.validation.constraints.Min;
 @Validated
 @ConfigurationProperties("taskhive.gateway")
 public record GatewayProperties(
-        @Min(1024) Integer maxRequestBytes,
-        @Min(64) @Max(MAX_PAYLOAD_BYTES) Integer maxPayloadBytes,
-        @Min(1) @Max(100_000) Integer maxBatchSize,
-        @Min(1) @Max(100) Integer maxAttemptsLimit,
-        @Min(1) @Max(86_400) Integer maxTimeoutSeconds,
-        Duration maxWait,
-        @Valid RateLimit rateLimit,
-        @Valid Outbox outbox,
-        Duration shutdownDelay) {
+        @DefaultValue("8388608") @Min(1024) int maxRequestBytes,
+        @DefaultValue("65536") @Min(64) @Max(MAX_PAYLOAD_BYTES) int maxPayloadBytes,
+        @DefaultValue("1000") @Min(1) @Max(100_000) int maxBatchSize,
+        @DefaultValue("10") @Min(1) @Max(100) int maxAttemptsLimit,
+        @DefaultValue("3600") @Min(1) @Max(86_400) int maxTimeoutSeconds,
+        @DefaultValue("60s") Duration maxWait,
+        @DefaultValue @Valid RateLimit rateLimit,
+        @DefaultValue @Valid Outbox outbox,
+        @DefaultValue("0s") Duration shutdownDelay) {
 
     public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
-
-    public GatewayProperties {
-        maxRequestBytes = maxRequestBytes == null ? 8 * 1024 * 1024 : maxRequestBytes;
-        maxPayloadBytes = maxPayloadBytes == null ? 64 * 1024 : maxPayloadBytes;
-        maxBatchSize = maxBatchSize == null ? 1_000 : maxBatchSize;
-        maxAttemptsLimit = maxAttemptsLimit == null ? 10 : maxAttemptsLimit;
-        maxTimeoutSeconds = maxTimeoutSeconds == null ? 3_600 : maxTimeoutSeconds;
-        maxWait = maxWait == null ? Duration.ofSeconds(60) : maxWait;
-        rateLimit = rateLimit == null ? new RateLimit(null, null) : rateLimit;
-        outbox = outbox == null ? new Outbox(null, null, null, null) : outbox;
-        shutdownDelay = shutdownDelay == null ? Duration.ofSeconds(0) : shutdownDelay;
-    }
 
     /**
      * @param tasksPerSecond sustained submissions per user
      * @param burst          how many a user may submit at once after a quiet spell
      */
-    public record RateLimit(@Min(1) Integer tasksPerSecond, @Min(1) Integer burst) {
-        public RateLimit {
-            tasksPerSecond = tasksPerSecond == null ? 1_000 : tasksPerSecond;
-            burst = burst == null ? 10_000 : burst;
-        }
+    public record RateLimit(@DefaultValue("1000") @Min(1) int tasksPerSecond, @DefaultValue("10000") @Min(1) int burst) {
     }
 
     /**
@@ -74,13 +59,7 @@ public record GatewayProperties(
      * @param relayInterval  how often the relay looks for due tasks
      * @param relayBatchSize most tasks the relay claims per round
      */
-    public record Outbox(Duration confirmGrace, Duration retryAfter, Duration relayInterval,
-            @Min(1) @Max(10_000) Integer relayBatchSize) {
-        public Outbox {
-            confirmGrace = confirmGrace == null ? Duration.ofSeconds(5) : confirmGrace;
-            retryAfter = retryAfter == null ? Duration.ofSeconds(10) : retryAfter;
-            relayInterval = relayInterval == null ? Duration.ofSeconds(1) : relayInterval;
-            relayBatchSize = relayBatchSize == null ? 500 : relayBatchSize;
-        }
+    public record Outbox(@DefaultValue("5s") Duration confirmGrace, @DefaultValue("10s") Duration retryAfter,
+            @DefaultValue("1s") Duration relayInterval, @DefaultValue("500") @Min(1) @Max(10_000) int relayBatchSize) {
     }
 }

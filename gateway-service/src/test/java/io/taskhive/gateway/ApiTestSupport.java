@@ -17,6 +17,8 @@ abstract class ApiTestSupport {
 
     static RunningSystem system;
     static ApiClient api;
+    /** The gateway's management port (actuator). */
+    static ApiClient management;
 
     record User(String username, String password, String token, long id) {
     }
@@ -25,6 +27,7 @@ abstract class ApiTestSupport {
     static void startSystem() {
         system = RunningSystem.get();
         api = new ApiClient(system.baseUrl);
+        management = new ApiClient(system.managementUrl);
     }
 
     static User newUser() {

@@ -61,7 +61,8 @@ class LoadBalancedGatewaysIT {
             assertThat(Files.isExecutable(HAPROXY)).as(missing).isTrue();
         }
         assumeTrue(Files.isExecutable(HAPROXY), "skipped: " + missing);
-        int[] ports = freePorts(7);
+        // per gateway i (1, 2): HTTP ports[2i-2], TCP ports[2i-1], management ports[6+i]; HAProxy: 4, 5, 6
+        int[] ports = freePorts(9);
         String jwtSecret = "lb-secret-" + UUID.randomUUID() + UUID.randomUUID();
         // What this machine puts where the manifests name cluster services and secrets.
         Map<String, String> local = new HashMap<>();
@@ -88,6 +89,7 @@ class LoadBalancedGatewaysIT {
                 Map<String, String> gatewayPorts = new HashMap<>(local);
                 gatewayPorts.put("TASKHIVE_HTTP_PORT", Integer.toString(ports[2 * i - 2]));
                 gatewayPorts.put("TASKHIVE_TCP_PORT", Integer.toString(ports[2 * i - 1]));
+                gatewayPorts.put("TASKHIVE_MANAGEMENT_PORT", Integer.toString(ports[6 + i]));
                 services.add(ServiceProcess.jar(GATEWAY_JAR, "GatewayApplication", "lb-gateway-" + i,
                         ManifestEnvironment.of("k8s/base/gateway/deployment.yaml", gatewayPorts)));
                 services.add(ServiceProcess.jar(WORKER_JAR, "WorkerApplication", "lb-worker-" + i,
@@ -96,17 +98,19 @@ class LoadBalancedGatewaysIT {
             for (ServiceProcess service : services) {
                 service.awaitStarted(Duration.ofSeconds(120));
             }
-            awaitReady("http://127.0.0.1:" + ports[0]);
-            awaitReady("http://127.0.0.1:" + ports[2]);
+            awaitReady("http://127.0.0.1:" + ports[7]);
+            awaitReady("http://127.0.0.1:" + ports[8]);
             ProcessBuilder balancer = new ProcessBuilder(HAPROXY.toString(), "-db", "-f", HAPROXY_CFG.toString())
                     .redirectErrorStream(true).redirectOutput(Path.of("target", "lb-haproxy.log").toFile());
             balancer.environment().putAll(Map.of(
                     "HAPROXY_HTTP_BIND", "127.0.0.1:" + ports[4], "HAPROXY_TCP_BIND", "127.0.0.1:" + ports[5],
-                    "HAPROXY_STATS_BIND", "127.0.0.1:" + ports[6],
-                    "GATEWAY1_HOST", "127.0.0.1", "GATEWAY1_HTTP_PORT", Integer.toString(ports[0]),
-                    "GATEWAY1_TCP_PORT", Integer.toString(ports[1]),
-                    "GATEWAY2_HOST", "127.0.0.1", "GATEWAY2_HTTP_PORT", Integer.toString(ports[2]),
-                    "GATEWAY2_TCP_PORT", Integer.toString(ports[3])));
+                    "HAPROXY_STATS_BIND", "127.0.0.1:" + ports[6]));
+            for (int i = 1; i <= 2; i++) {
+                balancer.environment().putAll(Map.of("GATEWAY" + i + "_HOST", "127.0.0.1",
+                        "GATEWAY" + i + "_HTTP_PORT", Integer.toString(ports[2 * i - 2]),
+                        "GATEWAY" + i + "_TCP_PORT", Integer.toString(ports[2 * i - 1]),
+                        "GATEWAY" + i + "_MANAGEMENT_PORT", Integer.toString(ports[6 + i])));
+            }
             haproxy = balancer.start();
             String stats = "http://127.0.0.1:" + ports[6] + "/stats;csv";
             awaitAllServersUp(stats);
@@ -206,9 +210,12 @@ class LoadBalancedGatewaysIT {
         }
     }
 
-    /** "Started" is logged before the start-up runners; readiness says when a gateway takes traffic. */
-    private static void awaitReady(String gateway) {
-        ApiClient client = new ApiClient(gateway);
+    /**
+     * "Started" is logged before the start-up runners; readiness (on the management port) says when
+     * a gateway takes traffic.
+     */
+    private static void awaitReady(String management) {
+        ApiClient client = new ApiClient(management);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -220,7 +227,7 @@ class LoadBalancedGatewaysIT {
             }
             pause(Duration.ofMillis(200));
         }
-        throw new AssertionError(gateway + " never became ready");
+        throw new AssertionError(management + " never became ready");
     }
 
     /** One TCP client submitting until told to stop (and at least 30 times), reconnecting when cut off. */

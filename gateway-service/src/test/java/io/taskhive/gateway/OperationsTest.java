@@ -13,8 +13,9 @@ class OperationsTest extends ApiTestSupport {
 
     @Test
     void healthHasLivenessAndReadinessGroups() {
-        assertThat(api.get("/actuator/health/liveness", null).json().get("status").stringValue()).isEqualTo("UP");
-        ApiClient.Response readiness = api.get("/actuator/health/readiness", null);
+        assertThat(management.get("/actuator/health/liveness", null).json().get("status").stringValue())
+                .isEqualTo("UP");
+        ApiClient.Response readiness = management.get("/actuator/health/readiness", null);
         assertThat(readiness.status()).as(readiness.text()).isEqualTo(200);
         assertThat(readiness.json().get("status").stringValue()).isEqualTo("UP");
     }
@@ -31,9 +32,26 @@ class OperationsTest extends ApiTestSupport {
 
     @Test
     void exposesPrometheusMetrics() {
-        ApiClient.Response metrics = api.get("/actuator/prometheus", null);
+        api.get("/api/task-types", null); // so that the API port has served a request to count
+        ApiClient.Response metrics = management.get("/actuator/prometheus", null);
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.text()).contains("http_server_requests");
+        assertThat(metrics.text()).contains("http_server_requests").contains("uri=\"/api/task-types\"");
+    }
+
+    @Test
+    void theActuatorIsServedOnlyOnTheManagementPortAndTheApiOnlyOnTheApiPort() {
+        // The API port is what a load balancer or Ingress publishes: no health details, no metrics
+        // there, however the path is spelt (an unknown path without a token is a 401, like any other).
+        for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/metrics",
+                "/actuator/health/readiness", "/api/../actuator/prometheus", "/%61ctuator/prometheus")) {
+            ApiClient.Response response = api.get(path, null);
+            assertThat(response.status()).as(path + ": " + response.text()).isIn(400, 401, 404);
+            assertThat(response.text()).as(path).doesNotContain("jvm_memory").doesNotContain("\"UP\"");
+        }
+        assertThat(management.get("/api/task-types", null).status()).isEqualTo(404);
+        assertThat(management.get("/v3/api-docs", null).status()).isEqualTo(404);
+        // The detailed metrics endpoint stays behind the admin role, on the management port too.
+        assertThat(management.get("/actuator/metrics", null).status()).isEqualTo(401);
     }
 
     @Test

@@ -40,6 +40,8 @@ final class RunningSystem {
     final ConfigurableApplicationContext worker;
     final ConfigurableApplicationContext gateway;
     final String baseUrl;
+    /** The gateway's actuator (health, metrics): a port of its own, as in production. */
+    final String managementUrl;
     final int tcpPort;
     final Map<String, Object> gatewaySettings;
 
@@ -75,6 +77,7 @@ final class RunningSystem {
         gatewayProperties.put("taskhive.gateway.outbox.retry-after", "1s");
         gatewayProperties.put("taskhive.gateway.outbox.relay-interval", "200ms");
         gatewayProperties.put("taskhive.tcp.port", 0);
+        gatewayProperties.put("management.server.port", 0);
         gatewayProperties.put("taskhive.tcp.idle-timeout", "3s");
 
         // Started side by side: both run the Flyway migrations at once, as replicas may in production.
@@ -88,6 +91,7 @@ final class RunningSystem {
         gateway = gatewayStart.join();
         int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
+        managementUrl = managementUrl(gateway);
         tcpPort = gateway.getBean(io.taskhive.gateway.tcp.TcpServer.class).port();
         gatewaySettings = Map.copyOf(gatewayProperties);
         // At exit, before the test infrastructure (possibly embedded in this JVM) goes away.
@@ -107,8 +111,13 @@ final class RunningSystem {
         Map<String, Object> settings = new HashMap<>(gatewaySettings);
         settings.put("server.port", 0);
         settings.put("taskhive.tcp.port", 0);
+        settings.put("management.server.port", 0);
         settings.putAll(overrides);
         return GatewayApplication.builder().registerShutdownHook(false).run(arguments(settings));
+    }
+
+    static String managementUrl(ConfigurableApplicationContext gateway) {
+        return "http://127.0.0.1:" + gateway.getEnvironment().getRequiredProperty("local.management.port");
     }
 
     /** As command-line arguments, which override the applications' own defaults. */

@@ -3,8 +3,11 @@ package io.taskhive.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.taskhive.testing.ConfigurationBinding;
 
 /**
  * The delay between readiness turning 503 and the listeners stopping (what keeps HAProxy from
@@ -13,8 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class ShutdownDelayTest {
 
+    private static ShutdownDelay delay(Map<String, String> settings) {
+        return new ShutdownDelay(ConfigurationBinding.bind("taskhive.gateway", GatewayProperties.class, settings));
+    }
+
     private static ShutdownDelay delay(Duration shutdownDelay) {
-        return new ShutdownDelay(new GatewayProperties(null, null, null, null, null, null, null, null, shutdownDelay));
+        return delay(Map.of("shutdown-delay", shutdownDelay.toMillis() + "ms"));
     }
 
     @Test
@@ -30,7 +37,7 @@ class ShutdownDelayTest {
 
     @Test
     void noDelayByDefault() {
-        ShutdownDelay delay = delay(null);
+        ShutdownDelay delay = delay(Map.of());
         delay.start();
         long started = System.nanoTime();
         delay.stop();

@@ -103,7 +103,7 @@ class TcpManyConnectionsTest extends ApiTestSupport {
         }
         // the idle timeout is 10 minutes: only noticing the closed sockets can free the slots
         awaitOpenConnections(0, Duration.ofSeconds(10));
-        assertThat(api.get("/actuator/health/readiness", null).status()).isEqualTo(200);
+        assertThat(management.get("/actuator/health/readiness", null).status()).isEqualTo(200);
     }
 
     private static void awaitOpenConnections(int expected, Duration timeout) throws InterruptedException {

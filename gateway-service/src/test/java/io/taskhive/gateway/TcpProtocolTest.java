@@ -173,7 +173,7 @@ class TcpProtocolTest extends ApiTestSupport {
         try (TcpClient c = connect()) {
             assertThat(c.request("{\"action\":\"ping\"}").get("pong").booleanValue()).isTrue();
         }
-        assertThat(api.get("/actuator/health/readiness", null).status()).isEqualTo(200);
+        assertThat(management.get("/actuator/health/readiness", null).status()).isEqualTo(200);
     }
 
     @Test

@@ -64,6 +64,10 @@ public final class StandaloneApplication implements Callable<Integer> {
     @Option(names = "--tcp-port", defaultValue = "${env:TASKHIVE_TCP_PORT:-5000}", description = "gateway TCP port")
     int tcpPort;
 
+    @Option(names = "--management-port", defaultValue = "${env:TASKHIVE_MANAGEMENT_PORT:-8090}",
+            description = "gateway health and metrics port")
+    int managementPort;
+
     @Option(names = "--worker-http-port", defaultValue = "${env:TASKHIVE_WORKER_HTTP_PORT:-8081}",
             description = "worker health and metrics port")
     int workerHttpPort;
@@ -148,6 +152,8 @@ public final class StandaloneApplication implements Callable<Integer> {
         Map<String, Object> gateway = new LinkedHashMap<>(shared);
         gateway.put("server.port", httpPort);
         gateway.put("server.address", bindAddress);
+        gateway.put("management.server.port", managementPort);
+        gateway.put("management.server.address", bindAddress);
         gateway.put("taskhive.tcp.port", tcpPort);
         gateway.put("taskhive.tcp.address", bindAddress);
         if (blank(environment.get("TASKHIVE_JWT_SECRET"))) {
@@ -179,8 +185,9 @@ public final class StandaloneApplication implements Callable<Integer> {
         out.println(StandaloneInfrastructure.line("TCP", "localhost:" + tcp + "   e.g. nc localhost " + tcp
                 + " then {\"action\":\"ping\"}"));
         out.println(StandaloneInfrastructure.line("worker", "http://localhost:" + workerPort + "/actuator/health"));
+        String management = running.gateway.getEnvironment().getRequiredProperty("local.management.port");
         out.println(StandaloneInfrastructure.line("metrics", "http://localhost:" + workerPort
-                + "/actuator/prometheus (worker), http://localhost:" + http + "/actuator/prometheus (gateway)"));
+                + "/actuator/prometheus (worker), http://localhost:" + management + "/actuator/prometheus (gateway)"));
         running.infrastructure.description().forEach(out::println);
         out.println(StandaloneInfrastructure.line("demo user", DemoAccount.USERNAME + " / "
                 + secrets.password(DemoAccount.USERNAME)));

@@ -49,6 +49,7 @@ class StandaloneJarIT {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Pattern DEMO = Pattern.compile("demo user\\s+demo / (\\S+)");
     private static final Pattern WORKER_METRICS = Pattern.compile("(http://localhost:\\d+/actuator/prometheus) \\(worker\\)");
+    private static final Pattern GATEWAY_METRICS = Pattern.compile("http://localhost:(\\d+)(/actuator/prometheus) \\(gateway\\)");
 
     @TempDir
     Path data;
@@ -74,15 +75,24 @@ class StandaloneJarIT {
             assertThat(demo.find()).as(banner).isTrue();
             demoPassword = demo.group(1);
 
-            // The worker's meters, open to a scraper as in a deployment (no password to guess).
+            // Both services' meters, open to a scraper as in a deployment (no password to guess); the
+            // gateway's on its management port, not on the API port.
             Matcher metrics = WORKER_METRICS.matcher(banner);
             assertThat(metrics.find()).as(banner).isTrue();
+            Matcher gatewayMetrics = GATEWAY_METRICS.matcher(banner);
+            assertThat(gatewayMetrics.find()).as(banner).isTrue();
+            int managementPort = Integer.parseInt(gatewayMetrics.group(1));
+            assertThat(managementPort).isNotEqualTo(httpPort);
+            HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + managementPort + gatewayMetrics.group(2))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).contains("jvm_memory_used_bytes");
 
             // A demo with a demo password listens on 127.0.0.1 only: another address of this
             // machine (where it has one) is refused on both the HTTP and the TCP port.
             InetAddress external = nonLoopbackAddress();
             if (external != null) {
-                for (int port : List.of(httpPort, tcpPort)) {
+                for (int port : List.of(httpPort, tcpPort, managementPort)) {
                     assertThatThrownBy(() -> new Socket(external, port).close()).as(external + ":" + port)
                             .isInstanceOf(ConnectException.class);
                 }
@@ -238,7 +248,7 @@ class StandaloneJarIT {
             Path log = Files.createTempFile("standalone", ".log");
             ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(),
                     "--data-dir=" + data, "--http-port=" + httpPort,
-                    "--tcp-port=" + tcpPort, "--worker-http-port=0", "--db-port=0", "--amqp-port=0")
+                    "--tcp-port=" + tcpPort, "--management-port=0", "--worker-http-port=0", "--db-port=0", "--amqp-port=0")
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             // A newcomer's machine: no settings pointing at installed servers.
             builder.environment().keySet().removeIf(name -> name.startsWith("TASKHIVE_"));

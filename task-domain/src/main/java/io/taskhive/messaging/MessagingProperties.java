@@ -1,6 +1,7 @@
 package io.taskhive.messaging;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.constraints.Max;
@@ -21,15 +22,10 @@ import jakarta.validation.constraints.Pattern;
 @Validated
 @ConfigurationProperties("taskhive.messaging")
 public record MessagingProperties(
-        @Pattern(regexp = "[A-Za-z0-9_.-]{1,100}", message = "use letters, digits, '.', '_' or '-'") String namespace,
-        @Pattern(regexp = "quorum|classic", message = "must be quorum or classic") String queueType,
-        @Min(0) @Max(1000) Integer deliveryLimit) {
-
-    public MessagingProperties {
-        namespace = namespace == null ? "taskhive" : namespace;
-        queueType = queueType == null ? "quorum" : queueType;
-        deliveryLimit = deliveryLimit == null ? 50 : deliveryLimit;
-    }
+        @DefaultValue("taskhive") @Pattern(regexp = "[A-Za-z0-9_.-]{1,100}",
+                message = "use letters, digits, '.', '_' or '-'") String namespace,
+        @DefaultValue("quorum") @Pattern(regexp = "quorum|classic", message = "must be quorum or classic") String queueType,
+        @DefaultValue("50") @Min(0) @Max(1000) int deliveryLimit) {
 
     /** The direct exchange tasks are published to. */
     public String taskExchange() {

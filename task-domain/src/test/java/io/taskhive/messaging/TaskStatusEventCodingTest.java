@@ -18,7 +18,7 @@ class TaskStatusEventCodingTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
-    private final TaskEventPublisher codec = new TaskEventPublisher(null, JSON, new MessagingProperties(null, null, null));
+    private final TaskEventPublisher codec = new TaskEventPublisher(null, JSON, new MessagingProperties("taskhive", "quorum", 50));
 
     @Test
     void aFinalOutcomeTravelsWholeAndOtherChangesWithoutOne() {

@@ -6,6 +6,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import io.taskhive.testing.ConfigurationBinding;
+
 class RetryPolicyTest {
 
     private final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0);
@@ -32,7 +34,7 @@ class RetryPolicyTest {
 
     @Test
     void defaultsApplyWhenNothingIsConfigured() {
-        RetryPolicy defaults = new RetryPolicy(null, null, null);
+        RetryPolicy defaults = ConfigurationBinding.bind("taskhive.retry", RetryPolicy.class, java.util.Map.of());
         assertThat(defaults.initialDelay()).isEqualTo(Duration.ofSeconds(1));
         assertThat(defaults.maxDelay()).isEqualTo(Duration.ofHours(1));
         assertThat(defaults.multiplier()).isEqualTo(2.0);

@@ -3,8 +3,10 @@ package io.taskhive.worker;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.annotation.Nullable;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -23,28 +25,27 @@ import jakarta.validation.constraints.Min;
  *                                are interrupted and handed back (keep it below the platform's kill
  *                                timeout, e.g. Kubernetes' terminationGracePeriodSeconds). It may be
  *                                longer than the orphan grace: a draining replica keeps heartbeating
+ * @param handBackTimeout         after the shutdown grace, how long the interrupted tasks may take to
+ *                                be handed back (requeued) before the replica exits anyway
  * @param databaseRetryInterval   while the database is unreachable: how often to probe it (consumers
  *                                are paused meanwhile) and to retry recording a finished outcome
  */
 @Validated
 @ConfigurationProperties("taskhive.worker")
 public record WorkerProperties(
-        String id,
-        @Min(1) @Max(65_535) Integer maxInFlight,
-        Duration heartbeatInterval,
-        Duration orphanGrace,
-        Duration shutdownGrace,
-        Duration databaseRetryInterval) {
+        @Nullable String id,
+        @DefaultValue("2000") @Min(1) @Max(65_535) int maxInFlight,
+        @DefaultValue("5s") Duration heartbeatInterval,
+        @DefaultValue("20s") Duration orphanGrace,
+        @DefaultValue("25s") Duration shutdownGrace,
+        @DefaultValue("5s") Duration handBackTimeout,
+        @DefaultValue("2s") Duration databaseRetryInterval) {
 
     public WorkerProperties {
-        maxInFlight = maxInFlight == null ? 2_000 : maxInFlight;
-        heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval;
-        orphanGrace = orphanGrace == null ? Duration.ofSeconds(20) : orphanGrace;
-        shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(25) : shutdownGrace;
-        databaseRetryInterval = databaseRetryInterval == null ? Duration.ofSeconds(2) : databaseRetryInterval;
-        if (!heartbeatInterval.isPositive() || !shutdownGrace.isPositive() || !databaseRetryInterval.isPositive()) {
-            throw new IllegalArgumentException("heartbeat-interval, shutdown-grace and database-retry-interval "
-                    + "must be positive");
+        if (!heartbeatInterval.isPositive() || !shutdownGrace.isPositive() || !handBackTimeout.isPositive()
+                || !databaseRetryInterval.isPositive()) {
+            throw new IllegalArgumentException("heartbeat-interval, shutdown-grace, hand-back-timeout and "
+                    + "database-retry-interval must be positive");
         }
         if (orphanGrace.compareTo(heartbeatInterval.multipliedBy(3)) < 0) {
             throw new IllegalArgumentException("orphan-grace (" + orphanGrace + ") must be at least three "

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import jakarta.annotation.Nullable;
 
 /**
  * Authentication settings ({@code taskhive.security.*}). There is deliberately no default secret:
@@ -21,13 +24,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("taskhive.security")
 public record SecurityProperties(
-        String jwtSecret,
-        Duration tokenTtl,
-        String issuer,
-        Integer loginMaxFailures,
-        Duration loginLockout,
-        String adminUsername,
-        String adminPassword) {
+        @Nullable String jwtSecret,
+        @DefaultValue("1h") Duration tokenTtl,
+        @DefaultValue("taskhive") String issuer,
+        @DefaultValue("5") int loginMaxFailures,
+        @DefaultValue("5m") Duration loginLockout,
+        @Nullable String adminUsername,
+        @Nullable String adminPassword) {
 
     static final int MIN_SECRET_BYTES = 32;
     /** How the example files (.env.example, k8s/secret.example.yaml) mark a value to be replaced. */
@@ -44,10 +47,10 @@ public record SecurityProperties(
             throw new IllegalArgumentException("taskhive.security.admin-password (env TASKHIVE_ADMIN_PASSWORD) is still "
                     + "the example's placeholder; set a real password, or leave it empty for no admin account");
         }
-        tokenTtl = tokenTtl == null ? Duration.ofHours(1) : tokenTtl;
-        issuer = issuer == null || issuer.isBlank() ? "taskhive" : issuer;
-        loginMaxFailures = loginMaxFailures == null ? 5 : loginMaxFailures;
-        loginLockout = loginLockout == null ? Duration.ofMinutes(5) : loginLockout;
+        if (issuer.isBlank() || loginMaxFailures < 1 || !tokenTtl.isPositive() || loginLockout.isNegative()) {
+            throw new IllegalArgumentException("taskhive.security: issuer must not be blank, login-max-failures must be "
+                    + "at least 1, token-ttl positive and login-lockout not negative");
+        }
     }
 
     private static boolean isPlaceholder(String value) {

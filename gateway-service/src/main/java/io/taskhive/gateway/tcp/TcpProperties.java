@@ -3,10 +3,13 @@ package io.taskhive.gateway.tcp;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.annotation.Nullable;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 
 /**
  * The raw TCP JSON listener ({@code taskhive.tcp.*}).
@@ -31,27 +34,18 @@ import jakarta.validation.constraints.Min;
 @Validated
 @ConfigurationProperties("taskhive.tcp")
 public record TcpProperties(
-        Boolean enabled,
-        @Min(0) @Max(65_535) Integer port,
-        String address,
-        @Min(1) Integer maxConnections,
-        Duration idleTimeout,
-        @Min(16 * 1024) @Max(16 * 1024 * 1024) Integer maxRequestBytes,
-        Boolean legacyClients,
-        String legacyOwner,
-        Duration drainTimeout,
-        Duration writeTimeout) {
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("5000") @Min(0) @Max(65_535) int port,
+        @Nullable String address,
+        @DefaultValue("20000") @Min(1) int maxConnections,
+        @DefaultValue("5m") Duration idleTimeout,
+        @DefaultValue("65536") @Min(16 * 1024) @Max(16 * 1024 * 1024) int maxRequestBytes,
+        @DefaultValue("false") boolean legacyClients,
+        @DefaultValue("seed-clients") @NotBlank String legacyOwner,
+        @DefaultValue("10s") Duration drainTimeout,
+        @DefaultValue("30s") Duration writeTimeout) {
 
     public TcpProperties {
-        enabled = enabled == null || enabled;
-        port = port == null ? 5000 : port;
         address = address == null || address.isBlank() ? null : address;
-        maxConnections = maxConnections == null ? 20_000 : maxConnections;
-        idleTimeout = idleTimeout == null ? Duration.ofMinutes(5) : idleTimeout;
-        maxRequestBytes = maxRequestBytes == null ? 64 * 1024 : maxRequestBytes;
-        legacyClients = legacyClients != null && legacyClients;
-        legacyOwner = legacyOwner == null || legacyOwner.isBlank() ? "seed-clients" : legacyOwner;
-        drainTimeout = drainTimeout == null ? Duration.ofSeconds(10) : drainTimeout;
-        writeTimeout = writeTimeout == null ? Duration.ofSeconds(30) : writeTimeout;
     }
 }

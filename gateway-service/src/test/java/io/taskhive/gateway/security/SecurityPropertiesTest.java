@@ -3,6 +3,8 @@ package io.taskhive.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 /** The gateway refuses to start with a missing, short or example secret. */
@@ -11,7 +13,7 @@ class SecurityPropertiesTest {
     private static final String GOOD_SECRET = "a-real-secret-of-more-than-thirty-two-bytes";
 
     private static SecurityProperties with(String secret, String adminPassword) {
-        return new SecurityProperties(secret, null, null, null, null, "admin", adminPassword);
+        return new SecurityProperties(secret, Duration.ofHours(1), "taskhive", 5, Duration.ofMinutes(5), "admin", adminPassword);
     }
 
     @Test

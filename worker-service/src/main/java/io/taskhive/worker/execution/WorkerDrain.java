@@ -27,6 +27,7 @@ class WorkerDrain implements SmartLifecycle {
     private final RabbitListenerEndpointRegistry listeners;
     private final Heartbeat heartbeat;
     private final Duration grace;
+    private final Duration handBack;
     private volatile boolean started;
 
     WorkerDrain(TaskConsumer consumer, RunningTasks running, RabbitListenerEndpointRegistry listeners,
@@ -36,6 +37,7 @@ class WorkerDrain implements SmartLifecycle {
         this.listeners = listeners;
         this.heartbeat = heartbeat;
         this.grace = properties.shutdownGrace();
+        this.handBack = properties.handBackTimeout();
     }
 
     @Override
@@ -58,7 +60,7 @@ class WorkerDrain implements SmartLifecycle {
         if (!awaitIdle(grace)) {
             log.warn("handing back {} task(s) still running", running.count());
             running.interruptAll(RunningTasks.Interruption.SHUTDOWN);
-            awaitIdle(Duration.ofSeconds(5));
+            awaitIdle(handBack);
         }
         consumer.shutdownExecutor();
         heartbeat.deregister();
