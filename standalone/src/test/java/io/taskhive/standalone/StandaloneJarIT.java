@@ -83,10 +83,10 @@ class StandaloneJarIT {
             assertThat(gatewayMetrics.find()).as(banner).isTrue();
             int managementPort = Integer.parseInt(gatewayMetrics.group(1));
             assertThat(managementPort).isNotEqualTo(httpPort);
-            HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            HttpResponse<String> gatewayScrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + managementPort + gatewayMetrics.group(2))).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(scraped.statusCode()).isEqualTo(200);
-            assertThat(scraped.body()).contains("jvm_memory_used_bytes");
+            assertThat(gatewayScrape.statusCode()).isEqualTo(200);
+            assertThat(gatewayScrape.body()).contains("jvm_memory_used_bytes");
 
             // A demo with a demo password listens on 127.0.0.1 only: another address of this
             // machine (where it has one) is refused on both the HTTP and the TCP port.
