@@ -171,7 +171,8 @@ class NativeProtocol {
                 .put("type", event.type()).put("status", event.to().name())
                 .put("from", event.from() == null ? null : event.from().name())
                 .put("at", event.at() == null ? null : event.at().toString()).put("attempt", event.attempt());
-        return line.put("worker_id", event.workerId());
+        // Last, so that the fields older clients read keep their places.
+        return line.put("worker_id", event.workerId()).put("transition_id", event.transitionId());
     }
 
     private static CurrentUser required(CurrentUser caller) {
