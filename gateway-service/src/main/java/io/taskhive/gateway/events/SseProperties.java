@@ -3,6 +3,7 @@ package io.taskhive.gateway.events;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.constraints.Max;
@@ -26,20 +27,14 @@ import jakarta.validation.constraints.Min;
 @Validated
 @ConfigurationProperties("taskhive.sse")
 public record SseProperties(
-        Duration heartbeat,
-        Duration reconnectDelay,
-        @Min(1) @Max(1_000_000) Integer maxStreams,
-        @Min(1) @Max(10_000) Integer maxStreamsPerUser,
-        @Min(16) @Max(1_000_000) Integer bufferSize,
-        @Min(1) @Max(1_000_000) Integer replayLimit) {
+        @DefaultValue("15s") Duration heartbeat,
+        @DefaultValue("3s") Duration reconnectDelay,
+        @DefaultValue("10000") @Min(1) @Max(1_000_000) int maxStreams,
+        @DefaultValue("16") @Min(1) @Max(10_000) int maxStreamsPerUser,
+        @DefaultValue("1024") @Min(16) @Max(1_000_000) int bufferSize,
+        @DefaultValue("10000") @Min(1) @Max(1_000_000) int replayLimit) {
 
     public SseProperties {
-        heartbeat = heartbeat == null ? Duration.ofSeconds(15) : heartbeat;
-        reconnectDelay = reconnectDelay == null ? Duration.ofSeconds(3) : reconnectDelay;
-        maxStreams = maxStreams == null ? 10_000 : maxStreams;
-        maxStreamsPerUser = maxStreamsPerUser == null ? 16 : maxStreamsPerUser;
-        bufferSize = bufferSize == null ? 1_024 : bufferSize;
-        replayLimit = replayLimit == null ? 10_000 : replayLimit;
         if (heartbeat.isNegative() || heartbeat.isZero()) {
             throw new IllegalArgumentException("taskhive.sse.heartbeat must be positive");
         }
