@@ -111,7 +111,7 @@ export function taskView(main, { id, admin }) {
         h('pre', { class: 'error-text', id: 'task-error', tabindex: '0', 'aria-labelledby': 'error-heading' }, task.error)) : null,
       h('section', { 'aria-labelledby': 'history-heading' },
         h('h2', { id: 'history-heading' }, 'History'),
-        timeline(task.history || [])));
+        timeline(withSubmission(task))));
   }
 
   async function act(action, button) {
@@ -138,6 +138,18 @@ export function taskView(main, { id, admin }) {
     clearInterval(ticker);
     clearTimeout(reloadTimer);
   };
+}
+
+/**
+ * The history, starting with the submission: where the stored history has no entry for it (the
+ * first QUEUED), one is made from the task's creation time, so the timeline always starts there.
+ */
+function withSubmission(task) {
+  const history = task.history || [];
+  if (history.length && history[0].from === null && history[0].to === 'QUEUED') {
+    return history;
+  }
+  return [{ from: null, to: 'QUEUED', at: task.createdAt, attempt: 0, workerId: null, detail: null }, ...history];
 }
 
 function timeline(history) {

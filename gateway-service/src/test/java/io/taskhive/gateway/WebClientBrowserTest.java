@@ -118,7 +118,7 @@ class WebClientBrowserTest extends ApiTestSupport {
         java.time.Instant created = java.time.Instant.parse(
                 api.get("/api/tasks/" + taskId, user.token()).json().get("createdAt").stringValue());
         assertThat(browser.find("dl.details time").getText()).contains(java.time.format.DateTimeFormatter
-                .ofPattern("h:mm:ss").withZone(java.time.ZoneId.of(Browser.TIME_ZONE)).format(created));
+                .ofPattern("hh:mm:ss").withZone(java.time.ZoneId.of(Browser.TIME_ZONE)).format(created));
         assertThat(browser.all("#task-history li").stream().map(li -> li.getAttribute("data-status")))
                 .containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
         assertThat(browser.find("#task-payload").getText()).contains("\"seconds\": 2");
@@ -243,6 +243,8 @@ class WebClientBrowserTest extends ApiTestSupport {
         assertThat(policy).isNotNull().contains("default-src 'self'", "script-src 'self'", "style-src 'self'",
                 "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
         assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
         assertThat(api.get("/js/app.js", null).header("Content-Security-Policy")).isEqualTo(policy);
         assertThat(api.get("/js/app.js", null).contentType()).startsWith("text/javascript");
 
@@ -293,14 +295,18 @@ class WebClientBrowserTest extends ApiTestSupport {
         assertThat(phone.script("return document.querySelector('a, button, input, select, textarea').className"))
                 .isEqualTo("skip-link");
         List<String> reached = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
+        for (int i = 0; i < 40; i++) {
             new Actions(phone.driver()).sendKeys(Keys.TAB).perform();
+            if (Boolean.TRUE.equals(phone.script("return document.activeElement === document.body"))) {
+                break; // past the last control
+            }
             assertThat(phone.script("return getComputedStyle(document.activeElement).outlineStyle"))
                     .as("focus ring on %s", phone.script("return document.activeElement.outerHTML")).isNotEqualTo("none");
             reached.add(String.valueOf(phone.script("const e = document.activeElement; "
                     + "return e.id || e.getAttribute('href') || e.textContent.trim()")));
         }
-        assertThat(reached).contains("task-type", "payload-text", "Submit task", "mine-status");
+        assertThat(reached).contains("task-type", "Submit task", "mine-status", "mine-type");
+        assertThat(reached).anySatisfy(r -> assertThat(r).startsWith("payload-"));
         assertThat(reached).anySatisfy(r -> assertThat(r).startsWith("#/tasks/"));
         // every form control has a label
         assertThat(phone.script("""

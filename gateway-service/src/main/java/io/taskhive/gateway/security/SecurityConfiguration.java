@@ -27,6 +27,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
@@ -58,9 +59,9 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain webClientSecurity(HttpSecurity http) throws Exception {
-        http.securityMatcher(Arrays.stream(WEB_CLIENT_PATHS)
-                        .map(path -> PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, path))
-                        .toArray(RequestMatcher[]::new))
+        http.securityMatcher(new OrRequestMatcher(Arrays.stream(WEB_CLIENT_PATHS)
+                        .map(path -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, path))
+                        .toList()))
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
