@@ -20,7 +20,7 @@ export function followEvents(path, { onEvent, onState = () => {}, shouldReconnec
   async function connect() {
     while (!closed) {
       try {
-        const headers = authHeaders({ Accept: 'text/event-stream' });
+        const headers = authHeaders({ Accept: 'text/event-stream, application/problem+json' });
         if (lastEventId !== null) {
           headers['Last-Event-ID'] = lastEventId;
         }

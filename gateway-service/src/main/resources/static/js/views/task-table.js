@@ -36,6 +36,7 @@ export function performAction(action, task, admin) {
 export function taskTable({ admin = false, types = [], heading = 'Tasks', headingLevel = 'h2', idPrefix = 'tasks' }) {
   const state = { status: '', type: '', ownerId: '', page: 0, items: [], totalItems: 0, totalPages: 0 };
   const rows = new Map(); // task id -> {task, row, cells}
+  const unseen = new Map(); // task id -> its latest change, for tasks not (yet) on this page
   const caption = h(headingLevel, { id: `${idPrefix}-heading` }, heading);
   const liveState = h('p', { class: 'live-state', id: `${idPrefix}-live` }, 'Connecting to live updates…');
   const message = h('div', { class: 'form-error', role: 'alert', hidden: true });
@@ -195,6 +196,11 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     state.totalItems += 1;
     state.totalPages = Math.max(1, Math.ceil(state.totalItems / PAGE_SIZE));
     body.prepend(rowFor(task));
+    if (unseen.has(task.id)) {
+      // its stream event outran the submission's answer: show what it has become since
+      onStatus(unseen.get(task.id));
+      unseen.delete(task.id);
+    }
     while (body.rows.length > PAGE_SIZE) {
       const last = body.rows[body.rows.length - 1];
       rows.delete(last.dataset.taskId);
@@ -219,6 +225,10 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
   function onStatus(change) {
     const entry = rows.get(change.taskId);
     if (!entry) {
+      unseen.set(change.taskId, change);
+      if (unseen.size > 200) {
+        unseen.delete(unseen.keys().next().value);
+      }
       // a task not on this page: it may belong on top of the first one
       if (state.page === 0 && (!state.status || change.to === state.status)
         && (!state.type || change.type === state.type)
