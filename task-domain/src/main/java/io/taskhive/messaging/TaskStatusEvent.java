@@ -10,16 +10,20 @@ import io.taskhive.task.TaskStatus;
 
 /**
  * A status change, as published on the event exchange for gateways (live updates) and workers
- * (cancel). A worker's final outcome also carries {@code outcome}, the rest of what it wrote, so a
- * gateway waiting for that task can answer without reading it back; it is absent for other changes
- * and for results too large to send to every gateway.
+ * (cancel). {@code transitionId} is the id of the change's row in {@code task_transitions} (null
+ * only from a publisher older than that field), so a client that resumes a stream of changes from
+ * the last id it saw gets exactly the ones it missed; {@code at} is the time stored in that row. A
+ * worker's final outcome also carries {@code outcome}, the rest of what it wrote, so a gateway
+ * waiting for that task can answer without reading it back; it is absent for other changes and for
+ * results too large to send to every gateway.
  */
-public record TaskStatusEvent(UUID taskId, long ownerId, String type, TaskStatus from, TaskStatus to,
-        Instant at, String workerId, int attempt, @JsonInclude(JsonInclude.Include.NON_NULL) Outcome outcome) {
+public record TaskStatusEvent(Long transitionId, UUID taskId, long ownerId, String type, TaskStatus from,
+        TaskStatus to, Instant at, String workerId, int attempt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Outcome outcome) {
 
-    public TaskStatusEvent(UUID taskId, long ownerId, String type, TaskStatus from, TaskStatus to, Instant at,
-            String workerId, int attempt) {
-        this(taskId, ownerId, type, from, to, at, workerId, attempt, null);
+    public TaskStatusEvent(Long transitionId, UUID taskId, long ownerId, String type, TaskStatus from, TaskStatus to,
+            Instant at, String workerId, int attempt) {
+        this(transitionId, taskId, ownerId, type, from, to, at, workerId, attempt, null);
     }
 
     /**

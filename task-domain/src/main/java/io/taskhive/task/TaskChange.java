@@ -20,6 +20,9 @@ public interface TaskChange {
 
     String getWorkerId();
 
+    /** The id of the history row the change wrote. */
+    long getTransitionId();
+
     default TaskStatus fromStatus() {
         return getFromStatus() == null ? null : TaskStatus.valueOf(getFromStatus());
     }

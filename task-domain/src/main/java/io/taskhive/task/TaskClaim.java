@@ -17,6 +17,9 @@ public interface TaskClaim {
 
     Instant getAt();
 
+    /** The id of the history row the claim wrote. */
+    long getTransitionId();
+
     default TaskStatus fromStatus() {
         return TaskStatus.valueOf(getFromStatus());
     }

@@ -61,9 +61,10 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             ), logged as (
                 insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt)
                 select id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts from claimed
+                returning task_id, id
             )
-            select id, owner_id, from_status, attempts, max_attempts, timeout_seconds, started_at
-              from claimed
+            select c.id, c.owner_id, c.from_status, c.attempts, c.max_attempts, c.timeout_seconds, c.started_at, l.id
+              from claimed c join logged l on l.task_id = c.id
             """)
     List<Object[]> claimAll(@Param("ids") UUID[] ids, @Param("takeOver") Boolean[] takeOver,
             @Param("workerId") String workerId, @Param("aliveWithinSeconds") double aliveWithinSeconds);
@@ -71,9 +72,9 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
     /**
      * Attempt {@code attempt} failed and more are allowed: RETRYING until {@code delaySeconds} from
      * now, when the outbox relay publishes it again. Guarded like {@link TaskStatements#finishAll}.
+     * Empty if the task had moved on.
      */
     @Transactional
-    @Modifying
     @Query(nativeQuery = true, value = """
             with retrying as (
                 update tasks t
@@ -82,20 +83,23 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                        dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
                  where t.id = :id and t.status = 'RUNNING' and t.attempts = :attempt
                 returning t.id, t.attempts
+            ), logged as (
+                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select id, 'RUNNING', 'RETRYING', now(), cast(:workerId as varchar), attempts, cast(:error as text)
+                  from retrying
+                returning id, at
             )
-            insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-            select id, 'RUNNING', 'RETRYING', now(), cast(:workerId as varchar), attempts, cast(:error as text)
-              from retrying
+            select id as "transitionId", at as "at" from logged
             """)
-    int scheduleRetry(@Param("id") UUID id, @Param("attempt") int attempt, @Param("error") String error,
+    Optional<RecordedChange> scheduleRetry(@Param("id") UUID id, @Param("attempt") int attempt, @Param("error") String error,
             @Param("delaySeconds") double delaySeconds, @Param("workerId") String workerId);
 
     /**
      * A worker shutting down gives back a task it could not finish in time: QUEUED again, published
-     * by the relay, and the interrupted attempt is not counted against the task.
+     * by the relay, and the interrupted attempt is not counted against the task. Empty if the task
+     * had moved on.
      */
     @Transactional
-    @Modifying
     @Query(nativeQuery = true, value = """
             with requeued as (
                 update tasks t
@@ -104,13 +108,23 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                        version = t.version + 1
                  where t.id = :id and t.status = 'RUNNING' and t.attempts = :attempt
                 returning t.id, t.attempts
+            ), logged as (
+                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select id, 'RUNNING', 'QUEUED', now(), cast(:workerId as varchar), attempts, cast(:reason as text)
+                  from requeued
+                returning id, at
             )
-            insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-            select id, 'RUNNING', 'QUEUED', now(), cast(:workerId as varchar), attempts, cast(:reason as text)
-              from requeued
+            select id as "transitionId", at as "at" from logged
             """)
-    int requeue(@Param("id") UUID id, @Param("attempt") int attempt, @Param("workerId") String workerId,
-            @Param("reason") String reason);
+    Optional<RecordedChange> requeue(@Param("id") UUID id, @Param("attempt") int attempt,
+            @Param("workerId") String workerId, @Param("reason") String reason);
+
+    /** The history row a change wrote: its id and its time, as stored. */
+    interface RecordedChange {
+        long getTransitionId();
+
+        Instant getAt();
+    }
 
     /**
      * RUNNING tasks whose holder stopped heartbeating (or never registered) for {@code graceSeconds}:
@@ -139,10 +153,11 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
             ), logged as (
                 insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
                 select id, 'RUNNING', status, now(), worker_id, attempts, error from moved
+                returning task_id, id, at
             )
-            select id as "id", owner_id as "ownerId", type as "type", status as "status", attempts as "attempt",
-                   worker_id as "workerId"
-              from moved
+            select m.id as "id", m.owner_id as "ownerId", m.type as "type", m.status as "status",
+                   m.attempts as "attempt", m.worker_id as "workerId", l.id as "transitionId", l.at as "at"
+              from moved m join logged l on l.task_id = m.id
             """)
     List<OrphanedTask> returnOrphans(@Param("graceSeconds") double graceSeconds, @Param("limit") int limit);
 
@@ -158,6 +173,10 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
         int getAttempt();
 
         String getWorkerId();
+
+        long getTransitionId();
+
+        Instant getAt();
     }
 
     /** Which of these tasks are still RUNNING, and under which attempt. */
@@ -170,11 +189,16 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
         int getAttempt();
     }
 
-    /** The owner cancels a task that has not finished. */
+    /**
+     * The owner ({@code ownerId}), or an admin (null: whoever owns it), cancels a task that has not
+     * finished; {@code detail} says who, in the history.
+     */
     @Transactional
     @Query(nativeQuery = true, value = """
             with current_row as (
-                select id, status from tasks where id = :id and owner_id = :ownerId for update
+                select id, status from tasks
+                 where id = :id and owner_id = coalesce(cast(:ownerId as bigint), owner_id)
+                   for update
             ), cancelled as (
                 update tasks t
                    set status = 'CANCELLED', finished_at = now(), dispatch_due_at = null, version = t.version + 1
@@ -183,23 +207,27 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                 returning t.id, c.status as from_status, t.finished_at, t.attempts, t.worker_id, t.owner_id, t.type
             ), logged as (
                 insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-                select id, from_status, 'CANCELLED', finished_at, worker_id, attempts, 'cancelled by its owner'
+                select id, from_status, 'CANCELLED', finished_at, worker_id, attempts, cast(:detail as text)
                   from cancelled
+                returning task_id, id
             )
-            select owner_id as "ownerId", type as "type", from_status as "fromStatus", attempts as "attempt",
-                   finished_at as "at", worker_id as "workerId"
-              from cancelled
+            select c.owner_id as "ownerId", c.type as "type", c.from_status as "fromStatus", c.attempts as "attempt",
+                   c.finished_at as "at", c.worker_id as "workerId", l.id as "transitionId"
+              from cancelled c join logged l on l.task_id = c.id
             """)
-    Optional<TaskChange> cancel(@Param("id") UUID id, @Param("ownerId") long ownerId);
+    Optional<TaskChange> cancel(@Param("id") UUID id, @Param("ownerId") Long ownerId, @Param("detail") String detail);
 
     /**
-     * The owner queues a FAILED or DEAD task again, with {@code extraAttempts} more attempts; the
-     * outbox relay publishes it if the immediate publish does not get through.
+     * The owner ({@code ownerId}), or an admin (null: whoever owns it), queues a FAILED or DEAD task
+     * again, with {@code extraAttempts} more attempts; the outbox relay publishes it if the immediate
+     * publish does not get through. {@code detail} says who, in the history.
      */
     @Transactional
     @Query(nativeQuery = true, value = """
             with current_row as (
-                select id, status from tasks where id = :id and owner_id = :ownerId for update
+                select id, status from tasks
+                 where id = :id and owner_id = coalesce(cast(:ownerId as bigint), owner_id)
+                   for update
             ), requeued as (
                 update tasks t
                    set status = 'QUEUED', result = null, error = null, started_at = null, finished_at = null,
@@ -210,14 +238,65 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                 returning t.id, c.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type
             ), logged as (
                 insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
-                select id, from_status, 'QUEUED', queued_at, attempts, 'retried by its owner' from requeued
+                select id, from_status, 'QUEUED', queued_at, attempts, cast(:detail as text) from requeued
+                returning task_id, id
             )
-            select owner_id as "ownerId", type as "type", from_status as "fromStatus", attempts as "attempt",
-                   queued_at as "at", cast(null as varchar) as "workerId"
-              from requeued
+            select r.owner_id as "ownerId", r.type as "type", r.from_status as "fromStatus", r.attempts as "attempt",
+                   r.queued_at as "at", cast(null as varchar) as "workerId", l.id as "transitionId"
+              from requeued r join logged l on l.task_id = r.id
             """)
-    Optional<TaskChange> retry(@Param("id") UUID id, @Param("ownerId") long ownerId,
-            @Param("extraAttempts") int extraAttempts, @Param("dispatchDueAt") Instant dispatchDueAt);
+    Optional<TaskChange> retry(@Param("id") UUID id, @Param("ownerId") Long ownerId,
+            @Param("extraAttempts") int extraAttempts, @Param("dispatchDueAt") Instant dispatchDueAt,
+            @Param("detail") String detail);
+
+    /**
+     * An admin queues again, in one statement, up to {@code limit} tasks in {@code status} (FAILED
+     * or DEAD), optionally only of one type and one owner, oldest first: each gets its type's
+     * number of further attempts ({@code extraAttempts[i]} for {@code typeKeys[i]}, 1 for a type no
+     * longer known). Rows another transaction holds are skipped. Returns the changes, for their
+     * events; the tasks are then published as a single retry's are.
+     */
+    @Transactional
+    @Query(nativeQuery = true, value = """
+            with extra as (
+                select e.type, e.attempts
+                  from unnest(cast(:typeKeys as varchar[]), cast(:extraAttempts as int[])) as e(type, attempts)
+            ), picked as (
+                select t.id, t.status from tasks t
+                 where t.status = :status
+                   and t.type = coalesce(cast(:type as varchar), t.type)
+                   and t.owner_id = coalesce(cast(:ownerId as bigint), t.owner_id)
+                 order by t.created_at, t.id
+                 limit :limit
+                   for update skip locked
+            ), requeued as (
+                update tasks t
+                   set status = 'QUEUED', result = null, error = null, started_at = null, finished_at = null,
+                       worker_id = null, queued_at = now(),
+                       max_attempts = t.attempts + coalesce((select e.attempts from extra e where e.type = t.type), 1),
+                       dispatch_due_at = :dispatchDueAt, dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
+                  from picked p
+                 where t.id = p.id
+                returning t.id, p.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type
+            ), logged as (
+                insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
+                select id, from_status, 'QUEUED', queued_at, attempts, 'retried by an admin' from requeued
+                returning task_id, id
+            )
+            select r.id as "id", r.owner_id as "ownerId", r.type as "type", r.from_status as "fromStatus",
+                   r.attempts as "attempt", r.queued_at as "at", cast(null as varchar) as "workerId",
+                   l.id as "transitionId"
+              from requeued r join logged l on l.task_id = r.id
+            """)
+    List<BulkChange> retryAll(@Param("status") String status, @Param("type") String type,
+            @Param("ownerId") Long ownerId, @Param("typeKeys") String[] typeKeys,
+            @Param("extraAttempts") Integer[] extraAttempts, @Param("limit") int limit,
+            @Param("dispatchDueAt") Instant dispatchDueAt);
+
+    /** A change made to one of many tasks at once. */
+    interface BulkChange extends TaskChange {
+        UUID getId();
+    }
 
     /**
      * The outbox relay claims tasks whose message is due and still unconfirmed, pushing their due

@@ -3,9 +3,12 @@ package io.taskhive.task;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
@@ -29,22 +32,33 @@ public class TaskStatements {
     }
 
     /**
-     * Stores new QUEUED tasks (made by {@link Task#queued}, without idempotency keys) in one
-     * statement: the arrays hold one element per task. Their outbox mark falls due
-     * {@code confirmGraceSeconds} after their creation.
+     * Stores new QUEUED tasks (made by {@link Task#queued}) in one statement, each with its first
+     * history row (none to QUEUED, at its creation): the arrays hold one element per task. Their
+     * outbox mark falls due {@code confirmGraceSeconds} after their creation. An idempotency key
+     * already used by the same owner fails the whole statement (a {@code DuplicateKeyException}).
+     * Returns the id of each task's history row, by task id.
      */
-    public int insertQueued(UUID[] ids, Long[] ownerIds, String[] types, String[] payloads, Integer[] maxAttempts,
-            Integer[] timeouts, String[] createdAt, double confirmGraceSeconds) {
-        return jdbc.sql("""
-                insert into tasks (id, owner_id, type, payload, status, attempts, max_attempts, timeout_seconds,
-                                   created_at, queued_at, dispatch_due_at, dispatch_seq, version)
-                select n.id, n.owner_id, n.type, cast(n.payload as jsonb), 'QUEUED', 0, n.max_attempts,
-                       n.timeout_seconds, n.created_at, n.created_at,
-                       n.created_at + make_interval(secs => :confirmGraceSeconds), 1, 0
-                  from unnest(cast(:ids as uuid[]), cast(:ownerIds as bigint[]), cast(:types as varchar[]),
-                              cast(:payloads as text[]), cast(:maxAttempts as int[]), cast(:timeouts as int[]),
-                              cast(:createdAt as timestamptz[]))
-                       as n(id, owner_id, type, payload, max_attempts, timeout_seconds, created_at)
+    public Map<UUID, Long> insertQueued(UUID[] ids, Long[] ownerIds, String[] types, String[] payloads,
+            Integer[] maxAttempts, Integer[] timeouts, String[] idempotencyKeys, String[] createdAt,
+            double confirmGraceSeconds) {
+        Map<UUID, Long> transitions = new HashMap<>(ids.length * 2);
+        jdbc.sql("""
+                with inserted as (
+                    insert into tasks (id, owner_id, type, payload, status, attempts, max_attempts, timeout_seconds,
+                                       idempotency_key, created_at, queued_at, dispatch_due_at, dispatch_seq, version)
+                    select n.id, n.owner_id, n.type, cast(n.payload as jsonb), 'QUEUED', 0, n.max_attempts,
+                           n.timeout_seconds, n.idempotency_key, n.created_at, n.created_at,
+                           n.created_at + make_interval(secs => :confirmGraceSeconds), 1, 0
+                      from unnest(cast(:ids as uuid[]), cast(:ownerIds as bigint[]), cast(:types as varchar[]),
+                                  cast(:payloads as text[]), cast(:maxAttempts as int[]), cast(:timeouts as int[]),
+                                  cast(:keys as varchar[]), cast(:createdAt as timestamptz[]))
+                           as n(id, owner_id, type, payload, max_attempts, timeout_seconds, idempotency_key,
+                                created_at)
+                    returning id, created_at
+                )
+                insert into task_transitions (task_id, from_status, to_status, at, attempt)
+                select id, null, 'QUEUED', created_at, 0 from inserted
+                returning task_id, id
                 """)
                 .param("ids", new SqlArrayValue("uuid", (Object[]) ids))
                 .param("ownerIds", new SqlArrayValue("bigint", (Object[]) ownerIds))
@@ -52,9 +66,11 @@ public class TaskStatements {
                 .param("payloads", new SqlArrayValue("text", (Object[]) payloads))
                 .param("maxAttempts", new SqlArrayValue("int4", (Object[]) maxAttempts))
                 .param("timeouts", new SqlArrayValue("int4", (Object[]) timeouts))
+                .param("keys", new SqlArrayValue("varchar", (Object[]) idempotencyKeys))
                 .param("createdAt", new SqlArrayValue("text", (Object[]) createdAt))
                 .param("confirmGraceSeconds", confirmGraceSeconds)
-                .update();
+                .query((RowCallbackHandler) row -> transitions.put(row.getObject(1, UUID.class), row.getLong(2)));
+        return transitions;
     }
 
     /**
@@ -88,9 +104,13 @@ public class TaskStatements {
                     union all
                     select id, 'RUNNING', 'SUCCEEDED', finished_at, cast(:workerId as varchar), attempts
                       from completed
+                    returning task_id, to_status, id
                 )
-                select id, owner_id, from_status, attempts, max_attempts, queued_at, started_at, finished_at
-                  from completed
+                select c.id, c.owner_id, c.from_status, c.attempts, c.max_attempts, c.queued_at, c.started_at,
+                       c.finished_at, r.id, s.id
+                  from completed c
+                  join logged r on r.task_id = c.id and r.to_status = 'RUNNING'
+                  join logged s on s.task_id = c.id and s.to_status = 'SUCCEEDED'
                 """)
                 .param("ids", new SqlArrayValue("uuid", (Object[]) ids))
                 .param("results", new SqlArrayValue("text", (Object[]) results))
@@ -129,10 +149,11 @@ public class TaskStatements {
                     insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
                     select id, 'RUNNING', status, finished_at, cast(:workerId as varchar), attempts, error
                       from finished
+                    returning task_id, id
                 )
-                select id, owner_id, 'RUNNING' as from_status, attempts, max_attempts, queued_at, started_at,
-                       finished_at
-                  from finished
+                select f.id, f.owner_id, 'RUNNING' as from_status, f.attempts, f.max_attempts, f.queued_at,
+                       f.started_at, f.finished_at, null, l.id
+                  from finished f join logged l on l.task_id = f.id
                 """)
                 .param("ids", new SqlArrayValue("uuid", (Object[]) ids))
                 .param("attempts", new SqlArrayValue("int4", (Object[]) attempts))
@@ -144,8 +165,10 @@ public class TaskStatements {
     }
 
     private static FinishedTask finishedTask(ResultSet row, int number) throws SQLException {
+        long startTransition = row.getLong(9);
         return new FinishedTask(row.getObject(1, UUID.class), row.getLong(2), TaskStatus.valueOf(row.getString(3)),
-                row.getInt(4), row.getInt(5), instant(row, 6), instant(row, 7), instant(row, 8));
+                row.getInt(4), row.getInt(5), instant(row, 6), instant(row, 7), instant(row, 8),
+                row.wasNull() ? null : startTransition, row.getLong(10));
     }
 
     private static java.time.Instant instant(ResultSet row, int column) throws SQLException {

@@ -23,9 +23,9 @@ class TaskStatusEventCodingTest {
     @Test
     void aFinalOutcomeTravelsWholeAndOtherChangesWithoutOne() {
         Instant started = Instant.parse("2026-11-22T10:00:00.123456Z");
-        TaskStatusEvent running = new TaskStatusEvent(UUID.randomUUID(), 7, "uppercase", TaskStatus.QUEUED,
+        TaskStatusEvent running = new TaskStatusEvent(41L, UUID.randomUUID(), 7, "uppercase", TaskStatus.QUEUED,
                 TaskStatus.RUNNING, started, "w-1", 1);
-        TaskStatusEvent succeeded = new TaskStatusEvent(running.taskId(), 7, "uppercase", TaskStatus.RUNNING,
+        TaskStatusEvent succeeded = new TaskStatusEvent(42L, running.taskId(), 7, "uppercase", TaskStatus.RUNNING,
                 TaskStatus.SUCCEEDED, started.plusMillis(1), "w-1", 1,
                 new TaskStatusEvent.Outcome("{\"text\":\"HI\"}", null, 3, started.minusMillis(2), started));
 

@@ -13,6 +13,8 @@ import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.AmqpException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,12 +31,18 @@ import io.taskhive.gateway.apidocs.ProblemResponses;
 import io.taskhive.fleet.WorkerInstance;
 import io.taskhive.fleet.WorkerInstanceRepository;
 import io.taskhive.gateway.task.PageView;
+import io.taskhive.gateway.task.TaskCommands;
 import io.taskhive.gateway.task.TaskQueries;
 import io.taskhive.gateway.task.TaskView;
+import io.taskhive.gateway.task.TaskViews;
+import io.taskhive.gateway.web.ApiException;
 import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskStatus;
 
-/** What only admins see: everyone's tasks, the workers, queue depth and totals. */
+/**
+ * What only admins see and do: everyone's tasks, the workers, queue depth, totals and figures over
+ * time; cancel or retry anyone's task, retry failed ones in bulk.
+ */
 @RestController
 @RequestMapping("/api/admin")
 @Tag(name = "admin", description = "Everything, for the ADMIN role")
@@ -47,15 +55,22 @@ class AdminController {
     private static final Duration LISTED_WITHIN = Duration.ofHours(24);
 
     private final TaskQueries queries;
+    private final TaskCommands commands;
+    private final TaskViews views;
+    private final TaskStatistics statistics;
     private final TaskRepository tasks;
     private final WorkerInstanceRepository workers;
     private final AmqpAdmin rabbitAdmin;
     private final Queue taskQueue;
     private final Queue deadLetterQueue;
 
-    AdminController(TaskQueries queries, TaskRepository tasks, WorkerInstanceRepository workers,
-            AmqpAdmin rabbitAdmin, Queue taskQueue, Queue deadLetterQueue) {
+    AdminController(TaskQueries queries, TaskCommands commands, TaskViews views, TaskStatistics statistics,
+            TaskRepository tasks, WorkerInstanceRepository workers, AmqpAdmin rabbitAdmin, Queue taskQueue,
+            Queue deadLetterQueue) {
         this.queries = queries;
+        this.commands = commands;
+        this.views = views;
+        this.statistics = statistics;
         this.tasks = tasks;
         this.workers = workers;
         this.rabbitAdmin = rabbitAdmin;
@@ -86,6 +101,50 @@ class AdminController {
         return queries.getAny(id);
     }
 
+    @PostMapping("/tasks/{id}/retry")
+    @Operation(operationId = "retryAnyTask", summary = "Queue anyone's FAILED or DEAD task again",
+            description = "As the owner's retry: the type's number of further attempts; 409 in any other status")
+    @ApiResponse(responseCode = "200", description = "The task, QUEUED again")
+    @ProblemResponses({404, 409})
+    TaskView retry(@PathVariable UUID id) {
+        return views.of(commands.retryAny(id));
+    }
+
+    @PostMapping("/tasks/{id}/cancel")
+    @Operation(operationId = "cancelAnyTask", summary = "Cancel anyone's QUEUED, RETRYING or RUNNING task",
+            description = "As the owner's cancel; 409 if it has already finished")
+    @ApiResponse(responseCode = "200", description = "The task, now CANCELLED")
+    @ProblemResponses({404, 409})
+    TaskView cancel(@PathVariable UUID id) {
+        return views.of(commands.cancelAny(id));
+    }
+
+    @PostMapping("/tasks/retry")
+    @Operation(operationId = "retryTasks", summary = "Queue FAILED or DEAD tasks again, in bulk",
+            description = "Every task in the given status (of one type, of one user, if given), oldest first, at "
+                    + "most " + TaskCommands.MAX_BULK_RETRY + " per call: repeat the call while it retries that many. "
+                    + "Each gets its type's number of further attempts.")
+    @ApiResponse(responseCode = "200", description = "How many were queued again")
+    RetriedView retryAll(@RequestBody RetryFilter filter) {
+        if (filter == null || filter.status() == null) {
+            throw new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST,
+                    "status is required: FAILED or DEAD");
+        }
+        return new RetriedView(commands.retryAll(filter.status(), filter.type(), filter.ownerId()));
+    }
+
+    @GetMapping("/stats")
+    @Operation(operationId = "stats", summary = "Throughput and latency per minute",
+            description = "Tasks submitted and ended, and run and wait time percentiles, per minute over the last "
+                    + "`minutes` (per 5 minutes above 180), up to the end of the current bucket")
+    @ApiResponse(responseCode = "200", description = "The buckets, oldest first")
+    TaskStatistics.Stats stats(
+            @Parameter(description = "How far back", schema = @Schema(minimum = "1",
+                    maximum = "" + TaskStatistics.MAX_MINUTES))
+            @RequestParam(defaultValue = "60") int minutes) {
+        return statistics.lastMinutes(minutes);
+    }
+
     @GetMapping("/workers")
     @Operation(operationId = "listWorkers", summary = "Worker replicas heard from in the last 24 hours")
     @ApiResponse(responseCode = "200", description = "The workers, alive or not")
@@ -106,8 +165,9 @@ class AdminController {
         Instant now = Instant.now();
         List<WorkerView> live = workers.seenSince(now.minus(ALIVE_WITHIN)).stream()
                 .map(w -> WorkerView.of(w, now)).filter(WorkerView::alive).toList();
+        TaskStatistics.Backlog backlog = statistics.outboxBacklog();
         return new Overview(totals, depth(taskQueue), depth(deadLetterQueue), live.size(),
-                live.stream().mapToInt(WorkerView::running).sum());
+                live.stream().mapToInt(WorkerView::running).sum(), backlog.tasks(), backlog.oldestSeconds());
     }
 
     private Long depth(Queue queue) {
@@ -134,6 +194,22 @@ class AdminController {
             @Nullable @Schema(description = "Messages parked in the dead-letter queue; null if the broker cannot be "
                     + "asked") Long deadLetterDepth,
             int liveWorkers,
-            int runningTasks) {
+            int runningTasks,
+            @Schema(description = "Tasks accepted but not yet published to the broker: QUEUED (or due for a retry) "
+                    + "for longer than the confirm grace without a confirmed publication; the outbox relay "
+                    + "publishes them") long outboxBacklog,
+            @Nullable @Schema(description = "Age in seconds of the oldest of them; null if there is none")
+            Long oldestUnpublishedSeconds) {
+    }
+
+    @Schema(description = "Which tasks to retry: status is required")
+    record RetryFilter(
+            @Schema(description = "FAILED or DEAD", allowableValues = {"FAILED", "DEAD"},
+                    requiredMode = Schema.RequiredMode.REQUIRED, example = "DEAD") TaskStatus status,
+            @Nullable @Schema(description = "Only tasks of this type (its key)", example = "sleep") String type,
+            @Nullable @Schema(description = "Only this user's tasks") Long ownerId) {
+    }
+
+    record RetriedView(@Schema(description = "How many tasks were queued again") int retried) {
     }
 }

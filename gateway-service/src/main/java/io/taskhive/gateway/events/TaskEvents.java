@@ -18,9 +18,12 @@ import io.taskhive.messaging.TaskStatusEvent;
 
 /**
  * Every gateway replica receives every status change (its own exclusive queue bound to the event
- * exchange, see {@link EventQueue}) and hands each to the local subscribers of its owner (subscribed TCP connections) and
- * of its task (requests waiting for an outcome). Events are notifications: subscribers that must
- * not miss an outcome also look at the database.
+ * exchange, see {@link EventQueue}) and hands each to the local subscribers of its owner (subscribed
+ * TCP connections, server-sent event streams), of its task (requests waiting for an outcome, one
+ * task's event stream) and of every task (an admin's stream of everything). This is the one fan-out
+ * of the gateway: TCP and SSE subscribe here alike. Subscribers are called on the broker's delivery
+ * thread and must not block. Events are notifications: subscribers that must not miss an outcome
+ * also look at the database.
  */
 @Component
 public class TaskEvents {
@@ -30,6 +33,7 @@ public class TaskEvents {
     private final TaskEventPublisher codec;
     private final Map<Long, Set<Consumer<TaskStatusEvent>>> byOwner = new ConcurrentHashMap<>();
     private final Map<UUID, Set<Consumer<TaskStatusEvent>>> byTask = new ConcurrentHashMap<>();
+    private final Set<Consumer<TaskStatusEvent>> everything = ConcurrentHashMap.newKeySet();
 
     TaskEvents(TaskEventPublisher codec) {
         this.codec = codec;
@@ -37,7 +41,7 @@ public class TaskEvents {
 
     @RabbitListener(queues = "#{gatewayEventQueue.name}")
     void onEvents(Message message) {
-        if (byOwner.isEmpty() && byTask.isEmpty()) {
+        if (byOwner.isEmpty() && byTask.isEmpty() && everything.isEmpty()) {
             return; // nobody here is listening: not even worth decoding
         }
         List<TaskStatusEvent> events;
@@ -50,6 +54,7 @@ public class TaskEvents {
         for (TaskStatusEvent event : events) {
             deliver(byOwner.get(event.ownerId()), event);
             deliver(byTask.get(event.taskId()), event);
+            deliver(everything, event);
         }
     }
 
@@ -67,6 +72,24 @@ public class TaskEvents {
     /** Follows one task's status changes until the returned handle is closed. */
     public AutoCloseable subscribeTask(UUID taskId, Consumer<TaskStatusEvent> subscriber) {
         return subscribe(byTask, taskId, subscriber);
+    }
+
+    /** Follows every status change of every user's tasks until the returned handle is closed. */
+    public AutoCloseable subscribeAll(Consumer<TaskStatusEvent> subscriber) {
+        everything.add(subscriber);
+        return () -> everything.remove(subscriber);
+    }
+
+    /** How many subscriptions are open on this replica, of every kind. */
+    public int subscriptions() {
+        int count = everything.size();
+        for (Set<Consumer<TaskStatusEvent>> set : byOwner.values()) {
+            count += set.size();
+        }
+        for (Set<Consumer<TaskStatusEvent>> set : byTask.values()) {
+            count += set.size();
+        }
+        return count;
     }
 
     private static <K> AutoCloseable subscribe(Map<K, Set<Consumer<TaskStatusEvent>>> registry, K key,

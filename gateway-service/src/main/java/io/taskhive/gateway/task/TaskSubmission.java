@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
  * and will be published even if the broker is down right now. Used by every entry point (REST,
  * TCP), so the rules exist once.
  *
- * <p>Single submissions that arrive together are stored together: one multi-row insert and one
- * commit for all of them ({@link Coalescer}), then one burst of publications. Those with an
- * idempotency key go alone, since their insert may lose a race to a concurrent one with the same key.
+ * <p>Single submissions that arrive together are stored together: one multi-row insert (tasks and
+ * their first history rows) and one commit for all of them ({@link Coalescer}), then one burst of
+ * publications. Those with an idempotency key go alone, since their insert may lose a race to a
+ * concurrent one with the same key.
  */
 @Service
 public class TaskSubmission {
@@ -136,13 +139,14 @@ public class TaskSubmission {
         }
         Task task = prepare(user, request, key, "");
         rateLimiter.acquire(user.id(), 1);
+        Map<UUID, Long> transitions;
         try {
-            tasks.save(task);
+            transitions = store(List.of(task));
         } catch (DataIntegrityViolationException e) { // a concurrent request with the same key won the race
             return tasks.findByOwnerIdAndIdempotencyKey(user.id(), key)
                     .map(winner -> new Submitted(winner, false)).orElseThrow(() -> e);
         }
-        afterCommit(List.of(task));
+        afterCommit(List.of(task), transitions);
         return new Submitted(task, true);
     }
 
@@ -153,27 +157,28 @@ public class TaskSubmission {
     private List<Optional<RuntimeException>> insertAll(List<Task> batch) {
         List<Optional<RuntimeException>> results = new ArrayList<>(batch.size());
         try {
-            store(batch);
+            Map<UUID, Long> transitions = store(batch);
             batch.forEach(task -> results.add(Optional.empty()));
-            afterCommit(batch);
+            afterCommit(batch, transitions);
         } catch (DataIntegrityViolationException e) {
             List<Task> stored = new ArrayList<>();
+            Map<UUID, Long> transitions = new HashMap<>();
             for (Task task : batch) {
                 try {
-                    store(List.of(task));
+                    transitions.putAll(store(List.of(task)));
                     stored.add(task);
                     results.add(Optional.empty());
                 } catch (RuntimeException failure) {
                     results.add(Optional.of(failure));
                 }
             }
-            afterCommit(stored);
+            afterCommit(stored, transitions);
         }
         return results;
     }
 
-    /** New tasks without idempotency keys, in one statement and one transaction. */
-    private void store(List<Task> batch) {
+    /** New tasks, in one statement and one transaction; the ids of their first history rows, by task. */
+    private Map<UUID, Long> store(List<Task> batch) {
         int size = batch.size();
         UUID[] ids = new UUID[size];
         Long[] owners = new Long[size];
@@ -181,6 +186,7 @@ public class TaskSubmission {
         String[] payloads = new String[size];
         Integer[] maxAttempts = new Integer[size];
         Integer[] timeouts = new Integer[size];
+        String[] keys = new String[size];
         String[] createdAt = new String[size];
         for (int i = 0; i < size; i++) {
             Task task = batch.get(i);
@@ -190,9 +196,11 @@ public class TaskSubmission {
             payloads[i] = task.getPayload();
             maxAttempts[i] = task.getMaxAttempts();
             timeouts[i] = task.getTimeoutSeconds();
+            keys[i] = task.getIdempotencyKey();
             createdAt[i] = task.getCreatedAt().toString();
         }
-        statements.insertQueued(ids, owners, typeKeys, payloads, maxAttempts, timeouts, createdAt, confirmGraceSeconds);
+        return statements.insertQueued(ids, owners, typeKeys, payloads, maxAttempts, timeouts, keys, createdAt,
+                confirmGraceSeconds);
     }
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
@@ -209,8 +217,7 @@ public class TaskSubmission {
             batch.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: "));
         }
         rateLimiter.acquire(user.id(), batch.size());
-        store(batch);
-        afterCommit(batch);
+        afterCommit(batch, store(batch));
         return batch;
     }
 
@@ -263,11 +270,11 @@ public class TaskSubmission {
     }
 
     /** Announced before publishing, so that no subscriber sees RUNNING before QUEUED. */
-    private void afterCommit(List<Task> committed) {
+    private void afterCommit(List<Task> committed, Map<UUID, Long> transitions) {
         List<TaskStatusEvent> queued = new ArrayList<>(committed.size());
         for (Task task : committed) {
-            queued.add(new TaskStatusEvent(task.getId(), task.getOwnerId(), task.getType(), null,
-                    TaskStatus.QUEUED, task.getCreatedAt(), null, 0));
+            queued.add(new TaskStatusEvent(transitions.get(task.getId()), task.getId(), task.getOwnerId(),
+                    task.getType(), null, TaskStatus.QUEUED, task.getCreatedAt(), null, 0));
         }
         events.publishNow(queued);
         dispatcher.dispatch(committed);

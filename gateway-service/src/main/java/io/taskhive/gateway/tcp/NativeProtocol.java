@@ -167,7 +167,8 @@ class NativeProtocol {
     }
 
     private JsonNode eventLine(TaskStatusEvent event) {
-        ObjectNode line = json.createObjectNode().put("event", "task").put("task_id", event.taskId().toString())
+        ObjectNode line = json.createObjectNode().put("event", "task").put("transition_id", event.transitionId())
+                .put("task_id", event.taskId().toString())
                 .put("type", event.type()).put("status", event.to().name())
                 .put("from", event.from() == null ? null : event.from().name())
                 .put("at", event.at() == null ? null : event.at().toString()).put("attempt", event.attempt());

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -31,6 +30,7 @@ import io.taskhive.task.PermanentTaskFailure;
 import io.taskhive.task.RetryPolicy;
 import io.taskhive.task.TaskClaim;
 import io.taskhive.task.TaskRepository;
+import io.taskhive.task.TaskRepository.RecordedChange;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskType;
 import io.taskhive.worker.WorkerProperties;
@@ -137,8 +137,8 @@ class TaskRunner {
         // nothing of this task went through this worker's publisher before (not redelivered).
         countOutcome(message, TaskStatus.SUCCEEDED);
         events.publishPromptly(List.of(
-                change(message, task.ownerId(), task.fromStatus(), TaskStatus.RUNNING, task.attempt(),
-                        task.startedAt()),
+                change(message, task.startTransitionId(), task.ownerId(), task.fromStatus(), TaskStatus.RUNNING,
+                        task.attempt(), task.startedAt()),
                 outcomeEvent(message, task, TaskStatus.SUCCEEDED, result, null)));
         return true;
     }
@@ -152,8 +152,8 @@ class TaskRunner {
                 return;
             }
             TaskClaim claimed = claim.get();
-            publish(message, claimed.getOwnerId(), claimed.fromStatus(), TaskStatus.RUNNING, claimed.getAttempt(),
-                    claimed.getAt());
+            publish(message, claimed.getTransitionId(), claimed.getOwnerId(), claimed.fromStatus(),
+                    TaskStatus.RUNNING, claimed.getAttempt(), claimed.getAt());
             Outcome outcome = execute(message, type, claimed);
             record(message, claimed, outcome, stopping);
         }
@@ -229,14 +229,19 @@ class TaskRunner {
         }
     }
 
-    /** A change after which the task runs again (a retry, or a hand-back on shutdown); true once written. */
-    private boolean recordChange(TaskMessage message, TaskClaim claimed, TaskStatus status, IntSupplier write,
-            BooleanSupplier stopping) {
-        if (recordDespiteOutages(write::getAsInt, stopping) == 0) {
+    /**
+     * A change after which the task runs again (a retry, or a hand-back on shutdown); true once
+     * written. Its event carries the history row's id and time, as stored.
+     */
+    private boolean recordChange(TaskMessage message, TaskClaim claimed, TaskStatus status,
+            Supplier<Optional<RecordedChange>> write, BooleanSupplier stopping) {
+        Optional<RecordedChange> written = recordDespiteOutages(write, stopping);
+        if (written.isEmpty()) {
             log.info("attempt {} ended {} but the task had moved on; outcome discarded", claimed.getAttempt(), status);
             return false;
         }
-        publish(message, claimed.getOwnerId(), TaskStatus.RUNNING, status, claimed.getAttempt(), Instant.now());
+        publish(message, written.get().getTransitionId(), claimed.getOwnerId(), TaskStatus.RUNNING, status,
+                claimed.getAttempt(), written.get().getAt());
         return true;
     }
 
@@ -283,8 +288,8 @@ class TaskRunner {
             String error) {
         TaskStatusEvent.Outcome outcome = result != null && result.length() > MAX_ANNOUNCED_RESULT_LENGTH ? null
                 : new TaskStatusEvent.Outcome(result, error, task.maxAttempts(), task.queuedAt(), task.startedAt());
-        return new TaskStatusEvent(message.taskId(), task.ownerId(), message.type(), TaskStatus.RUNNING, status,
-                task.finishedAt(), identity.id(), task.attempt(), outcome);
+        return new TaskStatusEvent(task.transitionId(), message.taskId(), task.ownerId(), message.type(),
+                TaskStatus.RUNNING, status, task.finishedAt(), identity.id(), task.attempt(), outcome);
     }
 
     /**
@@ -310,13 +315,15 @@ class TaskRunner {
         }
     }
 
-    private void publish(TaskMessage message, long ownerId, TaskStatus from, TaskStatus to, int attempt, Instant at) {
-        events.publish(change(message, ownerId, from, to, attempt, at));
+    private void publish(TaskMessage message, Long transitionId, long ownerId, TaskStatus from, TaskStatus to,
+            int attempt, Instant at) {
+        events.publish(change(message, transitionId, ownerId, from, to, attempt, at));
     }
 
-    private TaskStatusEvent change(TaskMessage message, long ownerId, TaskStatus from, TaskStatus to, int attempt,
-            Instant at) {
-        return new TaskStatusEvent(message.taskId(), ownerId, message.type(), from, to, at, identity.id(), attempt);
+    private TaskStatusEvent change(TaskMessage message, Long transitionId, long ownerId, TaskStatus from,
+            TaskStatus to, int attempt, Instant at) {
+        return new TaskStatusEvent(transitionId, message.taskId(), ownerId, message.type(), from, to, at,
+                identity.id(), attempt);
     }
 
     /** At most {@value #MAX_ERROR_LENGTH} characters, and no NUL, which PostgreSQL's text refuses. */

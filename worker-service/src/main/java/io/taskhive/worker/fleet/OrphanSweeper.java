@@ -54,9 +54,9 @@ class OrphanSweeper {
                     log.warn("taskId={} type={} attempt {} orphaned by worker {} (no heartbeat for {} s): now {}",
                             orphan.getId(), orphan.getType(), orphan.getAttempt(), orphan.getWorkerId(),
                             grace.toSeconds(), orphan.getStatus());
-                    events.publish(new TaskStatusEvent(orphan.getId(), orphan.getOwnerId(), orphan.getType(),
-                            TaskStatus.RUNNING, TaskStatus.valueOf(orphan.getStatus()), Instant.now(),
-                            orphan.getWorkerId(), orphan.getAttempt()));
+                    events.publish(new TaskStatusEvent(orphan.getTransitionId(), orphan.getId(), orphan.getOwnerId(),
+                            orphan.getType(), TaskStatus.RUNNING, TaskStatus.valueOf(orphan.getStatus()),
+                            orphan.getAt(), orphan.getWorkerId(), orphan.getAttempt()));
                 }
             } while (orphans.size() == BATCH);
         } catch (DataAccessException e) {
