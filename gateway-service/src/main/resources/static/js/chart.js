@@ -36,8 +36,11 @@ export function chart({ id, title, summary, buckets, series, kind, format = Stri
     svg('line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: y(max * f), y2: y(max * f) }),
     svg('text', { x: PAD.left - 6, y: y(max * f) + 4, 'text-anchor': 'end' }, format(max * f))));
   const ticks = buckets.length ? [0, Math.floor(buckets.length / 2), buckets.length - 1] : [];
+  // the first and last labels are anchored inside the chart, so they are never cut off at its edges
   const labels = [...new Set(ticks)].map((i) => svg('text', {
-    class: 'axis', x: x(i) + innerW / n / 2, y: HEIGHT - 8, 'text-anchor': 'middle',
+    class: 'axis', y: HEIGHT - 8,
+    x: i === 0 ? PAD.left : i === buckets.length - 1 ? WIDTH - PAD.right : x(i) + innerW / n / 2,
+    'text-anchor': i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle',
   }, clockTime(new Date(buckets[i].start))));
 
   const marks = [];

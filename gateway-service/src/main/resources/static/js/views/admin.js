@@ -7,7 +7,7 @@ import { timeElement, duration, age, STATUSES } from '../format.js';
 import { taskTable } from './task-table.js';
 
 const OVERVIEW_EVERY_MS = 5000;
-const STATS_EVERY_MS = 30000;
+const STATS_EVERY_MS = 10000;
 
 export function adminView(main) {
   const overview = h('section', { class: 'card', 'aria-labelledby': 'overview-heading' },
@@ -97,8 +97,9 @@ function renderOverview(section, o) {
       stat('Queue depth', o.queueDepth ?? unknown, { id: 'queue-depth' }),
       stat('Dead letters', o.deadLetterDepth ?? unknown, { id: 'dead-letter-depth', warn: o.deadLetterDepth > 0 }),
       stat('Outbox backlog', o.outboxBacklog ?? unknown, { id: 'outbox-backlog', warn: o.outboxBacklog > 0 }),
-      stat('Oldest unpublished', o.oldestUnpublishedSeconds === null || o.oldestUnpublishedSeconds === undefined
-        ? 'none' : duration(o.oldestUnpublishedSeconds * 1000), { id: 'oldest-unpublished' }),
+      stat('Oldest unpublished', !o.outboxBacklog || o.oldestUnpublishedSeconds === null
+        || o.oldestUnpublishedSeconds === undefined ? 'none' : duration(o.oldestUnpublishedSeconds * 1000),
+      { id: 'oldest-unpublished' }),
       stat('Live workers', o.liveWorkers, { id: 'live-workers', warn: o.liveWorkers === 0 }),
       stat('Running tasks', o.runningTasks, { id: 'running-tasks' })),
     h('h3', {}, 'Tasks by status'),
@@ -157,7 +158,7 @@ function renderCharts(section, stats) {
           { key: 'dead', label: 'dead', className: 's-dead' },
           { key: 'cancelled', label: 'cancelled', className: 's-cancelled' },
         ],
-        format: (v) => String(Math.round(v)),
+        format: (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)),
       }),
       chart({
         id: 'latency-chart', title: 'Latency (run and queue wait)', kind: 'lines', buckets, format: ms,
@@ -178,15 +179,14 @@ function bulkRetryForm(types, onDone) {
     h('option', { value: 'DEAD' }, 'DEAD'), h('option', { value: 'FAILED' }, 'FAILED'));
   const type = h('select', { id: 'bulk-type', name: 'type' },
     h('option', { value: '' }, 'Any type'), types.map((t) => h('option', { value: t }, t)));
-  const owner = h('input', { id: 'bulk-owner', name: 'ownerId', type: 'number', min: 1, step: 1, inputmode: 'numeric', 'aria-describedby': 'bulk-owner-hint' });
+  const owner = h('input', { id: 'bulk-owner', name: 'ownerId', type: 'number', min: 1, step: 1, inputmode: 'numeric', 'aria-describedby': 'bulk-hint' });
   const result = h('p', { class: 'notice', role: 'status', id: 'bulk-result', hidden: true });
   const error = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit' }, 'Retry matching tasks');
   const form = h('form', { id: 'bulk-retry', class: 'filters', novalidate: true },
     h('div', { class: 'field' }, h('label', { for: status.id }, 'Status'), status),
     h('div', { class: 'field' }, h('label', { for: type.id }, 'Type'), type),
-    h('div', { class: 'field' }, h('label', { for: owner.id }, 'Owner id'), owner,
-      h('p', { class: 'hint', id: 'bulk-owner-hint' }, 'Empty: every user’s.')),
+    h('div', { class: 'field' }, h('label', { for: owner.id }, 'Owner id'), owner),
     h('div', { class: 'actions' }, button));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -213,6 +213,7 @@ function bulkRetryForm(types, onDone) {
       button.disabled = false;
     }
   });
-  return [h('p', { class: 'hint' }, 'Queues every DEAD (or FAILED) task matching the filters again, up to the server’s limit per call.'),
+  return [h('p', { class: 'hint', id: 'bulk-hint' }, 'Queues every DEAD (or FAILED) task matching the filters again '
+    + '(of any type and every user unless you name them), up to the server’s limit per call.'),
     form, result, error];
 }

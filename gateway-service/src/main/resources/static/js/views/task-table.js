@@ -72,7 +72,7 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
       h('th', { scope: 'col' }, 'Run time'), admin ? h('th', { scope: 'col' }, 'Owner') : null,
       h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
     body);
-  const element = h('section', { class: 'task-table', 'aria-labelledby': caption.id },
+  const element = h('section', { class: 'task-table card', 'aria-labelledby': caption.id },
     caption, filters, liveState, message, h('div', { class: 'table-wrap' }, table), empty,
     h('nav', { class: 'pager', 'aria-label': `${heading} pages` }, previous, pageInfo, next));
 

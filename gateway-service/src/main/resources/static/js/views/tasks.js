@@ -10,7 +10,7 @@ export function tasksView(main) {
   const submitSection = h('section', { class: 'card', 'aria-labelledby': 'submit-heading' },
     h('h2', { id: 'submit-heading' }, 'Submit a task'), h('p', {}, 'Loading the task types…'));
   const tableSlot = h('div');
-  replaceChildren(main, h('h1', {}, 'My tasks'), submitSection, tableSlot);
+  replaceChildren(main, h('h1', {}, 'My tasks'), h('div', { class: 'tasks-layout' }, submitSection, tableSlot));
 
   let table = null;
   let disposed = false;
@@ -86,7 +86,7 @@ function submitForm(types, onSubmitted) {
       const task = await api.post('/api/tasks', body);
       onSubmitted(task);
       replaceChildren(done, 'Submitted: ', h('a', { href: `#/tasks/${task.id}` }, `task ${shortId(task.id)}`),
-        ` (${task.type}) is ${task.status}.`);
+        ` (${task.type}). It shows in your tasks as it runs.`);
       done.hidden = false;
       announce(`Task ${shortId(task.id)} submitted.`);
     } catch (e) {

@@ -14,8 +14,10 @@ import java.util.logging.Level;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -41,7 +43,7 @@ final class Browser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of(setting("taskhive.test.chromedriver", "CHROMEDRIVER", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     /** The browsers' time zone: not UTC, and half an hour off whole hours, so shown times prove the conversion. */
-    static final String TIME_ZONE = "Asia/Kolkata";
+    static final String TIME_ZONE = "America/St_Johns";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String AXE = "/META-INF/resources/webjars/axe-core/" + axeVersion() + "/axe.min.js";
 
@@ -110,8 +112,16 @@ final class Browser implements AutoCloseable {
         new Select(find(css)).selectByValue(value);
     }
 
+    /** Clicks the element once it can be clicked, finding it again if the page re-rendered it meanwhile. */
     void click(String css) {
-        waitFor(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        waitFor(d -> {
+            WebElement element = d.findElement(By.cssSelector(css));
+            if (!element.isDisplayed() || !element.isEnabled()) {
+                return null;
+            }
+            element.click();
+            return true;
+        });
     }
 
     void awaitText(String css, String text) {
@@ -127,7 +137,10 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T waitFor(Function<WebDriver, T> condition, Duration timeout) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition::apply);
+        // live updates re-render rows: an element found a moment ago may be gone, so look again
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class).ignoring(ElementClickInterceptedException.class)
+                .until(condition::apply);
     }
 
     Object script(String source, Object... arguments) {

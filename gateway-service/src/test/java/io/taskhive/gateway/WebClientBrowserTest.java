@@ -362,7 +362,7 @@ class WebClientBrowserTest extends ApiTestSupport {
             String sleeping = submit(owner, "sleep", Map.of("seconds", 30)).get("id").stringValue();
             awaitStatus(owner, sleeping, TaskStatus.RUNNING, Duration.ofSeconds(20));
 
-            Browser admin = browser(1280, 1000);
+            Browser admin = browser(1280, 1240);
             admin.logIn(RunningSystem.ADMIN_USERNAME, RunningSystem.ADMIN_PASSWORD);
             admin.awaitHeading("Admin console");
             admin.find("tr[data-worker-id='it-worker']");
@@ -399,6 +399,11 @@ class WebClientBrowserTest extends ApiTestSupport {
                 awaitStatus(owner, id, TaskStatus.SUCCEEDED, Duration.ofSeconds(20));
                 admin.waitFor(d -> "SUCCEEDED".equals(rowStatus(admin, id)));
             }
+            // the overview's next refresh (every 5 s) counts them
+            admin.waitFor(d -> Integer.parseInt(admin.find("#count-succeeded").getText()) >= 3, Duration.ofSeconds(15));
+            admin.awaitText("#throughput-chart + .legend + .hint", "succeeded");
+            admin.waitFor(d -> !admin.find("#throughput-chart + .legend + .hint").getText().contains(" 0 succeeded"),
+                    Duration.ofSeconds(20));
             admin.script("window.scrollTo(0, 0)");
             admin.screenshot("admin-console");
         } finally {
@@ -445,8 +450,9 @@ class WebClientBrowserTest extends ApiTestSupport {
     }
 
     private static String rowStatus(Browser browser, String taskId) {
-        List<WebElement> cells = browser.all("tr[data-task-id='" + taskId + "'] .cell-status");
-        return cells.isEmpty() ? null : cells.getFirst().getText();
+        Object status = browser.script("return document.querySelector(arguments[0])?.textContent ?? null",
+                "tr[data-task-id='" + taskId + "'] .cell-status");
+        return status == null ? null : status.toString();
     }
 
     private static String submittedTaskId(Browser browser) {
