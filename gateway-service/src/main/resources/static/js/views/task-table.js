@@ -90,21 +90,32 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
   }
 
   let loading = null;
+  // Changes that arrive while a page is being fetched may be newer than what the fetch returns:
+  // they are applied again, in order, once the page is shown, so a row never ends on an older status.
+  let arrivedWhileLoading = [];
   async function reload() {
     loading?.abort();
     const controller = new AbortController();
     loading = controller;
+    arrivedWhileLoading = [];
     const path = (admin ? '/api/admin/tasks' : '/api/tasks') + query({
       status: state.status, type: state.type, ownerId: state.ownerId, page: state.page, size: PAGE_SIZE,
     });
     try {
       const page = await api.get(path, { signal: controller.signal });
+      loading = null;
       state.items = page.items;
       state.totalItems = page.totalItems;
       state.totalPages = page.totalPages;
       message.hidden = true;
       render();
+      const replay = arrivedWhileLoading;
+      arrivedWhileLoading = [];
+      replay.forEach((change) => onStatus(change, { quiet: true }));
     } catch (e) {
+      if (loading === controller) {
+        loading = null;
+      }
       if (e.name !== 'AbortError') {
         message.textContent = e instanceof ApiError ? e.detail : 'The tasks could not be loaded.';
         message.hidden = false;
@@ -222,7 +233,10 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     reloadTimer = setTimeout(reload, 300);
   }
 
-  function onStatus(change) {
+  function onStatus(change, { quiet = false } = {}) {
+    if (loading) {
+      arrivedWhileLoading.push(change);
+    }
     const entry = rows.get(change.taskId);
     if (!entry) {
       unseen.set(change.taskId, change);
@@ -252,7 +266,7 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     }
     entry.task = task;
     fill(entry);
-    if (!admin) {
+    if (!admin && !quiet) {
       announce(`Task ${shortId(task.id)} (${task.type}) is now ${task.status}.`);
     }
   }
