@@ -618,6 +618,22 @@ for (const [name, objects] of Object.entries(renders)) {
     return problems;
   });
 
+  check('k8s', `${name}: every nginx Ingress streams server-sent events (no buffering, timeouts beyond the heartbeat)`, () => {
+    const problems = [];
+    const heartbeat = appSetting('gateway', 'taskhive.sse.heartbeat', {}, 'taskhive.sse', 'heartbeat', true).seconds;
+    for (const ing of byKind('Ingress')) {
+      if (ing.spec.ingressClassName && ing.spec.ingressClassName !== 'nginx') continue;
+      const a = ing.metadata.annotations || {};
+      const at = (k) => a[`nginx.ingress.kubernetes.io/${k}`];
+      if (at('proxy-buffering') !== 'off') problems.push(`Ingress/${ing.metadata.name}: proxy-buffering must be "off", or events wait in nginx's buffer`);
+      for (const k of ['proxy-read-timeout', 'proxy-send-timeout']) {
+        const v = Number(at(k) || 60);
+        if (!(v >= 4 * heartbeat)) problems.push(`Ingress/${ing.metadata.name}: ${k} ${v}s closes a stream quiet for less than 4 heartbeats (${heartbeat}s each)`);
+      }
+    }
+    return problems;
+  });
+
   check('k8s', `${name}: references resolve (Service selectors and ports, Ingress backends, PDBs, ConfigMap and Secret keys, namespaces)`, () => {
     const problems = [];
     const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
@@ -1176,6 +1192,8 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
   const sections = [];
   const composeHaproxy = compose && compose.services.haproxy;
   const env = fixedEnv || (composeHaproxy ? envOf(composeHaproxy) : {});
+  const composeGateway = compose && Object.values(compose.services).find((x) => x.image && imageName(x.image) === MODULES.gateway.image);
+  const gatewayEnv = composeGateway ? envOf(composeGateway) : {};
   for (const raw of haproxyLines(read('deploy/haproxy/haproxy.cfg'), env)) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) continue;
@@ -1241,7 +1259,9 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
       if (wantMode === 'http' && !/\bcheck\b/.test(s)) problems.push(`backend ${b.name}: server ${s.split(/\s+/)[1]} is not health-checked`);
       if (wantMode === 'tcp') problems.push(...tcpServerHealth(b, s));
     }
-    const long = 300;
+    // An SSE stream is quiet between heartbeats: the inactivity timeouts must outlast several of them.
+    const heartbeat = appSetting('gateway', 'taskhive.sse.heartbeat', gatewayEnv, 'taskhive.sse', 'heartbeat', true);
+    const long = Math.max(300, 4 * heartbeat.seconds);
     const limits = [['server', timeout(b, 'server')], ['client', timeout(f, 'client')]];
     if (wantMode === 'tcp') limits.push(['tunnel', timeout(b, 'tunnel')]);
     for (const [name, value] of limits) {

@@ -59,6 +59,12 @@ final class SystemUnderTest implements AutoCloseable {
      */
     static SystemUnderTest start(int workers, List<Integer> workerCpus, Map<String, String> workerEnvironment)
             throws Exception {
+        return start(workers, workerCpus, workerEnvironment, Map.of());
+    }
+
+    /** As {@link #start(int, List, Map)}, with extra settings for the gateway too. */
+    static SystemUnderTest start(int workers, List<Integer> workerCpus, Map<String, String> workerEnvironment,
+            Map<String, String> gatewaySettings) throws Exception {
         Files.createDirectories(LOGS);
         TestInfrastructure infrastructure = TestInfrastructure.get();
         TestInfrastructure.Database database = infrastructure.newDatabase();
@@ -84,6 +90,7 @@ final class SystemUnderTest implements AutoCloseable {
         // One client submits tens of thousands of tasks: the per-user rate limit would measure itself.
         gatewayEnvironment.put("TASKHIVE_GATEWAY_RATE_LIMIT_TASKS_PER_SECOND", "1000000");
         gatewayEnvironment.put("TASKHIVE_GATEWAY_RATE_LIMIT_BURST", "1000000");
+        gatewayEnvironment.putAll(gatewaySettings);
         Process gateway = launch("gateway-service", "gateway", List.of(), gatewayEnvironment);
         SystemUnderTest system = new SystemUnderTest(database, broker, gateway, httpPort, tcpPort);
         try {

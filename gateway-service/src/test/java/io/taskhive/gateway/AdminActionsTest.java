@@ -43,7 +43,11 @@ class AdminActionsTest extends ApiTestSupport {
         assertThat(retried.json().get("status").stringValue()).isEqualTo("QUEUED");
         assertThat(retried.json().get("maxAttempts").intValue()).isEqualTo(4);
         JsonNode history = api.get("/api/tasks/" + dead, alice.token()).json().get("history");
-        assertThat(history.get(history.size() - 1).get("detail").stringValue()).isEqualTo("retried by an admin");
+        assertThat(history).anySatisfy(h -> {
+            assertThat(h.get("from").stringValue()).isEqualTo("DEAD");
+            assertThat(h.get("to").stringValue()).isEqualTo("QUEUED");
+            assertThat(h.get("detail").stringValue()).isEqualTo("retried by an admin");
+        });
         awaitStatus(alice, dead, TaskStatus.RUNNING, WAIT);
 
         ApiClient.Response cancelled = api.post("/api/admin/tasks/" + dead + "/cancel", admin, "");

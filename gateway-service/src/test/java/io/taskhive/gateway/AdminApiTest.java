@@ -26,7 +26,7 @@ class AdminApiTest extends ApiTestSupport {
         assertThat(everything.get("items")).extracting(t -> t.get("id").stringValue()).contains(aliceTask, bobTask);
         assertThat(api.get("/api/admin/tasks?ownerId=" + bob.id(), admin.token()).json().get("items"))
                 .extracting(t -> t.get("id").stringValue()).containsExactly(bobTask);
-        assertThat(api.get("/api/admin/tasks/" + aliceTask, admin.token()).json().get("history")).hasSize(2);
+        assertThat(api.get("/api/admin/tasks/" + aliceTask, admin.token()).json().get("history")).hasSize(3);
 
         JsonNode workers = api.get("/api/admin/workers", admin.token()).json();
         assertThat(workers).anySatisfy(w -> {

@@ -36,12 +36,12 @@ class RetryAndTimeoutTest extends ApiTestSupport {
         assertThat(done.get("attempts").intValue()).isEqualTo(3);
         JsonNode history = done.get("history");
         assertThat(history).extracting(h -> h.get("to").stringValue() + "#" + h.get("attempt").intValue())
-                .containsExactly("RUNNING#1", "RETRYING#1", "RUNNING#2", "RETRYING#2", "RUNNING#3", "SUCCEEDED#3");
-        assertThat(history.get(1).get("detail").stringValue()).contains("planned failure");
+                .containsExactly("QUEUED#0", "RUNNING#1", "RETRYING#1", "RUNNING#2", "RETRYING#2", "RUNNING#3", "SUCCEEDED#3");
+        assertThat(history.get(2).get("detail").stringValue()).contains("planned failure");
         // The n-th retry waits between half and all of 200 ms × 2^(n-1); the relay adds up to one
         // interval (200 ms) and the rest is scheduling on a busy machine.
-        Duration first = between(history.get(1), history.get(2));
-        Duration second = between(history.get(3), history.get(4));
+        Duration first = between(history.get(2), history.get(3));
+        Duration second = between(history.get(4), history.get(5));
         assertThat(first).isBetween(Duration.ofMillis(100), Duration.ofMillis(1_500));
         assertThat(second).isBetween(Duration.ofMillis(200), Duration.ofMillis(2_000));
     }
@@ -56,7 +56,7 @@ class RetryAndTimeoutTest extends ApiTestSupport {
         assertThat(dead.get("attempts").intValue()).isEqualTo(3);
         assertThat(dead.get("error").stringValue()).contains("planned failure");
         assertThat(dead.get("history")).extracting(h -> h.get("to").stringValue())
-                .containsExactly("RUNNING", "RETRYING", "RUNNING", "RETRYING", "RUNNING", "DEAD");
+                .containsExactly("QUEUED", "RUNNING", "RETRYING", "RUNNING", "RETRYING", "RUNNING", "DEAD");
     }
 
     @Test
@@ -80,7 +80,7 @@ class RetryAndTimeoutTest extends ApiTestSupport {
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(15));
         assertThat(dead.get("error").stringValue()).isEqualTo("timed out after 1 s");
         assertThat(dead.get("history")).extracting(h -> h.get("to").stringValue())
-                .containsExactly("RUNNING", "RETRYING", "RUNNING", "DEAD");
+                .containsExactly("QUEUED", "RUNNING", "RETRYING", "RUNNING", "DEAD");
         String id = dead.get("id").stringValue();
         awaitLogged(output, "taskId=" + id + " type=sleep attempt 1 of 2 failed, retried in ");
         awaitLogged(output, "taskId=" + id + " type=sleep attempt 2 of 2 ended DEAD: timed out after 1 s");

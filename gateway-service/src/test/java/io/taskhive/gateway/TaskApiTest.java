@@ -43,12 +43,15 @@ class TaskApiTest extends ApiTestSupport {
             assertThat(done.get("startedAt").isNull()).isFalse();
             assertThat(done.get("finishedAt").isNull()).isFalse();
             JsonNode history = done.get("history");
-            assertThat(history).hasSize(2);
-            assertThat(history.get(0).get("from").stringValue()).isEqualTo("QUEUED");
-            assertThat(history.get(0).get("to").stringValue()).isEqualTo("RUNNING");
-            assertThat(history.get(1).get("to").stringValue()).isEqualTo("SUCCEEDED");
-            assertThat(history.get(1).get("workerId").stringValue()).isEqualTo("it-worker");
-            assertThat(history.get(1).get("attempt").intValue()).isEqualTo(1);
+            assertThat(history).hasSize(3);
+            assertThat(history.get(0).get("from").isNull()).isTrue();
+            assertThat(history.get(0).get("to").stringValue()).isEqualTo("QUEUED");
+            assertThat(history.get(0).get("at").stringValue()).isEqualTo(done.get("createdAt").stringValue());
+            assertThat(history.get(1).get("from").stringValue()).isEqualTo("QUEUED");
+            assertThat(history.get(1).get("to").stringValue()).isEqualTo("RUNNING");
+            assertThat(history.get(2).get("to").stringValue()).isEqualTo("SUCCEEDED");
+            assertThat(history.get(2).get("workerId").stringValue()).isEqualTo("it-worker");
+            assertThat(history.get(2).get("attempt").intValue()).isEqualTo(1);
         });
     }
 
@@ -164,7 +167,7 @@ class TaskApiTest extends ApiTestSupport {
         JsonNode task = api.get("/api/tasks/" + id, user.token()).json();
         assertThat(task.get("status").stringValue()).isEqualTo("CANCELLED");
         assertThat(task.get("history")).extracting(h -> h.get("to").stringValue())
-                .containsExactly("RUNNING", "CANCELLED");
+                .containsExactly("QUEUED", "RUNNING", "CANCELLED");
         assertThat(api.delete("/api/tasks/" + id, user.token()).status()).isEqualTo(409);
     }
 
@@ -184,7 +187,7 @@ class TaskApiTest extends ApiTestSupport {
         assertThat(done.get("attempts").intValue()).isEqualTo(2);
         assertThat(done.get("error").isNull()).isTrue();
         assertThat(done.get("history")).extracting(h -> h.get("to").stringValue())
-                .containsExactly("RUNNING", "DEAD", "QUEUED", "RUNNING", "SUCCEEDED");
+                .containsExactly("QUEUED", "RUNNING", "DEAD", "QUEUED", "RUNNING", "SUCCEEDED");
         assertThat(api.post("/api/tasks/" + id + "/retry", user.token(), "").status()).isEqualTo(409);
     }
 

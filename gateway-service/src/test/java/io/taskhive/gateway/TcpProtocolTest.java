@@ -56,7 +56,7 @@ class TcpProtocolTest extends ApiTestSupport {
             assertThat(byCode.get("task").get("result").get("count").intValue()).isEqualTo(3);
 
             JsonNode got = client.request("{\"action\":\"get\",\"task_id\":\"" + taskId + "\"}");
-            assertThat(got.get("task").get("history")).hasSize(2);
+            assertThat(got.get("task").get("history")).hasSize(3);
             JsonNode listed = client.request("{\"action\":\"list\",\"type\":\"uppercase\",\"size\":5}");
             assertThat(listed.get("page").get("totalItems").longValue()).isEqualTo(1);
 

@@ -207,7 +207,7 @@ class AdminController {
             @Schema(description = "FAILED or DEAD", allowableValues = {"FAILED", "DEAD"},
                     requiredMode = Schema.RequiredMode.REQUIRED, example = "DEAD") TaskStatus status,
             @Nullable @Schema(description = "Only tasks of this type (its key)", example = "sleep") String type,
-            @Nullable @Schema(description = "Only this user's tasks") Long ownerId) {
+            @Nullable @Schema(description = "Only this user's tasks (their id)", example = "7") Long ownerId) {
     }
 
     record RetriedView(@Schema(description = "How many tasks were queued again") int retried) {

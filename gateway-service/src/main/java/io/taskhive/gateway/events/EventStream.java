@@ -153,11 +153,11 @@ final class EventStream {
     }
 
     private void send(TaskStatusEvent event) throws IOException {
-        SseEmitter.SseEventBuilder sse = SseEmitter.event().name("status");
+        SseEmitter.SseEventBuilder sse = SseEmitter.event();
         if (event.transitionId() != null) {
             sse.id(Long.toString(event.transitionId()));
         }
-        emitter.send(sse.data(StatusChange.of(event), MediaType.APPLICATION_JSON));
+        emitter.send(sse.name("status").data(StatusChange.of(event), MediaType.APPLICATION_JSON));
     }
 
     /** Ends the stream's subscription and its writer; once, from whichever side notices first. */

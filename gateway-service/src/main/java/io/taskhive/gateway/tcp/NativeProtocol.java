@@ -167,12 +167,12 @@ class NativeProtocol {
     }
 
     private JsonNode eventLine(TaskStatusEvent event) {
-        ObjectNode line = json.createObjectNode().put("event", "task").put("transition_id", event.transitionId())
-                .put("task_id", event.taskId().toString())
+        ObjectNode line = json.createObjectNode().put("event", "task").put("task_id", event.taskId().toString())
                 .put("type", event.type()).put("status", event.to().name())
                 .put("from", event.from() == null ? null : event.from().name())
                 .put("at", event.at() == null ? null : event.at().toString()).put("attempt", event.attempt());
-        return line.put("worker_id", event.workerId());
+        // Last, so that the fields older clients read keep their places.
+        return line.put("worker_id", event.workerId()).put("transition_id", event.transitionId());
     }
 
     private static CurrentUser required(CurrentUser caller) {
