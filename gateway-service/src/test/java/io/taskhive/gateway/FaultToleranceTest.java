@@ -193,7 +193,8 @@ class FaultToleranceTest extends ApiTestSupport {
         }
         for (String id : slow) {
             assertThat(queryRows("select to_status, detail from task_transitions where task_id = ? order by id",
-                    UUID.fromString(id))).containsExactly("RUNNING|null", "QUEUED|worker shutting down");
+                    UUID.fromString(id)))
+                    .containsExactly("QUEUED|null", "RUNNING|null", "QUEUED|worker shutting down");
         }
         assertThat(queryRows("select stopped_at is not null from workers where id = 'drain-1'")).containsExactly("t");
         try (ServiceProcess next = ServiceProcess.worker("drain-2", workerSettings(50, null, null))) {
@@ -236,10 +237,12 @@ class FaultToleranceTest extends ApiTestSupport {
         assertThat(queryRows("select status, worker_id, attempts from tasks where id = ?", UUID.fromString(finishes)))
                 .containsExactly("SUCCEEDED|drain-long|1");
         assertThat(queryRows("select to_status, worker_id from task_transitions where task_id = ? order by id",
-                UUID.fromString(finishes))).containsExactly("RUNNING|drain-long", "SUCCEEDED|drain-long");
+                UUID.fromString(finishes)))
+                .containsExactly("QUEUED|null", "RUNNING|drain-long", "SUCCEEDED|drain-long");
         assertThat(queryRows("select to_status, worker_id, detail from task_transitions where task_id = ? order by id",
                 UUID.fromString(handedBack)))
-                .containsExactly("RUNNING|drain-long|null", "QUEUED|drain-long|worker shutting down");
+                .containsExactly("QUEUED|null|null", "RUNNING|drain-long|null",
+                        "QUEUED|drain-long|worker shutting down");
         assertThat(queryRows("select status, attempts, max_attempts - attempts from tasks where id = ?",
                 UUID.fromString(handedBack))).as("queued again with its one attempt still to come")
                 .containsExactly("QUEUED|1|1");
