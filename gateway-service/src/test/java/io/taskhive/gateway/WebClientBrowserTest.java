@@ -108,7 +108,7 @@ class WebClientBrowserTest extends ApiTestSupport {
         assertThat(statusesShown(browser, taskId)).containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
         assertThat(browser.script("return window.__sameDocument")).as("the page was not reloaded").isEqualTo(true);
         assertThat(browser.find("tr[data-task-id='" + taskId + "'] .cell-run").getText()).matches("2(\\.\\d)? s");
-        assertThat(browser.find("#announcer").getAttribute("aria-live")).isEqualTo("polite");
+        assertThat(browser.find("#announcer").getDomAttribute("aria-live")).isEqualTo("polite");
         browser.screenshot("user-task-list");
 
         browser.click("tr[data-task-id='" + taskId + "'] a");
@@ -119,7 +119,7 @@ class WebClientBrowserTest extends ApiTestSupport {
                 api.get("/api/tasks/" + taskId, user.token()).json().get("createdAt").stringValue());
         assertThat(browser.find("dl.details time").getText()).contains(java.time.format.DateTimeFormatter
                 .ofPattern("hh:mm:ss").withZone(java.time.ZoneId.of(Browser.TIME_ZONE)).format(created));
-        assertThat(browser.all("#task-history li").stream().map(li -> li.getAttribute("data-status")))
+        assertThat(browser.all("#task-history li").stream().map(li -> li.getDomAttribute("data-status")))
                 .containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
         assertThat(browser.find("#task-payload").getText()).contains("\"seconds\": 2");
         assertThat(browser.find("#task-result").getText()).contains("\"slept\": 2");
@@ -144,7 +144,7 @@ class WebClientBrowserTest extends ApiTestSupport {
 
         browser.route("#/tasks/" + taskId);
         browser.awaitText("#task-status", "CANCELLED");
-        assertThat(browser.all("#task-history li").stream().map(li -> li.getAttribute("data-status")))
+        assertThat(browser.all("#task-history li").stream().map(li -> li.getDomAttribute("data-status")))
                 .contains("RUNNING", "CANCELLED");
         assertThat(browser.all(".task-page button")).as("no cancel or retry for a cancelled task").isEmpty();
     }
@@ -162,13 +162,13 @@ class WebClientBrowserTest extends ApiTestSupport {
         browser.route("#/tasks/" + taskId);
         browser.awaitText("#task-status", "DEAD");
         assertThat(browser.find("#task-error").getText()).contains("planned failure");
-        assertThat(browser.all("#task-history li").stream().map(li -> li.getAttribute("data-status")))
+        assertThat(browser.all("#task-history li").stream().map(li -> li.getDomAttribute("data-status")))
                 .containsExactly("QUEUED", "RUNNING", "DEAD");
 
         browser.click(".task-page .actions button");
         browser.awaitText("#task-status", "SUCCEEDED");
         assertThat(browser.find("#task-result").getText()).contains(key);
-        assertThat(browser.all("#task-history li").stream().map(li -> li.getAttribute("data-status")))
+        assertThat(browser.all("#task-history li").stream().map(li -> li.getDomAttribute("data-status")))
                 .containsExactly("QUEUED", "RUNNING", "DEAD", "QUEUED", "RUNNING", "SUCCEEDED");
     }
 
@@ -228,8 +228,8 @@ class WebClientBrowserTest extends ApiTestSupport {
         browser.type("#payload-seconds", "100000");
         browser.click("#submit-form button[type=submit]");
         browser.awaitText("#payload-seconds-error", "payload.seconds must be between 0 and");
-        assertThat(browser.find("#payload-seconds").getAttribute("aria-invalid")).isEqualTo("true");
-        assertThat(browser.find("#payload-seconds").getAttribute("aria-describedby")).contains("payload-seconds-error");
+        assertThat(browser.find("#payload-seconds").getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.find("#payload-seconds").getDomAttribute("aria-describedby")).contains("payload-seconds-error");
         assertThat(browser.all("tr[data-task-id]")).isEmpty();
     }
 
@@ -309,10 +309,10 @@ class WebClientBrowserTest extends ApiTestSupport {
         assertThat(reached).anySatisfy(r -> assertThat(r).startsWith("payload-"));
         assertThat(reached).anySatisfy(r -> assertThat(r).startsWith("#/tasks/"));
         // every form control has a label
-        assertThat(phone.script("""
+        assertThat((List<?>) phone.script("""
                 return [...document.querySelectorAll('input, select, textarea')]
                     .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
-                    .map(e => e.id || e.name)""")).asList().isEmpty();
+                    .map(e => e.id || e.name)""")).isEmpty();
     }
 
     @Test
@@ -457,7 +457,7 @@ class WebClientBrowserTest extends ApiTestSupport {
 
     private static String submittedTaskId(Browser browser) {
         WebElement link = browser.find("#submit-form .notice a");
-        String href = link.getAttribute("href");
+        String href = link.getDomAttribute("href");
         String id = href.substring(href.lastIndexOf('/') + 1);
         browser.find("tr[data-task-id='" + id + "']");
         return id;
