@@ -180,6 +180,8 @@ public final class StandaloneApplication implements Callable<Integer> {
         int workerPort = ((WebServerApplicationContext) running.worker).getWebServer().getPort();
         out.println();
         out.println(READY);
+        out.println(StandaloneInfrastructure.line("web client", "http://localhost:" + http + "/   (log in as the "
+                + "demo user below; the admin sees the console)"));
         out.println(StandaloneInfrastructure.line("HTTP API", "http://localhost:" + http + "/api/tasks"));
         out.println(StandaloneInfrastructure.line("Swagger UI", "http://localhost:" + http + "/swagger-ui.html"));
         out.println(StandaloneInfrastructure.line("TCP", "localhost:" + tcp + "   e.g. nc localhost " + tcp

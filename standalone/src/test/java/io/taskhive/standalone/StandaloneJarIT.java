@@ -68,7 +68,8 @@ class StandaloneJarIT {
 
         try (Standalone first = Standalone.start(data, httpPort, tcpPort)) {
             String banner = first.awaitReady();
-            assertThat(banner).contains("HTTP API", base.replace("127.0.0.1", "localhost") + "/api/tasks")
+            assertThat(banner).contains("web client", base.replace("127.0.0.1", "localhost") + "/ ")
+                    .contains("HTTP API", base.replace("127.0.0.1", "localhost") + "/api/tasks")
                     .contains("Swagger UI").contains("TCP", "localhost:" + tcpPort)
                     .contains("PostgreSQL", "embedded").contains("AMQP broker", "embedded Qpid");
             Matcher demo = DEMO.matcher(banner);
@@ -87,6 +88,14 @@ class StandaloneJarIT {
                     + managementPort + gatewayMetrics.group(2))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(gatewayScrape.statusCode()).isEqualTo(200);
             assertThat(gatewayScrape.body()).contains("jvm_memory_used_bytes");
+
+            // The web client the banner points at, served by the packaged gateway without a token.
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<script type=\"module\" src=\"js/app.js\">");
+            assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                    policy -> assertThat(policy).contains("default-src 'self'"));
 
             // A demo with a demo password listens on 127.0.0.1 only: another address of this
             // machine (where it has one) is refused on both the HTTP and the TCP port.
