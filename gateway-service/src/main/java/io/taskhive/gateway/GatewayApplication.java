@@ -18,7 +18,7 @@ import io.taskhive.domain.TaskDomainConfiguration;
 public class GatewayApplication {
 
     public static void main(String[] args) {
-        GracefulTermination.install(builder().run(args));
+        GracefulTermination.installOn(builder()).run(args);
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.taskhive.domain;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import sun.misc.Signal;
@@ -13,6 +16,20 @@ import sun.misc.Signal;
 public final class GracefulTermination {
 
     private GracefulTermination() {
+    }
+
+    /**
+     * The application, with the handler installed as soon as its context is prepared: before the
+     * refresh starts the listeners (a worker takes tasks before {@code run} returns, and a SIGTERM
+     * then must already drain them). A SIGTERM during the refresh closes the context once it is up.
+     */
+    public static SpringApplicationBuilder installOn(SpringApplicationBuilder application) {
+        return application.listeners(new ApplicationListener<ApplicationPreparedEvent>() {
+            @Override
+            public void onApplicationEvent(ApplicationPreparedEvent event) {
+                install(event.getApplicationContext());
+            }
+        });
     }
 
     public static void install(ConfigurableApplicationContext context) {
