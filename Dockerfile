@@ -16,6 +16,18 @@
 # No secret is baked in: TASKHIVE_JWT_SECRET, the database and broker credentials and everything else
 # come from the environment at run time (docker-compose.yml, k8s/).
 
+# Class Data Sharing: each service stage starts its application once at build time, up to the end of
+# the context refresh (spring.context.exit=onRefresh: no listener, port or connection is opened), and
+# the JVM writes the classes it loaded to /app/application.jsa. Starting from that archive takes about
+# a third less time (measured: 17 s -> 11.5 s for the gateway on 2 cores), which keeps a container
+# within the 20 s the compose test holds it to. No database or broker exists at build time, so the
+# training run does not migrate and tells Hibernate the dialect instead of asking the database.
+# The archive is made by the runtime image's own JVM, as CDS requires; a JVM that cannot use it (other
+# version or options) says so once and starts without it.
+ARG CDS_TRAINING_RUN="-XX:ArchiveClassesAtExit=/app/application.jsa -Dspring.context.exit=onRefresh \
+ -Dspring.flyway.enabled=false -Dspring.jpa.database-platform=org.hibernate.dialect.PostgreSQLDialect \
+ -Dspring.jpa.properties.hibernate.boot.allow_jdbc_metadata_access=false -Xlog:cds=off -Xlog:cds+dynamic=off"
+
 # ---- build: the same Maven wrapper and command as CI, for both services and what they depend on ----
 FROM eclipse-temurin:21-jdk AS build
 WORKDIR /src
@@ -41,6 +53,9 @@ FROM eclipse-temurin:21-jre-alpine AS runtime
 RUN addgroup -S -g 10001 taskhive \
  && adduser -S -D -H -u 10001 -G taskhive -h /app -s /sbin/nologin taskhive
 WORKDIR /app
+# The application's class archive (below) extends the JVM's own CDS archive of the JDK's classes; a
+# JRE that ships without one (this machine's stand-in images) gets it generated here.
+RUN java -Xshare:on -version >/dev/null 2>&1 || java -Xshare:dump >/dev/null
 USER 10001:10001
 # The JVM sizes its heap from the container's memory limit, not the host's. 70 %, not more: the
 # rest of the limit is off-heap (metaspace, code cache, thread stacks, NIO direct buffers, socket
@@ -49,7 +64,7 @@ USER 10001:10001
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70.0 -XX:InitialRAMPercentage=25.0 -XX:+ExitOnOutOfMemoryError"
 # Exec form: the JVM is PID 1 and receives SIGTERM itself, so Spring's graceful shutdown runs (a
 # gateway drains its TCP connections; a worker finishes its tasks or hands them back unacknowledged).
-ENTRYPOINT ["java", "-jar", "/app/application.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/application.jsa", "-jar", "/app/application.jar"]
 
 # ---- worker: consumes tasks from RabbitMQ ----
 FROM runtime AS worker
@@ -57,6 +72,11 @@ COPY --from=build /layers/worker-service/dependencies/ ./
 COPY --from=build /layers/worker-service/spring-boot-loader/ ./
 COPY --from=build /layers/worker-service/snapshot-dependencies/ ./
 COPY --from=build /layers/worker-service/application/ ./
+ARG CDS_TRAINING_RUN
+USER root
+RUN java $CDS_TRAINING_RUN -jar /app/application.jar >/tmp/cds-training.log 2>&1 && test -s application.jsa \
+ || { cat /tmp/cds-training.log; exit 1; }; rm -f /tmp/cds-training.log
+USER 10001:10001
 ENV TASKHIVE_WORKER_HTTP_PORT=8081
 # 8081: health and Prometheus metrics only; workers take their work from RabbitMQ.
 EXPOSE 8081
@@ -70,6 +90,13 @@ COPY --from=build /layers/gateway-service/dependencies/ ./
 COPY --from=build /layers/gateway-service/spring-boot-loader/ ./
 COPY --from=build /layers/gateway-service/snapshot-dependencies/ ./
 COPY --from=build /layers/gateway-service/application/ ./
+ARG CDS_TRAINING_RUN
+USER root
+# The signing key of the training run signs nothing: the run ends before any port opens.
+RUN TASKHIVE_JWT_SECRET=cds-training-run-only-no-token-is-ever-signed-with-this-value \
+    java $CDS_TRAINING_RUN -jar /app/application.jar >/tmp/cds-training.log 2>&1 && test -s application.jsa \
+ || { cat /tmp/cds-training.log; exit 1; }; rm -f /tmp/cds-training.log
+USER 10001:10001
 ENV TASKHIVE_HTTP_PORT=8080 \
     TASKHIVE_TCP_PORT=5000 \
     TASKHIVE_MANAGEMENT_PORT=8090
