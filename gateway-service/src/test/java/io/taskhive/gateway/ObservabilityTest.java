@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +62,9 @@ class ObservabilityTest {
     private static final List<String> DEBUG_LOGGERS = List.of("io.taskhive.gateway.task.TaskSubmission",
             "io.taskhive.worker.execution.TaskRunner");
     private static final Pattern TRACE_ID = Pattern.compile("\\b[0-9a-f]{32}\\b");
+    private static final Path OPERATOR_FILES = Path.of("..", "deploy", "observability");
+    /** Meters registered at their first event, which this run does not cause (no worker dies). */
+    private static final Set<String> ONLY_ONCE_IT_HAPPENED = Set.of("taskhive_tasks_orphaned_total");
 
     private static final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private static HttpServer receiver;
@@ -237,6 +242,20 @@ class ObservabilityTest {
         assertThat(value(wk, "taskhive_tasks_run_seconds_bucket", "type", "named", "le", "0.5")).isEqualTo(1);
         assertThat(value(wk, "taskhive_queue_depth", "queue", "dead")).isZero();
         assertThat(value(wk, "taskhive_tasks_orphaned_total")).as("no worker died").isNaN();
+
+        // what operators query (deploy/observability) is what the services really export
+        Set<String> scraped = new java.util.HashSet<>();
+        for (String series : List.of(gw.keySet(), wk.keySet()).stream().flatMap(Set::stream).toList()) {
+            scraped.add(series.contains("{") ? series.substring(0, series.indexOf('{')) : series);
+        }
+        for (String file : List.of("grafana/dashboards/taskhive.json", "alerts.yml")) {
+            String text = Files.readString(OPERATOR_FILES.resolve(file));
+            Set<String> queried = Pattern.compile("\\btaskhive_[a-z0-9_]+").matcher(text).results()
+                    .map(m -> m.group()).collect(Collectors.toCollection(java.util.TreeSet::new));
+            assertThat(queried).as(file).isNotEmpty();
+            queried.removeAll(ONLY_ONCE_IT_HAPPENED);
+            assertThat(scraped).as("series %s queries", file).containsAll(queried);
+        }
 
         // one trace per task, across both services
         String httpTask = httpUppercase.getFirst();
