@@ -5,8 +5,11 @@
 #      local ports),
 #   3. the Dockerfile linted, the Kustomize base and overlays rendered (kubectl kustomize) and every
 #      object validated against the Kubernetes schemas, and the project's invariants
-#      (deploy/validate/validate.js).
-# Installs docker-compose and haproxy with apt-get and the Node tooling with `npm ci` when missing;
+#      (deploy/validate/validate.js), among them the Grafana dashboard's JSON model and the metrics
+#      its queries and the alert rules name,
+#   4. deploy/observability's Prometheus configuration and alert rules through `promtool check`
+#      (the rules also as the PrometheusRule of k8s/components/monitoring).
+# Installs docker-compose, haproxy and prometheus (promtool) with apt-get and the Node tooling with `npm ci` when missing;
 # kubectl must be installed.
 #
 #   deploy/validate.sh                 validate this repository
@@ -45,6 +48,7 @@ need_tool() { # command package
 
 need_tool docker-compose docker-compose
 need_tool haproxy haproxy
+need_tool promtool prometheus
 command -v node >/dev/null 2>&1 || { echo "node is required (Debian package nodejs)" >&2; exit 1; }
 command -v kubectl >/dev/null 2>&1 || { echo "kubectl is required: it renders k8s/ (kubectl kustomize)" >&2; exit 1; }
 
@@ -148,6 +152,31 @@ else
 fi
 if [ "$node_rc" -ne 0 ] || [ "$node_failed" -ne 0 ]; then status=1; fi
 
+# ---- 4. Prometheus: configuration and alert rules -----------------------------------------------
+echo "== $(promtool --version 2>&1 | head -n 1 | cut -d' ' -f1-3): deploy/observability"
+promtool_check() { # label, then promtool arguments
+  local label="$1"; shift
+  if (cd "$root/deploy/observability" && promtool "$@") >"$work/promtool.out" 2>&1; then
+    ok "[prometheus] $label"
+  else
+    fail "[prometheus] $label:"; sed 's/^/          /' "$work/promtool.out"
+  fi
+}
+promtool_check "promtool check config prometheus.yml (scrape jobs, rule files)" check config prometheus.yml
+promtool_check "promtool check rules alerts.yml" check rules alerts.yml
+# The PrometheusRule's spec is a rule file: its groups, checked the same way.
+if node -e '
+  const YAML = require(process.argv[1]);
+  const fs = require("fs");
+  const doc = YAML.parseAllDocuments(fs.readFileSync(process.argv[2], "utf8")).map((d) => d.toJS()).find((o) => o && o.kind === "PrometheusRule");
+  if (!doc) { console.error("no PrometheusRule in " + process.argv[2]); process.exit(1); }
+  fs.writeFileSync(process.argv[3], YAML.stringify({ groups: doc.spec.groups }));
+' "$here/validate/node_modules/yaml" "$root/k8s/components/monitoring/prometheus-rule.yaml" "$work/prometheus-rule-groups.yml" 2>"$work/promrule.err"; then
+  promtool_check "promtool check rules: the PrometheusRule of k8s/components/monitoring" check rules "$work/prometheus-rule-groups.yml"
+else
+  fail "[prometheus] the PrometheusRule of k8s/components/monitoring:"; sed 's/^/          /' "$work/promrule.err"
+fi
+
 # ---- self-test: broken copies must fail ----------------------------------------------------------
 if $self_test; then
   echo "== self-test: each broken copy must fail"
@@ -155,7 +184,7 @@ if $self_test; then
   make_copy() {
     rm -rf "$copy"; mkdir -p "$copy"
     (cd "$root" && tar --exclude='*/target' --exclude='node_modules' --exclude='.git' -cf - \
-      docker-compose.yml .env.example .dockerignore .gitignore Dockerfile deploy/haproxy k8s \
+      docker-compose.yml .env.example .dockerignore .gitignore Dockerfile deploy/haproxy deploy/observability k8s \
       gateway-service/pom.xml gateway-service/src/main \
       worker-service/pom.xml worker-service/src/main task-domain/src/main) | (cd "$copy" && tar -xf -)
     (cd "$root" && tar -cf - {task-domain,worker-service,gateway-service}/target/classes/META-INF/spring-configuration-metadata.json) \
@@ -261,6 +290,20 @@ if $self_test; then
     "sed -i 's/^POSTGRES_PASSWORD=change-me/POSTGRES_PASSWORD=hunter2/' .env.example"
   expect_failure "an example admin password the gateway would accept" 'TASKHIVE_ADMIN_PASSWORD must start with change-me' \
     "sed -i 's/^  TASKHIVE_ADMIN_PASSWORD: change-me/  TASKHIVE_ADMIN_PASSWORD: please-change-me/' k8s/secret.example.yaml"
+  expect_failure "an alert rule that Prometheus cannot parse" 'could not parse expression' \
+    "sed -i 's/expr: max(taskhive_outbox_oldest_age_seconds) > 300/expr: max(taskhive_outbox_oldest_age_seconds > 300/' deploy/observability/alerts.yml"
+  expect_failure "a dashboard query of a metric no service exports" 'taskhive_outbox_backlogg is not a metric the services export' \
+    "sed -i 's/max(taskhive_outbox_backlog)\"/max(taskhive_outbox_backlogg)\"/' deploy/observability/grafana/dashboards/taskhive.json"
+  expect_failure "an alert on a meter the services no longer register" 'taskhive_workers_live is not a metric the services export' \
+    "sed -i 's/\"taskhive.workers.live\"/\"taskhive.workers.alive\"/' gateway-service/src/main/java/io/taskhive/gateway/admin/FleetMeters.java"
+  expect_failure "two dashboard panels on the same cells" 'overlaps panel' \
+    "sed -i '0,/\"x\": 4,/s//\"x\": 2,/' deploy/observability/grafana/dashboards/taskhive.json"
+  expect_failure "the PrometheusRule out of step with alerts.yml" 'differ from deploy/observability/alerts.yml' \
+    "sed -i 's/> 300/> 600/' k8s/components/monitoring/prometheus-rule.yaml"
+  expect_failure "a PodMonitor on a port the worker does not have" 'port metrics is no port of the worker' \
+    "sed -i 's/    - port: http\$/    - port: metrics/' k8s/components/monitoring/pod-monitors.yaml"
+  expect_failure "Prometheus scraping the gateway's API port" 'must find every gateway replica through DNS on port 8090' \
+    "sed -i '0,/port: 8090/s//port: 8080/' deploy/observability/prometheus.yml"
 fi
 
 # ---- summary --------------------------------------------------------------------------------------

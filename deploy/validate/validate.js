@@ -566,7 +566,12 @@ for (const [name, objects] of Object.entries(renders)) {
         }
       }
       const app = labels['app.kubernetes.io/name'];
-      if (app === 'worker' && rules.length) problems.push(`the worker accepts connections (${rules.map(([p]) => p.metadata.name).join(', ')}); it takes its work from RabbitMQ`);
+      // The worker takes its work from RabbitMQ: nothing may connect to it, except a Prometheus in
+      // a namespace named by a rule scraping its actuator port (components/monitoring).
+      const scrape = (r) => (r.from || []).length > 0 && (r.from || []).every((f) => f.namespaceSelector && !f.podSelector && !f.ipBlock)
+        && (r.ports || []).length > 0 && (r.ports || []).every((port) => port.port === 'http');
+      const open = rules.filter(([, r]) => !scrape(r));
+      if (app === 'worker' && open.length) problems.push(`the worker accepts connections (${open.map(([p]) => p.metadata.name).join(', ')}); it takes its work from RabbitMQ`);
       if (app === 'postgres' || app === 'rabbitmq') {
         for (const [p, r] of rules) {
           const from = r.from || [];
@@ -1328,6 +1333,87 @@ for (const [label, fixedEnv] of HAPROXY_MODES) check('haproxy', `deploy/haproxy/
   }
   return problems;
 });
+
+// ---- Observability: dashboard, alert rules, Prometheus Operator objects, Compose profile -----------
+
+{
+  const obs = require('./lib/observability');
+  const exported = obs.exportedMetrics(ROOT);
+  const datasources = YAML.parse(read('deploy/observability/grafana/provisioning/datasources/prometheus.yml'));
+  const datasourceUid = (datasources.datasources || []).find((d) => d.type === 'prometheus')?.uid;
+  let dashboardQueries = [];
+  check('observability', 'Grafana dashboard: the JSON model Grafana provisions (ids, grid, data source, queries)', () => {
+    if (!datasourceUid) return ['deploy/observability/grafana/provisioning/datasources/prometheus.yml provisions no Prometheus data source with a uid'];
+    const result = obs.checkDashboard(JSON.parse(read('deploy/observability/grafana/dashboards/taskhive.json')), datasourceUid);
+    if (Array.isArray(result)) return result;
+    dashboardQueries = result.queries;
+    return result.problems.length ? result.problems : `${result.queries.length} queries`;
+  });
+  const alerts = YAML.parse(read('deploy/observability/alerts.yml'));
+  check('observability', 'every metric the dashboard and the alert rules query is one the services export', () => {
+    if (exported.size === 0) return ['no taskhive meters found in the services\' sources'];
+    const queries = [...dashboardQueries, ...obs.ruleQueries(alerts.groups, 'alerts.yml')];
+    const problems = obs.checkMetricNames(queries, exported);
+    return problems.length ? problems : `${queries.length} queries over ${exported.size} exported series names`;
+  });
+  check('observability', 'alert rules: the five alerts the operators rely on exist', () => {
+    const names = new Set((alerts.groups || []).flatMap((g) => (g.rules || []).map((r) => r.alert)));
+    return ['TaskhiveOutboxBacklogGrowing', 'TaskhiveRelayLag', 'TaskhiveDeadTasks', 'TaskhiveNoLiveWorkers',
+      'TaskhiveQueueWaitHigh'].filter((a) => !names.has(a)).map((a) => `alerts.yml lacks ${a}`);
+  });
+  check('k8s', 'components/monitoring: the PrometheusRule holds the groups of deploy/observability/alerts.yml', () => {
+    const rule = YAML.parseAllDocuments(read('k8s/components/monitoring/prometheus-rule.yaml')).map((d) => d.toJS())
+      .find((o) => o && o.kind === 'PrometheusRule');
+    if (!rule) return ['k8s/components/monitoring/prometheus-rule.yaml has no PrometheusRule'];
+    const normal = (groups) => JSON.stringify(groups, (k, v) => (typeof v === 'string' ? v.trim() : v));
+    return normal(rule.spec.groups) === normal(alerts.groups) ? []
+      : ['the PrometheusRule\'s groups differ from deploy/observability/alerts.yml: edit both together'];
+  });
+  check('k8s', 'overlays/monitoring: each PodMonitor scrapes a named port of its pods at the actuator\'s Prometheus path', () => {
+    const objects = renders['k8s/overlays/monitoring'];
+    if (!objects) return ['k8s/overlays/monitoring was not rendered'];
+    const problems = [];
+    const monitors = objects.filter((o) => o.kind === 'PodMonitor');
+    for (const service of ['gateway', 'worker']) {
+      const monitor = monitors.find((m) => m.spec.selector?.matchLabels?.['app.kubernetes.io/name'] === service);
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === service);
+      if (!monitor) { problems.push(`no PodMonitor selects the ${service}`); continue; }
+      const ports = (deployment?.spec.template.spec.containers || []).flatMap((c) => (c.ports || []).map((p) => p.name));
+      for (const endpoint of monitor.spec.podMetricsEndpoints || []) {
+        if (!ports.includes(endpoint.port)) problems.push(`PodMonitor ${monitor.metadata.name}: port ${endpoint.port} is no port of the ${service} (${ports.join(', ')})`);
+        if (endpoint.path !== '/actuator/prometheus') problems.push(`PodMonitor ${monitor.metadata.name}: path ${endpoint.path} is not /actuator/prometheus`);
+      }
+      const expected = service === 'gateway' ? 'management' : 'http';
+      if (!(monitor.spec.podMetricsEndpoints || []).some((e) => e.port === expected)) problems.push(`PodMonitor ${monitor.metadata.name}: the ${service}'s actuator is on its port ${expected}`);
+    }
+    return problems;
+  });
+  check('compose', 'profile observability: Prometheus and Grafana with deploy/observability, nothing else in the profile', () => {
+    if (!compose) return ['no docker-compose config to read'];
+    const problems = [];
+    const profiled = Object.entries(compose.services).filter(([, s]) => (s.profiles || []).includes('observability')).map(([n]) => n);
+    if (profiled.sort().join(',') !== 'grafana,prometheus') problems.push(`the observability profile runs ${profiled.join(', ') || 'nothing'}, not prometheus and grafana`);
+    const mounts = (s) => (s ? s.volumes || [] : []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    const need = {
+      prometheus: ['deploy/observability/prometheus.yml', 'deploy/observability/alerts.yml'],
+      grafana: ['deploy/observability/grafana/provisioning', 'deploy/observability/grafana/dashboards'],
+    };
+    for (const [service, files] of Object.entries(need)) {
+      for (const file of files) {
+        if (!mounts(compose.services[service]).some((m) => m.includes(file))) problems.push(`${service} does not mount ${file}`);
+      }
+    }
+    const promConfig = YAML.parse(read('deploy/observability/prometheus.yml'));
+    for (const [job, service, port] of [['taskhive-gateway', 'gateway', 8090], ['taskhive-worker', 'worker', 8081]]) {
+      const sc = (promConfig.scrape_configs || []).find((c) => c.job_name === job);
+      if (!sc) { problems.push(`prometheus.yml has no job ${job}`); continue; }
+      if (sc.metrics_path !== '/actuator/prometheus') problems.push(`job ${job}: metrics_path ${sc.metrics_path}`);
+      const dns = (sc.dns_sd_configs || [])[0];
+      if (!dns || !(dns.names || []).includes(service) || dns.port !== port) problems.push(`job ${job}: must find every ${service} replica through DNS on port ${port}`);
+    }
+    return problems;
+  });
+}
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -4,7 +4,8 @@
 // 1. The JSON-schema validators that the kubernetes-models packages generate from the official
 //    Kubernetes OpenAPI document (kubernetes-models 4.5.1: Kubernetes 1.33, which its models show:
 //    Lifecycle.stopSignal and networking.k8s.io/v1 ServiceCIDR are there, 1.34's
-//    Container.restartPolicyRules is not) and @kubernetes-models/keda from KEDA's CRDs: types, required
+//    Container.restartPolicyRules is not), @kubernetes-models/keda from KEDA's CRDs and
+//    @kubernetes-models/prometheus-operator from the Prometheus Operator's (PodMonitor, PrometheusRule): types, required
 //    fields, enums, formats. Like kubeconform without -strict, they accept fields that do not exist.
 // 2. A strict pass, as `kubeconform -strict` or the API server's strict field validation: every
 //    field of an object must exist in its type. The field lists come from the TypeScript
@@ -18,6 +19,7 @@ const path = require('path');
 // Where each apiVersion's models live. Anything else is an error ("no schema"), never a pass.
 function modelModule(apiVersion, kind) {
   if (apiVersion === 'keda.sh/v1alpha1') return `@kubernetes-models/keda/keda.sh/v1alpha1/${kind}`;
+  if (apiVersion === 'monitoring.coreos.com/v1') return `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}`;
   if (apiVersion === 'v1') return `kubernetes-models/v1/${kind}`;
   if (/^[a-z0-9.-]+\/v[0-9a-z]+$/.test(apiVersion)) return `kubernetes-models/${apiVersion}/${kind}`;
   return null;

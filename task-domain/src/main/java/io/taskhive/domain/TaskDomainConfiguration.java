@@ -15,6 +15,7 @@ import io.taskhive.task.TaskTypesProperties;
 @ComponentScan(basePackages = {"io.taskhive.task", "io.taskhive.messaging"})
 @EntityScan(basePackages = {"io.taskhive.task", "io.taskhive.user", "io.taskhive.fleet"})
 @EnableJpaRepositories(basePackages = {"io.taskhive.task", "io.taskhive.user", "io.taskhive.fleet"})
-@EnableConfigurationProperties({TaskTypesProperties.class, MessagingProperties.class, RetryPolicy.class})
+@EnableConfigurationProperties({TaskTypesProperties.class, MessagingProperties.class, RetryPolicy.class,
+        MetricsProperties.class})
 public class TaskDomainConfiguration {
 }

@@ -9,16 +9,17 @@ import java.util.UUID;
  * directly: at hundreds of rows a batch, a projection proxy per row costs more than the claim.
  */
 public record ClaimedTask(UUID id, long ownerId, String fromStatusName, int attempt, int maxAttempts,
-        Integer timeoutSeconds, Instant at, long transitionId) implements TaskClaim {
+        Integer timeoutSeconds, Instant at, long transitionId, Instant queuedAt) implements TaskClaim {
 
     /**
      * A row of {@link TaskRepository#claimAll}: id, owner, from status, attempt, max attempts, timeout,
-     * time, history row.
+     * time, history row, when it was last queued.
      */
     public static ClaimedTask of(Object[] row) {
         return new ClaimedTask((UUID) row[0], ((Number) row[1]).longValue(), (String) row[2],
                 ((Number) row[3]).intValue(), ((Number) row[4]).intValue(),
-                row[5] == null ? null : ((Number) row[5]).intValue(), instant(row[6]), ((Number) row[7]).longValue());
+                row[5] == null ? null : ((Number) row[5]).intValue(), instant(row[6]), ((Number) row[7]).longValue(),
+                row[8] == null ? null : instant(row[8]));
     }
 
     /** A timestamp column as JDBC and Hibernate may hand it over. */
@@ -59,6 +60,11 @@ public record ClaimedTask(UUID id, long ownerId, String fromStatusName, int atte
     @Override
     public Instant getAt() {
         return at;
+    }
+
+    @Override
+    public Instant getQueuedAt() {
+        return queuedAt;
     }
 
     @Override

@@ -79,6 +79,10 @@ public class Task implements Persistable<UUID> {
     @Column(name = "timeout_seconds", updatable = false)
     private Integer timeoutSeconds;
 
+    /** The W3C traceparent of the submission, carried by every publication of the task. */
+    @Column(updatable = false)
+    private String traceparent;
+
     @Version
     private long version;
 
@@ -106,6 +110,16 @@ public class Task implements Persistable<UUID> {
         task.dispatchSeq = 1;
         task.isNew = true;
         return task;
+    }
+
+    /** Set before the task is stored: the trace its submission belongs to (null: none). */
+    public Task tracedBy(String submissionTraceparent) {
+        this.traceparent = submissionTraceparent;
+        return this;
+    }
+
+    public String getTraceparent() {
+        return traceparent;
     }
 
     /**

@@ -17,6 +17,9 @@ public interface TaskClaim {
 
     Instant getAt();
 
+    /** When the task was last queued (submitted, handed back, retried by an admin). */
+    Instant getQueuedAt();
+
     /** The id of the history row the claim wrote. */
     long getTransitionId();
 

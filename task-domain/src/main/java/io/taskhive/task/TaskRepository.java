@@ -57,13 +57,14 @@ public interface TaskRepository extends JpaRepository<Task, UUID>, JpaSpecificat
                                  where w.id = c.worker_id and w.stopped_at is null
                                    and w.last_seen > now() - make_interval(secs => :aliveWithinSeconds))))
                 returning t.id, c.status as from_status, t.attempts, t.max_attempts, t.timeout_seconds,
-                          t.started_at, t.owner_id
+                          t.started_at, t.owner_id, t.queued_at
             ), logged as (
                 insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt)
                 select id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts from claimed
                 returning task_id, id
             )
-            select c.id, c.owner_id, c.from_status, c.attempts, c.max_attempts, c.timeout_seconds, c.started_at, l.id
+            select c.id, c.owner_id, c.from_status, c.attempts, c.max_attempts, c.timeout_seconds, c.started_at, l.id,
+                   c.queued_at
               from claimed c join logged l on l.task_id = c.id
             """)
     List<Object[]> claimAll(@Param("ids") UUID[] ids, @Param("takeOver") Boolean[] takeOver,

@@ -40,20 +40,22 @@ public class TaskStatements {
      */
     public Map<UUID, Long> insertQueued(UUID[] ids, Long[] ownerIds, String[] types, String[] payloads,
             Integer[] maxAttempts, Integer[] timeouts, String[] idempotencyKeys, String[] createdAt,
-            double confirmGraceSeconds) {
+            String[] traceparents, double confirmGraceSeconds) {
         Map<UUID, Long> transitions = new HashMap<>(ids.length * 2);
         jdbc.sql("""
                 with inserted as (
                     insert into tasks (id, owner_id, type, payload, status, attempts, max_attempts, timeout_seconds,
-                                       idempotency_key, created_at, queued_at, dispatch_due_at, dispatch_seq, version)
+                                       idempotency_key, created_at, queued_at, dispatch_due_at, dispatch_seq, version,
+                                       traceparent)
                     select n.id, n.owner_id, n.type, cast(n.payload as jsonb), 'QUEUED', 0, n.max_attempts,
                            n.timeout_seconds, n.idempotency_key, n.created_at, n.created_at,
-                           n.created_at + make_interval(secs => :confirmGraceSeconds), 1, 0
+                           n.created_at + make_interval(secs => :confirmGraceSeconds), 1, 0, n.traceparent
                       from unnest(cast(:ids as uuid[]), cast(:ownerIds as bigint[]), cast(:types as varchar[]),
                                   cast(:payloads as text[]), cast(:maxAttempts as int[]), cast(:timeouts as int[]),
-                                  cast(:keys as varchar[]), cast(:createdAt as timestamptz[]))
+                                  cast(:keys as varchar[]), cast(:createdAt as timestamptz[]),
+                                  cast(:traceparents as varchar[]))
                            as n(id, owner_id, type, payload, max_attempts, timeout_seconds, idempotency_key,
-                                created_at)
+                                created_at, traceparent)
                     returning id, created_at
                 )
                 insert into task_transitions (task_id, from_status, to_status, at, attempt)
@@ -68,6 +70,7 @@ public class TaskStatements {
                 .param("timeouts", new SqlArrayValue("int4", (Object[]) timeouts))
                 .param("keys", new SqlArrayValue("varchar", (Object[]) idempotencyKeys))
                 .param("createdAt", new SqlArrayValue("text", (Object[]) createdAt))
+                .param("traceparents", new SqlArrayValue("varchar", (Object[]) traceparents))
                 .param("confirmGraceSeconds", confirmGraceSeconds)
                 .query((RowCallbackHandler) row -> transitions.put(row.getObject(1, UUID.class), row.getLong(2)));
         return transitions;

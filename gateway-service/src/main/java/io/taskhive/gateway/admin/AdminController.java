@@ -51,7 +51,7 @@ import io.taskhive.task.TaskStatus;
 class AdminController {
 
     /** A worker not heard from for this long is shown as not alive. */
-    private static final Duration ALIVE_WITHIN = Duration.ofSeconds(30);
+    static final Duration ALIVE_WITHIN = Duration.ofSeconds(30);
     private static final Duration LISTED_WITHIN = Duration.ofHours(24);
 
     private final TaskQueries queries;

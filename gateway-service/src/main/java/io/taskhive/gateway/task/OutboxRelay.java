@@ -8,6 +8,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskRepository;
@@ -28,8 +30,12 @@ class OutboxRelay {
     private final TaskDispatcher dispatcher;
     private final int batchSize;
     private final double retryAfterSeconds;
+    private final Counter relayed;
 
-    OutboxRelay(TaskRepository tasks, TaskDispatcher dispatcher, GatewayProperties properties) {
+    OutboxRelay(TaskRepository tasks, TaskDispatcher dispatcher, GatewayProperties properties, MeterRegistry meters) {
+        this.relayed = Counter.builder("taskhive.outbox.relayed")
+                .description("Tasks published again by the outbox relay (unconfirmed, failed or retried)")
+                .register(meters);
         this.tasks = tasks;
         this.dispatcher = dispatcher;
         this.batchSize = properties.outbox().relayBatchSize();
@@ -48,6 +54,7 @@ class OutboxRelay {
                     return;
                 }
                 log.info("relaying {} task(s) from the outbox", due.size());
+                relayed.increment(due.size());
                 dispatcher.dispatch(due);
                 if (due.size() < batchSize) {
                     return;

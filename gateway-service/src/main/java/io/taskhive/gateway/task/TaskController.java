@@ -80,7 +80,8 @@ class TaskController {
                     schema = @Schema(type = "number", minimum = "0"))
             @RequestParam(name = "wait", required = false) Double waitSeconds) throws InterruptedException {
         Duration wait = waitSeconds == null ? Duration.ZERO : completion.bounded(waitSeconds);
-        TaskSubmission.Submitted submitted = submission.submit(CurrentUser.of(jwt), request, idempotencyKey);
+        TaskSubmission.Submitted submitted = submission.submit(CurrentUser.of(jwt), request, idempotencyKey,
+                TaskSubmission.Via.HTTP);
         Task task = submitted.task();
         if (!wait.isZero()) {
             task = completion.await(submitted, wait);
@@ -95,7 +96,8 @@ class TaskController {
     @ApiResponse(responseCode = "202", description = "All stored and queued, in the order given")
     @ProblemResponses({413, 429})
     ResponseEntity<BatchView> submitBatch(@AuthenticationPrincipal Jwt jwt, @RequestBody BatchRequest request) {
-        List<Task> created = submission.submitBatch(CurrentUser.of(jwt), request == null ? null : request.tasks());
+        List<Task> created = submission.submitBatch(CurrentUser.of(jwt), request == null ? null : request.tasks(),
+                TaskSubmission.Via.HTTP);
         return ResponseEntity.accepted().body(new BatchView(created.stream().map(views::of).toList()));
     }
 

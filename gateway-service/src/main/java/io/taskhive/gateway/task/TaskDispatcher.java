@@ -4,19 +4,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
 import io.taskhive.messaging.MessagingProperties;
 import io.taskhive.messaging.MessagingTopology;
 import io.taskhive.messaging.TaskMessageCodec;
+import io.taskhive.messaging.TraceHeaders;
 import io.taskhive.task.Task;
 
 /**
@@ -28,6 +35,10 @@ import io.taskhive.task.Task;
  * <p>Tasks published together share messages of up to {@link #MAX_TASKS_PER_MESSAGE}: a message
  * costs the broker, this gateway and a worker about the same whether it carries one task or fifty.
  * Kept small enough that work still spreads across worker replicas.
+ *
+ * <p>Each task's trace context travels in the message headers ({@link TraceHeaders}); the time from
+ * sending a message to the broker's confirm is the timer {@code taskhive.publish.confirm}, tagged
+ * with the result (ack, nack, returned).
  */
 @Component
 class TaskDispatcher {
@@ -41,16 +52,30 @@ class TaskDispatcher {
     private final TaskMessageCodec codec;
     private final String exchange;
     private final AtomicLong brokerDownUntil = new AtomicLong();
+    private final TaskTracing tracing;
+    private final Timer confirmedAck;
+    private final Timer confirmedNack;
+    private final Timer confirmedReturned;
 
     TaskDispatcher(ConnectionFactory connectionFactory, TaskMessageCodec codec,
-            MessagingProperties messaging, DispatchConfirmations confirmations) {
+            MessagingProperties messaging, DispatchConfirmations confirmations, TaskTracing tracing,
+            MeterRegistry meters) {
         this.codec = codec;
+        this.tracing = tracing;
+        this.confirmedAck = confirmTimer(meters, "ack");
+        this.confirmedNack = confirmTimer(meters, "nack");
+        this.confirmedReturned = confirmTimer(meters, "returned");
         this.exchange = messaging.taskExchange();
         this.rabbit = new RabbitTemplate(connectionFactory);
         rabbit.setMandatory(true);
         rabbit.setConfirmCallback((correlation, ack, cause) -> {
             if (correlation == null) {
                 return;
+            }
+            if (correlation instanceof Publication publication) {
+                Timer timer = !ack ? confirmedNack : correlation.getReturned() != null ? confirmedReturned
+                        : confirmedAck;
+                timer.record(System.nanoTime() - publication.sentAt, TimeUnit.NANOSECONDS);
             }
             List<String> keys = correlation instanceof Publication publication ? publication.dispatchKeys
                     : List.of(correlation.getId());
@@ -80,12 +105,30 @@ class TaskDispatcher {
                 for (List<Task> group : messages(tasks)) {
                     List<TaskMessageCodec.StoredTask> stored = new ArrayList<>(group.size());
                     List<String> keys = new ArrayList<>(group.size());
+                    List<UUID> ids = new ArrayList<>(group.size());
+                    List<String> traceparents = new ArrayList<>(group.size());
+                    List<Span> spans = null;
                     for (Task task : group) {
                         stored.add(new TaskMessageCodec.StoredTask(task.getId(), task.getType(), task.getPayload()));
                         keys.add(task.dispatchKey());
+                        ids.add(task.getId());
+                        Span publish = tracing.startPublish(task.getTraceparent(), task.getId().toString());
+                        if (publish == null) {
+                            traceparents.add(task.getTraceparent());
+                        } else {
+                            traceparents.add(TaskTracing.traceparent(publish));
+                            (spans == null ? spans = new ArrayList<>() : spans).add(publish);
+                        }
                     }
-                    operations.send(exchange, MessagingTopology.TASK_ROUTING_KEY, codec.encodeAll(stored),
-                            new Publication(keys));
+                    Message message = codec.encodeAll(stored);
+                    TraceHeaders.write(message.getMessageProperties(), ids, traceparents);
+                    try {
+                        operations.send(exchange, MessagingTopology.TASK_ROUTING_KEY, message, new Publication(keys));
+                    } finally {
+                        if (spans != null) {
+                            spans.forEach(Span::end);
+                        }
+                    }
                 }
                 return null;
             });
@@ -122,15 +165,24 @@ class TaskDispatcher {
         return messages;
     }
 
-    /** The correlation of one message: the publications (tasks) it carries. */
+    /** The correlation of one message: the publications (tasks) it carries, and when it was sent. */
     private static final class Publication extends CorrelationData {
 
         final List<String> dispatchKeys;
+        final long sentAt = System.nanoTime();
 
         Publication(List<String> dispatchKeys) {
             super(dispatchKeys.getFirst());
             this.dispatchKeys = dispatchKeys;
         }
+    }
+
+    private static Timer confirmTimer(MeterRegistry meters, String result) {
+        return Timer.builder("taskhive.publish.confirm").description("From sending a task message to the broker's "
+                + "publisher confirm").tag("result", result)
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25),
+                        Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2))
+                .register(meters);
     }
 
     boolean brokerDown() {

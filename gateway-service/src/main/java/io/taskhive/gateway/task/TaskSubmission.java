@@ -5,17 +5,24 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import jakarta.annotation.PreDestroy;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.gateway.security.CurrentUser;
@@ -45,10 +52,14 @@ import tools.jackson.databind.json.JsonMapper;
  * their first history rows) and one commit for all of them ({@link Coalescer}), then one burst of
  * publications. Those with an idempotency key go alone, since their insert may lose a race to a
  * concurrent one with the same key.
+ *
+ * <p>Each call is a span of the task's trace ({@link TaskTracing}), whose context is stored with the
+ * task; accepted tasks and refusals are counted by interface ({@link SubmissionMeters}).
  */
 @Service
 public class TaskSubmission {
 
+    private static final Logger log = LoggerFactory.getLogger(TaskSubmission.class);
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
     private static final int MAX_INSERT_BATCH = 500;
 
@@ -62,10 +73,14 @@ public class TaskSubmission {
     private final JsonMapper json;
     private final Coalescer<Task, Optional<RuntimeException>> inserts;
     private final double confirmGraceSeconds;
+    private final TaskTracing tracing;
+    private final SubmissionMeters meters;
 
     TaskSubmission(TaskRepository tasks, TaskStatements statements, TaskTypeRegistry types, TaskDispatcher dispatcher,
             TaskEventPublisher events, SubmissionRateLimiter rateLimiter, GatewayProperties properties,
-            JsonMapper json) {
+            JsonMapper json, TaskTracing tracing, SubmissionMeters meters) {
+        this.tracing = tracing;
+        this.meters = meters;
         this.tasks = tasks;
         this.statements = statements;
         this.types = types;
@@ -82,17 +97,44 @@ public class TaskSubmission {
     public record Submitted(Task task, boolean created) {
     }
 
+    /** The interface a submission came through: a tag of its metrics and its span. */
+    public enum Via {
+        HTTP, TCP;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
     /**
      * Stores the task (the calling thread writes the batch itself when no other is being written)
      * and returns once it is committed. Interrupted before the task joined a batch, nothing is
      * stored and the caller is told to try again.
      */
-    public Submitted submit(CurrentUser user, SubmitTaskRequest request, String idempotencyKey) {
+    public Submitted submit(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, Via via) {
+        Span span = tracing.startSubmit(via);
+        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+            Submitted submitted = submitTraced(user, request, idempotencyKey, via, span);
+            if (submitted.created()) {
+                meters.submitted(submitted.task().getType(), via, 1);
+            }
+            return submitted;
+        } catch (ApiException e) {
+            meters.rejected(e.status(), via);
+            throw e;
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Submitted submitTraced(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, Via via,
+            Span span) {
         String key = checkIdempotencyKey(idempotencyKey);
         if (key != null) {
-            return submitWithKey(user, request, key);
+            return submitWithKey(user, request, key, via, span);
         }
-        Task task = admitted(user, request);
+        Task task = admitted(user, request, via, span);
         Optional<RuntimeException> failure;
         try {
             failure = inserts.call(task);
@@ -111,34 +153,73 @@ public class TaskSubmission {
      * thrown); the future completes once the task is stored, or fails if it could not be.
      */
     public CompletableFuture<Submitted> submitAsync(CurrentUser user, SubmitTaskRequest request,
-            String idempotencyKey) {
-        String key = checkIdempotencyKey(idempotencyKey);
-        if (key == null) {
-            Task task = admitted(user, request);
-            return inserts.submit(task).thenApply(failure -> {
-                failure.ifPresent(e -> {
-                    throw e;
+            String idempotencyKey, Via via) {
+        Span span = tracing.startSubmit(via);
+        CompletableFuture<Submitted> stored;
+        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+            String key = checkIdempotencyKey(idempotencyKey);
+            if (key == null) {
+                Task task = admitted(user, request, via, span);
+                stored = inserts.submit(task).thenApply(failure -> {
+                    failure.ifPresent(e -> {
+                        throw e;
+                    });
+                    return new Submitted(task, true);
                 });
-                return new Submitted(task, true);
-            });
+            } else {
+                stored = CompletableFuture.completedFuture(submitWithKey(user, request, key, via, span));
+            }
+        } catch (ApiException e) {
+            meters.rejected(e.status(), via);
+            span.end();
+            throw e;
+        } catch (RuntimeException e) {
+            span.error(e);
+            span.end();
+            throw e;
         }
-        return CompletableFuture.completedFuture(submitWithKey(user, request, key));
+        return stored.whenComplete((submitted, failure) -> {
+            if (failure != null) {
+                span.error(failure);
+            } else if (submitted.created()) {
+                meters.submitted(submitted.task().getType(), via, 1);
+            }
+            span.end();
+        });
     }
 
     /** A new task without an idempotency key, validated and within the user's rate limit. */
-    private Task admitted(CurrentUser user, SubmitTaskRequest request) {
-        Task task = prepare(user, request, null, "");
+    private Task admitted(CurrentUser user, SubmitTaskRequest request, Via via, Span span) {
+        Task task = prepare(user, request, null, "", span);
         rateLimiter.acquire(user.id(), 1);
+        logAccepted(task, user, via);
         return task;
     }
 
-    private Submitted submitWithKey(CurrentUser user, SubmitTaskRequest request, String key) {
+    /**
+     * The gateway's line about a task, in its submission's span (so with its trace id); debug,
+     * since at thousands of tasks a second a line each would cost more than the task.
+     */
+    private static void logAccepted(Task task, CurrentUser user, Via via) {
+        if (log.isDebugEnabled()) {
+            MDC.put("taskId", task.getId().toString());
+            try {
+                log.debug("taskId={} type={} user={} accepted over {}", task.getId(), task.getType(), user.id(),
+                        via.tag);
+            } finally {
+                MDC.remove("taskId");
+            }
+        }
+    }
+
+    private Submitted submitWithKey(CurrentUser user, SubmitTaskRequest request, String key, Via via, Span span) {
         Optional<Task> existing = tasks.findByOwnerIdAndIdempotencyKey(user.id(), key);
         if (existing.isPresent()) {
             return new Submitted(existing.get(), false);
         }
-        Task task = prepare(user, request, key, "");
+        Task task = prepare(user, request, key, "", span);
         rateLimiter.acquire(user.id(), 1);
+        logAccepted(task, user, via);
         Map<UUID, Long> transitions;
         try {
             transitions = store(List.of(task));
@@ -188,6 +269,7 @@ public class TaskSubmission {
         Integer[] timeouts = new Integer[size];
         String[] keys = new String[size];
         String[] createdAt = new String[size];
+        String[] traceparents = new String[size];
         for (int i = 0; i < size; i++) {
             Task task = batch.get(i);
             ids[i] = task.getId();
@@ -198,13 +280,33 @@ public class TaskSubmission {
             timeouts[i] = task.getTimeoutSeconds();
             keys[i] = task.getIdempotencyKey();
             createdAt[i] = task.getCreatedAt().toString();
+            traceparents[i] = task.getTraceparent();
         }
         return statements.insertQueued(ids, owners, typeKeys, payloads, maxAttempts, timeouts, keys, createdAt,
-                confirmGraceSeconds);
+                traceparents, confirmGraceSeconds);
     }
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
-    public List<Task> submitBatch(CurrentUser user, List<SubmitTaskRequest> requests) {
+    public List<Task> submitBatch(CurrentUser user, List<SubmitTaskRequest> requests, Via via) {
+        Span span = tracing.startSubmit(via);
+        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+            List<Task> batch = submitBatchTraced(user, requests, via, span);
+            for (Task task : batch) {
+                meters.submitted(task.getType(), via, 1);
+            }
+            return batch;
+        } catch (ApiException e) {
+            meters.rejected(e.status(), via);
+            throw e;
+        } catch (RuntimeException e) {
+            span.error(e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private List<Task> submitBatchTraced(CurrentUser user, List<SubmitTaskRequest> requests, Via via, Span span) {
         if (requests == null || requests.isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "tasks must be a non-empty array");
         }
@@ -214,14 +316,16 @@ public class TaskSubmission {
         }
         List<Task> batch = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            batch.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: "));
+            batch.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
         }
         rateLimiter.acquire(user.id(), batch.size());
+        batch.forEach(task -> logAccepted(task, user, via));
         afterCommit(batch, store(batch));
         return batch;
     }
 
-    private Task prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where) {
+    private Task prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where,
+            Span span) {
         if (request == null) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + "a task object is required");
         }
@@ -251,7 +355,7 @@ public class TaskSubmission {
             // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             return Task.queued(user.id(), type.key(), payloadJson, maxAttempts, timeout, idempotencyKey, now,
-                    now.plus(properties.outbox().confirmGrace()));
+                    now.plus(properties.outbox().confirmGrace())).tracedBy(TaskTracing.traceparent(span));
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
         }

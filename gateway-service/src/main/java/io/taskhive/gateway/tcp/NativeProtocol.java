@@ -123,7 +123,7 @@ class NativeProtocol {
                 TcpRequestRouter.text(request, "type"), payload == null || payload.isNull() ? null : payload,
                 TcpRequestRouter.text(request, "content"), integer(request, "max_attempts"),
                 integer(request, "timeout_seconds")),
-                TcpRequestRouter.text(request, "idempotency_key"))
+                TcpRequestRouter.text(request, "idempotency_key"), TaskSubmission.Via.TCP)
                 .thenCompose(submitted -> (wait.isZero() ? CompletableFuture.completedFuture(submitted.task())
                         : completion.whenFinished(submitted, wait))
                         .thenApply(task -> (JsonNode) TcpReplies.ok().put("created", submitted.created())

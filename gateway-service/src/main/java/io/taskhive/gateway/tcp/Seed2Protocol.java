@@ -72,7 +72,7 @@ class Seed2Protocol {
     private JsonNode newTask(CurrentUser user, JsonNode request) {
         String name = TcpRequestRouter.text(request, "task");
         TaskSubmission.Submitted submitted = submission.submit(user, new SubmitTaskRequest("named", null,
-                name == null ? "" : name, null, null), null);
+                name == null ? "" : name, null, null), null, TaskSubmission.Via.TCP);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("status", "task_created");
         return reply.put("task_id", submitted.task().getId().toString());
     }

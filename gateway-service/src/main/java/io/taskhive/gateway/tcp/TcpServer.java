@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,11 +40,13 @@ public class TcpServer implements SmartLifecycle {
     private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
 
-    TcpServer(TcpProperties properties, TcpRequestRouter router, JsonMapper json) {
+    TcpServer(TcpProperties properties, TcpRequestRouter router, JsonMapper json, MeterRegistry meters) {
         this.properties = properties;
         this.router = router;
         this.json = json;
         this.slots = new Semaphore(properties.maxConnections());
+        Gauge.builder("taskhive.tcp.connections", connections, Set::size).description("Open TCP connections")
+                .register(meters);
     }
 
     @Override

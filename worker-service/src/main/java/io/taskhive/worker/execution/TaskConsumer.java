@@ -2,6 +2,8 @@ package io.taskhive.worker.execution;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -19,9 +21,12 @@ import org.springframework.transaction.TransactionException;
 
 import com.rabbitmq.client.Channel;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.messaging.PoisonMessageException;
 import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskMessageCodec;
+import io.taskhive.messaging.TraceHeaders;
 import io.taskhive.task.TaskType;
 import io.taskhive.task.TaskTypeRegistry;
 import io.taskhive.worker.WorkerProperties;
@@ -53,13 +58,16 @@ class TaskConsumer {
     private volatile boolean draining;
 
     TaskConsumer(TaskMessageCodec codec, TaskTypeRegistry types, TaskRunner runner, DeadLetters deadLetters,
-            DatabaseOutage outage, WorkerProperties properties) {
+            DatabaseOutage outage, WorkerProperties properties, MeterRegistry meters) {
         this.codec = codec;
         this.types = types;
         this.runner = runner;
         this.deadLetters = deadLetters;
         this.outage = outage;
         this.slots = new Semaphore(properties.maxInFlight());
+        Gauge.builder("taskhive.tasks.in.flight", inFlight, AtomicInteger::get)
+                .description("Tasks this worker holds: claimed, running, or having their outcome recorded")
+                .register(meters);
     }
 
     /**
@@ -93,6 +101,9 @@ class TaskConsumer {
             return CompletableFuture.completedFuture(null);
         }
         boolean redelivered = Boolean.TRUE.equals(message.getMessageProperties().getRedelivered());
+        List<UUID> ids = new ArrayList<>(tasks.size());
+        tasks.forEach(task -> ids.add(task.taskId()));
+        Map<UUID, String> traces = TraceHeaders.read(message.getMessageProperties(), ids);
         List<CompletableFuture<Void>> outcomes = new ArrayList<>(tasks.size());
         for (TaskMessage task : tasks) {
             Optional<TaskType> type = types.find(task.type());
@@ -108,7 +119,8 @@ class TaskConsumer {
                 outcomes.add(CompletableFuture.failedFuture(e));
                 break;
             }
-            outcomes.add(CompletableFuture.runAsync(() -> process(task, type.get(), redelivered), executor)
+            String traceparent = traces.get(task.taskId());
+            outcomes.add(CompletableFuture.runAsync(() -> process(task, type.get(), redelivered, traceparent), executor)
                     .whenComplete((done, failure) -> slots.release()));
         }
         return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
@@ -124,13 +136,13 @@ class TaskConsumer {
         return inFlight.get();
     }
 
-    private void process(TaskMessage task, TaskType type, boolean redelivered) {
+    private void process(TaskMessage task, TaskType type, boolean redelivered, String traceparent) {
         inFlight.incrementAndGet();
         try {
             if (draining) {
                 throw new IllegalStateException("shutting down; message handed back");
             }
-            runner.run(task, type, redelivered, () -> draining);
+            runner.run(task, type, redelivered, () -> draining, traceparent);
         } catch (DataAccessException | TransactionException e) {
             log.warn("taskId={} not processed, database unavailable: {}", task.taskId(), e.getMessage());
             outage.detected();

@@ -19,9 +19,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskStatusEvent;
@@ -33,6 +32,7 @@ import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskRepository.RecordedChange;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskType;
+import io.taskhive.worker.WorkerMeters;
 import io.taskhive.worker.WorkerProperties;
 import io.taskhive.worker.execution.RunningTasks.Interruption;
 import io.taskhive.worker.fleet.WorkerIdentity;
@@ -50,6 +50,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Outcomes: success → SUCCEEDED; a {@link PermanentTaskFailure} → FAILED; any other failure or a
  * timeout → RETRYING with a backoff while attempts remain, else DEAD; cancelled or taken over →
  * nothing (the other writer's status stands); interrupted by shutdown → QUEUED again.
+ *
+ * <p>Each task runs in a span continuing its submission's trace ({@link TaskTracing}); its log lines
+ * carry the task id, type, attempt and owner in the MDC ({@code taskId}, {@code taskType},
+ * {@code attempt}, {@code userId}) and the trace id ({@code traceId}); its meters are
+ * {@link WorkerMeters}.
  */
 @Component
 class TaskRunner {
@@ -65,7 +70,8 @@ class TaskRunner {
     private final WorkerIdentity identity;
     private final RetryPolicy retryPolicy;
     private final JsonMapper json;
-    private final MeterRegistry meters;
+    private final WorkerMeters meters;
+    private final TaskTracing tracing;
     private final CpuBoundWork cpu;
     private final BatchedWrites writes;
     private final long databaseRetryMillis;
@@ -73,8 +79,9 @@ class TaskRunner {
             Thread.ofPlatform().daemon().name("task-timeouts").factory());
 
     TaskRunner(TaskRepository tasks, TaskEventPublisher events, RunningTasks running, WorkerIdentity identity,
-            RetryPolicy retryPolicy, WorkerProperties properties, JsonMapper json, MeterRegistry meters,
-            CpuBoundWork cpu, BatchedWrites writes) {
+            RetryPolicy retryPolicy, WorkerProperties properties, JsonMapper json, WorkerMeters meters,
+            CpuBoundWork cpu, BatchedWrites writes, TaskTracing tracing) {
+        this.tracing = tracing;
         this.tasks = tasks;
         this.events = events;
         this.running = running;
@@ -91,16 +98,26 @@ class TaskRunner {
      * @param redelivered the broker delivered this message before (its holder's channel closed)
      * @param stopping    true once the replica has begun to shut down: outcomes that cannot be
      *                    recorded are then abandoned (the orphan sweeper takes over)
+     * @param traceparent the task's trace context from the message, or null
      */
-    void run(TaskMessage message, TaskType type, boolean redelivered, BooleanSupplier stopping) {
+    void run(TaskMessage message, TaskType type, boolean redelivered, BooleanSupplier stopping, String traceparent) {
+        Span span = tracing.startRun(message, traceparent);
         MDC.put("taskId", message.taskId().toString());
-        try {
-            if (type.pure() && !redelivered && completedAhead(message, type)) {
+        MDC.put("taskType", message.type());
+        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
+            if (type.pure() && !redelivered && completedAhead(message, type, span)) {
                 return;
             }
-            claimRunAndRecord(message, type, redelivered, stopping);
+            claimRunAndRecord(message, type, redelivered, stopping, span);
+        } catch (RuntimeException | Error e) {
+            span.error(e);
+            throw e;
         } finally {
+            span.end();
             MDC.remove("taskId");
+            MDC.remove("taskType");
+            MDC.remove("attempt");
+            MDC.remove("userId");
         }
     }
 
@@ -111,28 +128,38 @@ class TaskRunner {
      * failure as it records any other. A redelivered message takes the ordinary path, which may
      * take the task over from a dead holder.
      */
-    private boolean completedAhead(TaskMessage message, TaskType type) {
+    private boolean completedAhead(TaskMessage message, TaskType type, Span span) {
         String result;
+        Span execute = tracing.startStep(span, "task execute");
         long start = System.nanoTime();
         try {
             result = json.writeValueAsString(type.run(message.payload()));
         } catch (Exception | StackOverflowError e) {
             return false;
         } finally {
-            recordRunTime(type, start);
+            meters.ran(type.key(), System.nanoTime() - start);
+            TaskTracing.end(execute);
         }
         Optional<FinishedTask> completed;
+        Span record = tracing.startStep(span, "task record");
         try {
             completed = writes.complete(new BatchedWrites.Computed(message.taskId(), result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted before the task was completed; message handed back", e);
+        } finally {
+            TaskTracing.end(record);
         }
         if (completed.isEmpty()) {
             log.debug("duplicate or late message skipped");
             return true;
         }
         FinishedTask task = completed.get();
+        started(message, task.ownerId(), task.attempt());
+        if (task.fromStatus() == TaskStatus.QUEUED) {
+            meters.waited(message.type(), task.queuedAt(), task.startedAt());
+        }
+        log.debug("taskId={} type={} attempt {} ended SUCCEEDED", message.taskId(), message.type(), task.attempt());
         // Both changes in one message, sent without a hand-off when nothing else is being sent:
         // nothing of this task went through this worker's publisher before (not redelivered).
         countOutcome(message, TaskStatus.SUCCEEDED);
@@ -144,19 +171,50 @@ class TaskRunner {
     }
 
     private void claimRunAndRecord(TaskMessage message, TaskType type, boolean redelivered,
-            BooleanSupplier stopping) {
+            BooleanSupplier stopping, Span span) {
         try (CpuBoundWork.Turn turn = type.cpuBound() ? cpu.awaitTurn() : null) {
-            Optional<TaskClaim> claim = claim(message, redelivered);
+            Span claimStep = tracing.startStep(span, "task claim");
+            Optional<TaskClaim> claim;
+            try {
+                claim = claim(message, redelivered);
+            } finally {
+                TaskTracing.end(claimStep);
+            }
             if (claim.isEmpty()) {
                 log.debug("duplicate or late message skipped");
                 return;
             }
             TaskClaim claimed = claim.get();
+            started(message, claimed.getOwnerId(), claimed.getAttempt());
+            if (claimed.fromStatus() == TaskStatus.QUEUED) {
+                meters.waited(message.type(), claimed.getQueuedAt(), claimed.getAt());
+            } else if (claimed.fromStatus() == TaskStatus.RUNNING) {
+                meters.orphaned(message.type(), "taken_over");
+            }
             publish(message, claimed.getTransitionId(), claimed.getOwnerId(), claimed.fromStatus(),
                     TaskStatus.RUNNING, claimed.getAttempt(), claimed.getAt());
-            Outcome outcome = execute(message, type, claimed);
-            record(message, claimed, outcome, stopping);
+            Span executeStep = tracing.startStep(span, "task execute");
+            Outcome outcome;
+            try {
+                outcome = execute(message, type, claimed);
+            } finally {
+                TaskTracing.end(executeStep);
+            }
+            Span recordStep = tracing.startStep(span, "task record");
+            try {
+                record(message, claimed, outcome, stopping);
+            } finally {
+                TaskTracing.end(recordStep);
+            }
         }
+    }
+
+    /** The attempt has begun: counted, and its owner and number join the task's log lines. */
+    private void started(TaskMessage message, long ownerId, int attempt) {
+        meters.started(message.type());
+        MDC.put("attempt", Integer.toString(attempt));
+        MDC.put("userId", Long.toString(ownerId));
+        log.debug("taskId={} type={} attempt {} started", message.taskId(), message.type(), attempt);
     }
 
     private Optional<TaskClaim> claim(TaskMessage message, boolean redelivered) {
@@ -195,13 +253,8 @@ class TaskRunner {
         } finally {
             alarm.cancel(false);
             running.finished(message.taskId());
-            recordRunTime(type, start);
+            meters.ran(type.key(), System.nanoTime() - start);
         }
-    }
-
-    private void recordRunTime(TaskType type, long startNanos) {
-        Timer.builder("taskhive.tasks.run").tag("type", type.key()).register(meters)
-                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     private void record(TaskMessage message, TaskClaim claimed, Outcome outcome, BooleanSupplier stopping) {
@@ -219,6 +272,7 @@ class TaskRunner {
             Duration delay = retryPolicy.delayAfter(attempt);
             if (recordChange(message, claimed, TaskStatus.RETRYING, () -> tasks.scheduleRetry(taskId, attempt,
                     truncate(outcome.error()), delay.toMillis() / 1000.0, identity.id()), stopping)) {
+                meters.retried(message.type());
                 log.info("taskId={} type={} attempt {} of {} failed, retried in {} ms: {}", taskId, message.type(),
                         attempt, claimed.getMaxAttempts(), delay.toMillis(), outcome.error());
             }
@@ -265,6 +319,9 @@ class TaskRunner {
             // The one line an operator looks for when a task ends badly: which, what, which attempt, why.
             log.warn("taskId={} type={} attempt {} of {} ended {}: {}", message.taskId(), message.type(),
                     outcome.attempt(), task.maxAttempts(), outcome.status(), outcome.error());
+        } else {
+            log.debug("taskId={} type={} attempt {} ended SUCCEEDED", message.taskId(), message.type(),
+                    outcome.attempt());
         }
         announceOutcome(message, task, outcome.status(), outcome.result(), outcome.error());
     }
@@ -276,8 +333,7 @@ class TaskRunner {
     }
 
     private void countOutcome(TaskMessage message, TaskStatus status) {
-        Counter.builder("taskhive.tasks.completed").tag("type", message.type()).tag("status", status.name())
-                .register(meters).increment();
+        meters.completed(message.type(), status);
     }
 
     /**

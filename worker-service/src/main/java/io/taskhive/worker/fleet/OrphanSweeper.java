@@ -14,6 +14,7 @@ import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskStatus;
+import io.taskhive.worker.WorkerMeters;
 import io.taskhive.worker.WorkerProperties;
 
 /**
@@ -33,7 +34,11 @@ class OrphanSweeper {
     private final Heartbeat heartbeat;
     private final Duration grace;
 
-    OrphanSweeper(TaskRepository tasks, TaskEventPublisher events, Heartbeat heartbeat, WorkerProperties properties) {
+    private final WorkerMeters meters;
+
+    OrphanSweeper(TaskRepository tasks, TaskEventPublisher events, Heartbeat heartbeat, WorkerProperties properties,
+            WorkerMeters meters) {
+        this.meters = meters;
         this.tasks = tasks;
         this.events = events;
         this.heartbeat = heartbeat;
@@ -54,6 +59,13 @@ class OrphanSweeper {
                     log.warn("taskId={} type={} attempt {} orphaned by worker {} (no heartbeat for {} s): now {}",
                             orphan.getId(), orphan.getType(), orphan.getAttempt(), orphan.getWorkerId(),
                             grace.toSeconds(), orphan.getStatus());
+                    TaskStatus status = TaskStatus.valueOf(orphan.getStatus());
+                    if (status == TaskStatus.DEAD) {
+                        meters.orphaned(orphan.getType(), "dead");
+                        meters.completed(orphan.getType(), TaskStatus.DEAD);
+                    } else {
+                        meters.orphaned(orphan.getType(), "returned");
+                    }
                     events.publish(new TaskStatusEvent(orphan.getTransitionId(), orphan.getId(), orphan.getOwnerId(),
                             orphan.getType(), TaskStatus.RUNNING, TaskStatus.valueOf(orphan.getStatus()),
                             orphan.getAt(), orphan.getWorkerId(), orphan.getAttempt()));
