@@ -114,12 +114,24 @@ secret() { head -c "$1" /dev/urandom | base64 | tr -d '/+=\n'; }
   echo "TASKHIVE_DB_POOL_SIZE=5"
   echo "TASKHIVE_MESSAGING_NAMESPACE=taskhive"
   echo "TASKHIVE_MESSAGING_QUEUE_TYPE=quorum"
-  echo "GATEWAY_MEMORY_LIMIT=512m"
-  echo "WORKER_MEMORY_LIMIT=512m"
+  # The shipped limits. At 512m the heap (70 %), metaspace and threads left too little of the limit
+  # for the page cache holding the class archive and the jars, and the kernel evicted them again and
+  # again: every container started twice as slowly.
+  echo "GATEWAY_MEMORY_LIMIT=1g"
+  echo "WORKER_MEMORY_LIMIT=1g"
   echo "PUBLISHED_HTTP_PORT=$(free_port)"
   echo "PUBLISHED_TCP_PORT=$(free_port)"
   echo "HAPROXY_STATS_PORT=$(free_port)"
   echo "RABBITMQ_MANAGEMENT_PORT=$(free_port)"
+  # JSON logs, as an operator would run them; the scenarios check the services' lines are ECS JSON.
+  echo "TASKHIVE_LOG_FORMAT=ecs"
+  echo "TASKHIVE_TRACE_SAMPLING=0.1"
+  # The observability profile is not started here (its images cannot be pulled on CI machines).
+  echo "PROMETHEUS_PORT=$(free_port)"
+  echo "PROMETHEUS_RETENTION=1d"
+  echo "GRAFANA_PORT=$(free_port)"
+  echo "GRAFANA_ADMIN_USER=admin"
+  echo "GRAFANA_ADMIN_PASSWORD=$(secret 18)"
 } >"$work/.env"
 # Every variable docker-compose.yml reads must be set here, as .env.example sets them all.
 missing=$(comm -23 <(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' "$repo/.env.example" | sort) <(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' "$work/.env" | sort))

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,13 +111,22 @@ public class TaskSubmission {
      * stored and the caller is told to try again.
      */
     public Submitted submit(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, Via via) {
+        return inSubmitSpan(via, span -> submitTraced(user, request, idempotencyKey, via, span),
+                submitted -> submitted.created() ? List.of(submitted.task()) : List.of());
+    }
+
+    /**
+     * Runs a submission in its span, counting the tasks it {@code created} and the refusal it met
+     * (an {@link ApiException}); any other failure marks the span.
+     */
+    private <T> T inSubmitSpan(Via via, Function<Span, T> submission, Function<T, List<Task>> created) {
         Span span = tracing.startSubmit(via);
         try (Tracer.SpanInScope scope = tracing.inScope(span)) {
-            Submitted submitted = submitTraced(user, request, idempotencyKey, via, span);
-            if (submitted.created()) {
-                meters.submitted(submitted.task().getType(), via, 1);
+            T result = submission.apply(span);
+            for (Task task : created.apply(result)) {
+                meters.submitted(task.getType(), via, 1);
             }
-            return submitted;
+            return result;
         } catch (ApiException e) {
             meters.rejected(e.status(), via);
             throw e;
@@ -288,22 +298,7 @@ public class TaskSubmission {
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
     public List<Task> submitBatch(CurrentUser user, List<SubmitTaskRequest> requests, Via via) {
-        Span span = tracing.startSubmit(via);
-        try (Tracer.SpanInScope scope = tracing.inScope(span)) {
-            List<Task> batch = submitBatchTraced(user, requests, via, span);
-            for (Task task : batch) {
-                meters.submitted(task.getType(), via, 1);
-            }
-            return batch;
-        } catch (ApiException e) {
-            meters.rejected(e.status(), via);
-            throw e;
-        } catch (RuntimeException e) {
-            span.error(e);
-            throw e;
-        } finally {
-            span.end();
-        }
+        return inSubmitSpan(via, span -> submitBatchTraced(user, requests, via, span), batch -> batch);
     }
 
     private List<Task> submitBatchTraced(CurrentUser user, List<SubmitTaskRequest> requests, Via via, Span span) {
