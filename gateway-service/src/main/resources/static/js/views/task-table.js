@@ -189,10 +189,14 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     }
   }
 
-  /** A task as the API returned it (newer than what the row shows). */
+  /**
+   * A task as an action's answer returned it. The task's events may overtake that answer (a retried
+   * task can be claimed and finished by a worker before the answer arrives): an answer about an
+   * earlier attempt than the row shows is older than the row, and must not set it back.
+   */
   function update(task) {
     const entry = rows.get(task.id);
-    if (entry) {
+    if (entry && !(task.attempts < entry.task.attempts)) {
       entry.task = { ...entry.task, ...task };
       fill(entry);
     }
