@@ -19,8 +19,8 @@
 # Class Data Sharing: each service stage starts its application once at build time, up to the end of
 # the context refresh (spring.context.exit=onRefresh: no listener, port or connection is opened), and
 # the JVM writes the classes it loaded to /app/application.jsa. Starting from that archive takes about
-# a third less time (measured: 17 s -> 11.5 s for the gateway on 2 cores), which keeps a container
-# within the 20 s the compose test holds it to. No database or broker exists at build time, so the
+# a third less time (measured: 17 s -> 11.5 s for the gateway on 2 cores), toward the 20 s target
+# the compose test measures containers against. No database or broker exists at build time, so the
 # training run does not migrate and tells Hibernate the dialect instead of asking the database.
 # The archive is made by the runtime image's own JVM, as CDS requires; a JVM that cannot use it (other
 # version or options) says so once and starts without it.
