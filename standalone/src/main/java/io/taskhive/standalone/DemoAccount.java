@@ -4,8 +4,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import io.taskhive.gateway.user.UserRegistration;
+import io.taskhive.gateway.user.UserStore;
 import io.taskhive.gateway.user.UsernameTakenException;
-import io.taskhive.user.UserAccountRepository;
 
 /**
  * The ready-made account a standalone run prints, so a newcomer can try the API at once. Created
@@ -20,7 +20,7 @@ final class DemoAccount {
     }
 
     static void ensure(ApplicationContext gateway, String password) {
-        UserAccountRepository users = gateway.getBean(UserAccountRepository.class);
+        UserStore users = gateway.getBean(UserStore.class);
         PasswordEncoder passwords = gateway.getBean(PasswordEncoder.class);
         var existing = users.findByUsername(USERNAME);
         if (existing.isEmpty()) {
@@ -31,9 +31,7 @@ final class DemoAccount {
                 existing = users.findByUsername(USERNAME);
             }
         }
-        existing.filter(account -> !passwords.matches(password, account.getPasswordHash())).ifPresent(account -> {
-            account.changePasswordHash(passwords.encode(password));
-            users.save(account);
-        });
+        existing.filter(account -> !passwords.matches(password, account.passwordHash()))
+                .ifPresent(account -> users.changePasswordHash(account, passwords.encode(password)));
     }
 }

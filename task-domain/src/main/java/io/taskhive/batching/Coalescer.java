@@ -17,9 +17,9 @@ import java.util.function.Function;
  * once, as a batch of one; under load batches grow by themselves, and so does throughput, since a
  * database commit or a broker round trip costs about the same for one item as for hundreds.
  *
- * <p>A caller of {@link #call} or {@link #offer} does a batch itself when a batch slot is free,
- * rather than hand it to a runner thread (and, for {@code call}, wait to be woken): thread
- * switches less on the path of every request when the system is quiet. {@link #submit} never
+ * <p>A caller of {@link #callAndWait} or {@link #submitUnordered} does a batch itself when a batch
+ * slot is free, rather than hand it to a runner thread (and, for {@code callAndWait}, wait to be
+ * woken): thread switches less on the path of every request when the system is quiet. {@link #submitInOrder} never
  * blocks its caller: runners do its batches, in the order submitted.
  *
  * <p>{@code work} gets the items of a batch and returns one result per item, in the same order.
@@ -60,8 +60,11 @@ public final class Coalescer<I, O> implements AutoCloseable {
         }
     }
 
-    /** Queues the item; the future completes with its result once a runner has done its batch. */
-    public CompletableFuture<O> submit(I item) {
+    /**
+     * Queues the item after those queued before it, and returns at once; the future completes with
+     * its result once a runner has done its batch.
+     */
+    public CompletableFuture<O> submitInOrder(I item) {
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
         enqueue(pending);
         return pending.result();
@@ -74,7 +77,7 @@ public final class Coalescer<I, O> implements AutoCloseable {
      * and nothing is done; once it is, the call waits for the outcome (which then happened, and
      * the caller must know it) and returns it with the interrupt flag set again.
      */
-    public O call(I item) throws InterruptedException {
+    public O callAndWait(I item) throws InterruptedException {
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
         if (!doneHere(pending, true)) {
             enqueue(pending);
@@ -98,7 +101,7 @@ public final class Coalescer<I, O> implements AutoCloseable {
      * The offered item itself may go out before items submitted earlier: offer only items that
      * need no order relative to the others.
      */
-    public CompletableFuture<O> offer(I item) {
+    public CompletableFuture<O> submitUnordered(I item) {
         Pending<I, O> pending = new Pending<>(item, new CompletableFuture<>());
         boolean done;
         try {

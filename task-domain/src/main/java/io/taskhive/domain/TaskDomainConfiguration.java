@@ -1,10 +1,8 @@
 package io.taskhive.domain;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.persistence.autoconfigure.EntityScan;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
 
 import io.taskhive.messaging.MessagingProperties;
 import io.taskhive.task.RetryPolicy;
@@ -12,9 +10,7 @@ import io.taskhive.task.TaskTypesProperties;
 
 /** Everything both services share; each application imports it. */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan(basePackages = {"io.taskhive.task", "io.taskhive.messaging"})
-@EntityScan(basePackages = {"io.taskhive.task", "io.taskhive.user", "io.taskhive.fleet"})
-@EnableJpaRepositories(basePackages = {"io.taskhive.task", "io.taskhive.user", "io.taskhive.fleet"})
+@ComponentScan(basePackages = {"io.taskhive.task", "io.taskhive.messaging", "io.taskhive.fleet"})
 @EnableConfigurationProperties({TaskTypesProperties.class, MessagingProperties.class, RetryPolicy.class,
         MetricsProperties.class})
 public class TaskDomainConfiguration {

@@ -56,9 +56,12 @@ public class TaskEventPublisher {
         this.batches = new Coalescer<>("task-events", MAX_EVENTS_PER_MESSAGE, 1, this::sendBatch);
     }
 
-    /** Announces the change soon, without waiting for the broker. */
-    public void publish(TaskStatusEvent event) {
-        batches.submit(List.of(event));
+    /**
+     * Announces the change soon, after every change published before it by this publisher, without
+     * waiting for the broker.
+     */
+    public void publishInOrder(TaskStatusEvent event) {
+        batches.submitInOrder(List.of(event));
     }
 
     /**
@@ -68,8 +71,8 @@ public class TaskEventPublisher {
      * RUNNING and SUCCEEDED: they may go out before changes published earlier, which is harmless
      * only when none of those is about the same task.
      */
-    public void publishPromptly(List<TaskStatusEvent> changes) {
-        batches.offer(List.copyOf(changes));
+    public void publishUnordered(List<TaskStatusEvent> changes) {
+        batches.submitUnordered(List.copyOf(changes));
     }
 
     /**
@@ -77,7 +80,7 @@ public class TaskEventPublisher {
      * must be on its way before the tasks are published, so that no subscriber sees a task's
      * RUNNING before its QUEUED.
      */
-    public void publishNow(List<TaskStatusEvent> events) {
+    public void publishBeforeReturning(List<TaskStatusEvent> events) {
         send(events);
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 
 /** The checks task types share when they validate a payload. */
@@ -13,7 +15,7 @@ public final class Payloads {
     }
 
     /** The payload must be a JSON object whose fields are all among {@code allowed}. */
-    public static JsonNode object(JsonNode payload, Set<String> allowed) {
+    public static JsonNode object(@Nullable JsonNode payload, Set<String> allowed) {
         if (payload == null || payload.isNull() || payload.isMissingNode()) {
             throw new InvalidPayloadException("payload is required: an object with " + describe(allowed));
         }

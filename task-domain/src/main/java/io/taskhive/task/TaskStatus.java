@@ -1,41 +1,51 @@
 package io.taskhive.task;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The lifecycle of a task. The allowed moves live here so that gateway and worker guard the same
- * rules; the SQL that changes a status repeats them in its WHERE clause so that a late or
- * duplicate message can never move a finished task backwards, whatever the interleaving.
+ * The lifecycle of a task. The sets below say from where each move may start; the statements of
+ * {@link io.taskhive.task.store} build their guards from them (a status {@code in (...)} in the
+ * WHERE clause), so that a late or duplicate message can never move a finished task backwards,
+ * whatever the interleaving.
+ *
+ * <pre>
+ *   QUEUED ──claim──▶ RUNNING ──▶ SUCCEEDED | FAILED | DEAD
+ *     ▲  ▲              │ │
+ *     │  └─hand back────┘ └──retry later──▶ RETRYING ──claim──▶ RUNNING
+ *     └────── retry (owner, admin) ◀── FAILED | DEAD
+ *   QUEUED | RETRYING | RUNNING ──cancel──▶ CANCELLED
+ * </pre>
+ * A RUNNING task whose worker stopped heartbeating is claimed again (taken over) or moved on by the
+ * orphan sweeper (RETRYING, or DEAD when no attempt is left).
  */
 public enum TaskStatus {
     QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, CANCELLED, DEAD;
 
-    private static final Set<TaskStatus> FINAL = EnumSet.of(SUCCEEDED, FAILED, CANCELLED, DEAD);
+    private static final Set<TaskStatus> FINAL = Collections.unmodifiableSet(
+            EnumSet.of(SUCCEEDED, FAILED, CANCELLED, DEAD));
+    private static final Set<TaskStatus> CLAIMABLE = Collections.unmodifiableSet(EnumSet.of(QUEUED, RETRYING));
+    private static final Set<TaskStatus> CANCELLABLE = Collections.unmodifiableSet(
+            EnumSet.of(QUEUED, RETRYING, RUNNING));
+    private static final Set<TaskStatus> RETRYABLE = Collections.unmodifiableSet(EnumSet.of(FAILED, DEAD));
 
     public boolean isFinal() {
         return FINAL.contains(this);
     }
 
-    public boolean canMoveTo(TaskStatus next) {
-        return switch (this) {
-            case QUEUED, RETRYING -> next == RUNNING || next == CANCELLED;
-            case RUNNING -> next == SUCCEEDED || next == FAILED || next == RETRYING || next == DEAD
-                    || next == CANCELLED
-                    // a worker that died mid-task: its redelivered message is run again
-                    || next == RUNNING;
-            case FAILED, DEAD -> next == QUEUED; // an explicit retry by the owner
-            case SUCCEEDED, CANCELLED -> false;
-        };
+    /** Statuses a worker may start an attempt from (and the outbox relay publish from). */
+    public static Set<TaskStatus> claimable() {
+        return CLAIMABLE;
     }
 
     /** Statuses a user may cancel from. */
     public static Set<TaskStatus> cancellable() {
-        return EnumSet.of(QUEUED, RETRYING, RUNNING);
+        return CANCELLABLE;
     }
 
     /** Statuses a user may retry from. */
     public static Set<TaskStatus> retryable() {
-        return EnumSet.of(FAILED, DEAD);
+        return RETRYABLE;
     }
 }

@@ -2,6 +2,8 @@ package io.taskhive.task;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,7 +26,7 @@ public interface TaskType {
      *
      * @throws InvalidPayloadException with a message fit to show the client
      */
-    JsonNode validate(JsonNode payload);
+    JsonNode validate(@Nullable JsonNode payload);
 
     /**
      * Runs the task and returns its result, a JSON object. Throw {@link InterruptedException} when

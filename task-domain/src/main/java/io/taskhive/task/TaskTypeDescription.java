@@ -1,5 +1,7 @@
 package io.taskhive.task;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  *                       or null when the type takes no text
  */
 public record TaskTypeDescription(String summary, ObjectNode payloadSchema, ObjectNode resultSchema,
-        JsonNode examplePayload, JsonNode exampleResult, String exampleContent) {
+        JsonNode examplePayload, JsonNode exampleResult, @Nullable String exampleContent) {
 
     /** Whether the type builds its payload from a plain text. */
     public boolean acceptsContent() {

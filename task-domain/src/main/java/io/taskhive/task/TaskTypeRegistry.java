@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.stereotype.Component;
 
 /** Every {@link TaskType} in the application context, by key and by seed-1 code. */
@@ -28,12 +30,12 @@ public class TaskTypeRegistry {
                 }));
     }
 
-    public Optional<TaskType> find(String key) {
+    public Optional<TaskType> find(@Nullable String key) {
         return Optional.ofNullable(key == null ? null : byKey.get(key));
     }
 
     /** The type named by a key, or by a seed-1 numeric code such as {@code "2"}. */
-    public TaskType require(String keyOrCode) {
+    public TaskType require(@Nullable String keyOrCode) {
         if (keyOrCode != null) {
             TaskType type = byKey.get(keyOrCode.trim().toLowerCase(java.util.Locale.ROOT));
             if (type != null) {

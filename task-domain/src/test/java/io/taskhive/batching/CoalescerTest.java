@@ -21,7 +21,7 @@ class CoalescerTest {
             sizes.add(items.size());
             return items.stream().map(i -> i * 2).toList();
         })) {
-            assertThat(doubler.call(21)).isEqualTo(42);
+            assertThat(doubler.callAndWait(21)).isEqualTo(42);
             assertThat(sizes).containsExactly(1);
         }
     }
@@ -41,11 +41,11 @@ class CoalescerTest {
             }
             return items.stream().map(i -> "r" + i).toList();
         })) {
-            CompletableFuture<String> first = coalescer.submit(0);
+            CompletableFuture<String> first = coalescer.submitInOrder(0);
             assertThat(firstBatchStarted.await(5, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<String>> later = new ArrayList<>();
             for (int i = 1; i <= 120; i++) {
-                later.add(coalescer.submit(i));
+                later.add(coalescer.submitInOrder(i));
             }
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("r0");
@@ -64,8 +64,8 @@ class CoalescerTest {
             }
             return items.stream().map(String::length).toList();
         })) {
-            assertThatThrownBy(() -> lengths.call("boom")).isInstanceOf(IllegalArgumentException.class);
-            assertThat(lengths.call("four")).isEqualTo(4);
+            assertThatThrownBy(() -> lengths.callAndWait("boom")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(lengths.callAndWait("four")).isEqualTo(4);
         }
     }
 
@@ -80,12 +80,12 @@ class CoalescerTest {
             done.addAll(items);
             return items;
         })) {
-            CompletableFuture<Integer> first = coalescer.submit(0);
+            CompletableFuture<Integer> first = coalescer.submitInOrder(0);
             assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             Thread caller = Thread.ofVirtual().start(() -> {
                 try {
-                    coalescer.call(1);
+                    coalescer.callAndWait(1);
                     outcome.complete(null);
                 } catch (Throwable e) {
                     outcome.complete(e);
@@ -96,7 +96,7 @@ class CoalescerTest {
             assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
-            assertThat(coalescer.call(2)).isEqualTo(2);
+            assertThat(coalescer.callAndWait(2)).isEqualTo(2);
             assertThat(done).containsExactly(0, 2);
         }
     }
@@ -117,12 +117,12 @@ class CoalescerTest {
             }
             return items.stream().map(i -> "r" + i).toList();
         })) {
-            coalescer.submit(0);
+            coalescer.submitInOrder(0);
             assertThat(firstBusy.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<String> outcome = new CompletableFuture<>();
             Thread caller = Thread.ofVirtual().start(() -> {
                 try {
-                    String result = coalescer.call(1);
+                    String result = coalescer.callAndWait(1);
                     outcome.complete(result + (Thread.currentThread().isInterrupted() ? " interrupted" : ""));
                 } catch (Throwable e) {
                     outcome.completeExceptionally(e);
@@ -150,14 +150,14 @@ class CoalescerTest {
             Thread.ofVirtual().start(() -> {
                 Thread.currentThread().interrupt();
                 try {
-                    coalescer.call(1);
+                    coalescer.callAndWait(1);
                     outcome.complete(null);
                 } catch (Throwable e) {
                     outcome.complete(e);
                 }
             });
             assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
-            assertThat(coalescer.call(2)).isEqualTo(2);
+            assertThat(coalescer.callAndWait(2)).isEqualTo(2);
             assertThat(done).containsExactly(2);
         }
     }
@@ -169,7 +169,7 @@ class CoalescerTest {
             workers.add(Thread.currentThread());
             return items;
         })) {
-            CompletableFuture<Integer> offered = coalescer.offer(7);
+            CompletableFuture<Integer> offered = coalescer.submitUnordered(7);
             assertThat(offered).isCompletedWithValue(7);
             assertThat(workers).containsExactly(Thread.currentThread());
         }
@@ -186,10 +186,10 @@ class CoalescerTest {
             await(release);
             return items;
         })) {
-            CompletableFuture<Integer> first = coalescer.submit(0);
+            CompletableFuture<Integer> first = coalescer.submitInOrder(0);
             assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Integer> offered = coalescer.offer(1);
-            CompletableFuture<Integer> alsoOffered = coalescer.offer(2);
+            CompletableFuture<Integer> offered = coalescer.submitUnordered(1);
+            CompletableFuture<Integer> alsoOffered = coalescer.submitUnordered(2);
             assertThat(offered).isNotDone();
             release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
@@ -213,6 +213,6 @@ class CoalescerTest {
     void afterCloseNewRequestsAreRefused() {
         Coalescer<String, String> same = new Coalescer<>("t", 10, 1, items -> items);
         same.close();
-        assertThatThrownBy(() -> same.call("late")).hasMessageContaining("shutting down");
+        assertThatThrownBy(() -> same.callAndWait("late")).hasMessageContaining("shutting down");
     }
 }

@@ -29,11 +29,14 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
-import io.taskhive.task.FinishedTask;
-import io.taskhive.task.TaskStatements;
 import io.taskhive.task.TaskStatus;
+import io.taskhive.task.store.AttemptStore;
+import io.taskhive.task.store.FinishedTask;
+import io.taskhive.task.store.Outcome;
 import io.taskhive.testing.TestInfrastructure;
 
 /**
@@ -58,6 +61,9 @@ class WorkerDeliveryTest {
         args.add("--server.port=0");
         args.add("--taskhive.worker.id=delivery-test-worker");
         args.add("--taskhive.messaging.delivery-limit=3");
+        // The orphan sweeper acts within seconds (its test below), not after the production 20 s.
+        args.add("--taskhive.worker.heartbeat-interval=1s");
+        args.add("--taskhive.worker.orphan-grace=3s");
         worker = WorkerApplication.builder().run(args.toArray(String[]::new));
         amqp = broker.connectionFactory().newConnection();
         try (Connection db = database.connect(); Statement statement = db.createStatement()) {
@@ -172,10 +178,34 @@ class WorkerDeliveryTest {
         assertThat(transitions(id)).containsExactly("RUNNING>RUNNING#2@delivery-test-worker",
                 "RUNNING>SUCCEEDED#2@delivery-test-worker");
         // The old holder comes back to life and reports attempt 1: it no longer counts.
-        List<FinishedTask> recorded = worker.getBean(TaskStatements.class).finishAll(new UUID[] {id}, new Integer[] {1},
-                new String[] {"FAILED"}, new String[] {null}, new String[] {"late"}, "old-worker");
+        List<FinishedTask> recorded = worker.getBean(AttemptStore.class)
+                .finish(List.of(new Outcome(id, 1, TaskStatus.FAILED, null, "late")), "old-worker");
         assertThat(recorded).isEmpty();
         assertThat(column(id, "status")).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void theTasksOfAWorkerThatStoppedHeartbeatingAreRetriedOrParkedDeadAndCounted() throws Exception {
+        MeterRegistry meters = worker.getBean(MeterRegistry.class);
+        double returnedBefore = orphaned(meters, "returned");
+        double deadBefore = orphaned(meters, "dead");
+        UUID retried = insertTask("RUNNING", 1, null);
+        UUID dead = insertTask("RUNNING", 3, null);
+        try (Connection db = database.connect(); Statement statement = db.createStatement()) {
+            statement.executeUpdate("update tasks set worker_id = 'vanished-worker', "
+                    + "started_at = now() - interval '1 hour' where id in ('" + retried + "', '" + dead + "')");
+        }
+        awaitStatus(retried, "RETRYING");
+        awaitStatus(dead, "DEAD");
+        assertThat(column(retried, "error")).isEqualTo("worker vanished-worker stopped responding while running it");
+        assertThat(transitions(dead)).containsExactly("RUNNING>DEAD#3@vanished-worker");
+        assertThat(orphaned(meters, "returned") - returnedBefore).isEqualTo(1);
+        assertThat(orphaned(meters, "dead") - deadBefore).isEqualTo(1);
+    }
+
+    private static double orphaned(MeterRegistry meters, String action) {
+        Counter counter = meters.find("taskhive.tasks.orphaned").tags("type", "uppercase", "action", action).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

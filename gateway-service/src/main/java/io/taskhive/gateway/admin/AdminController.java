@@ -2,15 +2,14 @@ package io.taskhive.gateway.admin;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueInformation;
-import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.AmqpException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,17 +26,17 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.taskhive.gateway.apidocs.ProblemResponses;
+import io.taskhive.fleet.FleetStore;
 import io.taskhive.fleet.WorkerInstance;
-import io.taskhive.fleet.WorkerInstanceRepository;
+import io.taskhive.gateway.apidocs.ProblemResponses;
 import io.taskhive.gateway.task.PageView;
 import io.taskhive.gateway.task.TaskCommands;
 import io.taskhive.gateway.task.TaskQueries;
 import io.taskhive.gateway.task.TaskView;
 import io.taskhive.gateway.task.TaskViews;
 import io.taskhive.gateway.web.ApiException;
-import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskStatus;
+import io.taskhive.task.store.TaskFinder;
 
 /**
  * What only admins see and do: everyone's tasks, the workers, queue depth, totals and figures over
@@ -58,14 +57,14 @@ class AdminController {
     private final TaskCommands commands;
     private final TaskViews views;
     private final TaskStatistics statistics;
-    private final TaskRepository tasks;
-    private final WorkerInstanceRepository workers;
+    private final TaskFinder tasks;
+    private final FleetStore workers;
     private final AmqpAdmin rabbitAdmin;
     private final Queue taskQueue;
     private final Queue deadLetterQueue;
 
     AdminController(TaskQueries queries, TaskCommands commands, TaskViews views, TaskStatistics statistics,
-            TaskRepository tasks, WorkerInstanceRepository workers, AmqpAdmin rabbitAdmin, Queue taskQueue,
+            TaskFinder tasks, FleetStore workers, AmqpAdmin rabbitAdmin, Queue taskQueue,
             Queue deadLetterQueue) {
         this.queries = queries;
         this.commands = commands;
@@ -157,11 +156,7 @@ class AdminController {
     @Operation(operationId = "overview", summary = "Totals by status, queue depths and live workers")
     @ApiResponse(responseCode = "200", description = "The totals")
     Overview overview() {
-        Map<TaskStatus, Long> totals = new EnumMap<>(TaskStatus.class);
-        for (TaskStatus status : TaskStatus.values()) {
-            totals.put(status, 0L);
-        }
-        tasks.countByStatus().forEach(c -> totals.put(c.getStatus(), c.getCount()));
+        Map<TaskStatus, Long> totals = tasks.countByStatus();
         Instant now = Instant.now();
         List<WorkerView> live = workers.seenSince(now.minus(ALIVE_WITHIN)).stream()
                 .map(w -> WorkerView.of(w, now)).filter(WorkerView::alive).toList();
@@ -182,9 +177,9 @@ class AdminController {
     record WorkerView(String id, String host, Instant startedAt, Instant lastSeen, int running, int capacity,
             @Nullable Instant stoppedAt, @Nullable Instant drainingSince, boolean alive) {
         static WorkerView of(WorkerInstance w, Instant now) {
-            boolean alive = w.getStoppedAt() == null && w.getLastSeen().isAfter(now.minus(ALIVE_WITHIN));
-            return new WorkerView(w.getId(), w.getHost(), w.getStartedAt(), w.getLastSeen(), w.getRunning(),
-                    w.getCapacity(), w.getStoppedAt(), w.getDrainingSince(), alive);
+            boolean alive = w.stoppedAt() == null && w.lastSeen().isAfter(now.minus(ALIVE_WITHIN));
+            return new WorkerView(w.id(), w.host(), w.startedAt(), w.lastSeen(), w.running(),
+                    w.capacity(), w.stoppedAt(), w.drainingSince(), alive);
         }
     }
 

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.taskhive.fleet.FleetStore;
 import io.taskhive.fleet.WorkerInstance;
-import io.taskhive.fleet.WorkerInstanceRepository;
 
 /**
  * Gauges read from PostgreSQL every {@code taskhive.metrics.refresh-interval}, the same figures
@@ -28,12 +28,12 @@ class FleetMeters {
     private static final Logger log = LoggerFactory.getLogger(FleetMeters.class);
 
     private final TaskStatistics statistics;
-    private final WorkerInstanceRepository workers;
+    private final FleetStore workers;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestSeconds = new AtomicLong();
     private final AtomicLong liveWorkers = new AtomicLong();
 
-    FleetMeters(TaskStatistics statistics, WorkerInstanceRepository workers, MeterRegistry meters) {
+    FleetMeters(TaskStatistics statistics, FleetStore workers, MeterRegistry meters) {
         this.statistics = statistics;
         this.workers = workers;
         Gauge.builder("taskhive.outbox.backlog", backlog, AtomicLong::get)
@@ -60,6 +60,6 @@ class FleetMeters {
     }
 
     private static boolean alive(WorkerInstance worker, Instant since) {
-        return worker.getStoppedAt() == null && worker.getLastSeen().isAfter(since);
+        return worker.stoppedAt() == null && worker.lastSeen().isAfter(since);
     }
 }

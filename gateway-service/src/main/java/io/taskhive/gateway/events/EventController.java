@@ -26,7 +26,7 @@ import io.taskhive.gateway.apidocs.ProblemResponses;
 import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.gateway.task.TaskNotFoundException;
 import io.taskhive.gateway.web.ApiException;
-import io.taskhive.task.TaskRepository;
+import io.taskhive.task.store.TaskFinder;
 
 /** Status changes as server-sent events: all of the caller's tasks, everyone's (admins), or one task. */
 @RestController
@@ -44,9 +44,9 @@ class EventController {
             + "replays, from the stored history, every change after it";
 
     private final EventStreams streams;
-    private final TaskRepository tasks;
+    private final TaskFinder tasks;
 
-    EventController(EventStreams streams, TaskRepository tasks) {
+    EventController(EventStreams streams, TaskFinder tasks) {
         this.streams = streams;
         this.tasks = tasks;
     }
@@ -93,7 +93,7 @@ class EventController {
             @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventId) {
         CurrentUser user = CurrentUser.of(jwt);
         Long after = lastEventId(lastEventId);
-        tasks.findByIdAndOwnerId(id, user.id()).orElseThrow(() -> new TaskNotFoundException(id));
+        tasks.findOwned(id, user.id()).orElseThrow(() -> new TaskNotFoundException(id));
         return stream(streams.ofTask(user.id(), id, after));
     }
 
@@ -110,7 +110,7 @@ class EventController {
             @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventId) {
         CurrentUser user = CurrentUser.of(jwt);
         Long after = lastEventId(lastEventId);
-        if (!tasks.existsById(id)) {
+        if (!tasks.exists(id)) {
             throw new TaskNotFoundException(id);
         }
         return stream(streams.ofTask(user.id(), id, after));

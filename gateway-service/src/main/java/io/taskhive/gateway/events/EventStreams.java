@@ -17,7 +17,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.gateway.web.ApiException;
-import io.taskhive.task.TaskRepository;
+import io.taskhive.task.store.TaskFinder;
 
 /**
  * Opens server-sent event streams within the gateway's and each user's limits, and closes every
@@ -31,14 +31,14 @@ public class EventStreams implements SmartLifecycle {
 
     private final TaskEvents events;
     private final TransitionHistory history;
-    private final TaskRepository tasks;
+    private final TaskFinder tasks;
     private final SseProperties properties;
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
     private final Map<Long, Integer> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private volatile boolean running;
 
-    EventStreams(TaskEvents events, TransitionHistory history, TaskRepository tasks, SseProperties properties,
+    EventStreams(TaskEvents events, TransitionHistory history, TaskFinder tasks, SseProperties properties,
             MeterRegistry meters) {
         this.events = events;
         this.history = history;
@@ -64,7 +64,7 @@ public class EventStreams implements SmartLifecycle {
     SseEmitter ofTask(long userId, UUID taskId, Long lastEventId) {
         return open(userId, lastEventId, new EventStream.Plan(s -> events.subscribeTask(taskId, s),
                 after -> history.ofTask(taskId, after, properties.replayLimit()), true,
-                () -> tasks.findById(taskId).map(task -> task.getStatus().isFinal()).orElse(true)));
+                () -> tasks.find(taskId).map(task -> task.status().isFinal()).orElse(true)));
     }
 
     private SseEmitter open(long userId, Long lastEventId, EventStream.Plan plan) {

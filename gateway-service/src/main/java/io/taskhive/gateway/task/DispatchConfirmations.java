@@ -2,7 +2,6 @@ package io.taskhive.gateway.task;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.slf4j.Logger;
@@ -12,7 +11,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.gateway.GatewayProperties;
-import io.taskhive.task.TaskRepository;
+import io.taskhive.task.store.OutboxStore;
+import io.taskhive.task.store.Publication;
 
 /**
  * Collects the broker's publisher confirms and clears the tasks' outbox marks with them, in
@@ -33,11 +33,11 @@ class DispatchConfirmations {
 
     /** Confirmed publications ({@link io.taskhive.task.Task#dispatchKey()}), oldest first. */
     private final ConcurrentLinkedQueue<Confirmed> confirmed = new ConcurrentLinkedQueue<>();
-    private final TaskRepository tasks;
+    private final OutboxStore outbox;
     private final long recordAfterNanos;
 
-    DispatchConfirmations(TaskRepository tasks, GatewayProperties properties) {
-        this.tasks = tasks;
+    DispatchConfirmations(OutboxStore outbox, GatewayProperties properties) {
+        this.outbox = outbox;
         this.recordAfterNanos = properties.outbox().confirmGrace().dividedBy(2).toNanos();
     }
 
@@ -63,16 +63,8 @@ class DispatchConfirmations {
     }
 
     private void record(List<String> batch) {
-        UUID[] ids = new UUID[batch.size()];
-        Integer[] sequences = new Integer[batch.size()];
-        for (int i = 0; i < ids.length; i++) {
-            String key = batch.get(i);
-            int colon = key.indexOf(':');
-            ids[i] = UUID.fromString(key.substring(0, colon));
-            sequences[i] = Integer.valueOf(key.substring(colon + 1));
-        }
         try {
-            tasks.markDispatched(ids, sequences);
+            outbox.confirmed(batch.stream().map(Publication::of).toList());
         } catch (DataAccessException e) {
             log.warn("{} publisher confirms not recorded (the relay will publish those tasks again): {}",
                     batch.size(), e.getMostSpecificCause().getMessage());

@@ -1,5 +1,6 @@
 package io.taskhive.gateway.task;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -12,7 +13,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.task.Task;
-import io.taskhive.task.TaskRepository;
+import io.taskhive.task.store.OutboxStore;
 
 /**
  * Publishes again what never reached the broker: tasks whose outbox mark is due (the immediate
@@ -26,20 +27,20 @@ class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int MAX_ROUNDS = 20;
 
-    private final TaskRepository tasks;
+    private final OutboxStore outbox;
     private final TaskDispatcher dispatcher;
     private final int batchSize;
-    private final double retryAfterSeconds;
+    private final Duration retryAfter;
     private final Counter relayed;
 
-    OutboxRelay(TaskRepository tasks, TaskDispatcher dispatcher, GatewayProperties properties, MeterRegistry meters) {
+    OutboxRelay(OutboxStore outbox, TaskDispatcher dispatcher, GatewayProperties properties, MeterRegistry meters) {
         this.relayed = Counter.builder("taskhive.outbox.relayed")
                 .description("Tasks published again by the outbox relay (unconfirmed, failed or retried)")
                 .register(meters);
-        this.tasks = tasks;
+        this.outbox = outbox;
         this.dispatcher = dispatcher;
         this.batchSize = properties.outbox().relayBatchSize();
-        this.retryAfterSeconds = properties.outbox().retryAfter().toMillis() / 1000.0;
+        this.retryAfter = properties.outbox().retryAfter();
     }
 
     @Scheduled(fixedDelayString = "${taskhive.gateway.outbox.relay-interval:1s}")
@@ -49,7 +50,7 @@ class OutboxRelay {
         }
         try {
             for (int round = 0; round < MAX_ROUNDS && !dispatcher.brokerDown(); round++) {
-                List<Task> due = tasks.claimDueForDispatch(batchSize, retryAfterSeconds);
+                List<Task> due = outbox.claimDue(batchSize, retryAfter);
                 if (due.isEmpty()) {
                     return;
                 }

@@ -2,13 +2,12 @@ package io.taskhive.gateway.task;
 
 import java.util.List;
 
-import org.springframework.data.domain.Page;
+import io.taskhive.task.store.TaskPage;
 
-/** A page of results in a stable JSON shape (Spring's Page serializes unpredictably). */
+/** A page of results in the API's JSON shape. */
 public record PageView<T>(List<T> items, int page, int size, long totalItems, int totalPages) {
 
-    public static <T> PageView<T> of(Page<T> page) {
-        return new PageView<>(page.getContent(), page.getNumber(), page.getSize(), page.getTotalElements(),
-                page.getTotalPages());
+    public static <T> PageView<T> of(TaskPage<T> page) {
+        return new PageView<>(page.items(), page.page(), page.size(), page.totalItems(), page.totalPages());
     }
 }

@@ -1,8 +1,9 @@
 package io.taskhive.gateway.task;
 
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.http.HttpStatus;
@@ -13,11 +14,12 @@ import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.Task;
-import io.taskhive.task.TaskChange;
-import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskStatus;
-import io.taskhive.task.TaskType;
 import io.taskhive.task.TaskTypeRegistry;
+import io.taskhive.task.store.TaskChange;
+import io.taskhive.task.store.TaskFilter;
+import io.taskhive.task.store.TaskFinder;
+import io.taskhive.task.store.TaskStore;
 
 /**
  * What can be done to a submitted task: cancel it, or queue a failed one again; by its owner, or
@@ -31,15 +33,17 @@ public class TaskCommands {
     /** Tasks read back and published together after a bulk retry. */
     private static final int DISPATCH_CHUNK = 500;
 
-    private final TaskRepository tasks;
+    private final TaskStore store;
+    private final TaskFinder finder;
     private final TaskTypeRegistry types;
     private final TaskDispatcher dispatcher;
     private final TaskEventPublisher events;
     private final GatewayProperties properties;
 
-    TaskCommands(TaskRepository tasks, TaskTypeRegistry types, TaskDispatcher dispatcher, TaskEventPublisher events,
-            GatewayProperties properties) {
-        this.tasks = tasks;
+    TaskCommands(TaskStore store, TaskFinder finder, TaskTypeRegistry types, TaskDispatcher dispatcher,
+            TaskEventPublisher events, GatewayProperties properties) {
+        this.store = store;
+        this.finder = finder;
         this.types = types;
         this.dispatcher = dispatcher;
         this.events = events;
@@ -60,32 +64,28 @@ public class TaskCommands {
     }
 
     private Task cancel(Long ownerId, UUID id, String detail) {
-        TaskChange change = tasks.cancel(id, ownerId, detail).orElseThrow(() -> refusal(ownerId, id, "cancelled",
-                "it has already finished"));
-        events.publish(event(id, change, TaskStatus.CANCELLED));
-        return tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+        TaskChange change = store.cancel(id, ownerId, detail)
+                .orElseThrow(() -> refusal(ownerId, id, "cancelled", "it has already finished"));
+        events.publishInOrder(event(change));
+        return finder.find(id).orElseThrow(() -> new TaskNotFoundException(id));
     }
 
     /** FAILED or DEAD becomes QUEUED again, with the type's number of attempts on top of those used. */
     public Task retry(long ownerId, UUID id) {
-        Task current = tasks.findByIdAndOwnerId(id, ownerId).orElseThrow(() -> new TaskNotFoundException(id));
-        return retry(ownerId, current, "retried by its owner");
+        return retry((Long) ownerId, id, "retried by its owner");
     }
 
     /** As {@link #retry(long, UUID)}, for an admin: anyone's task. */
     public Task retryAny(UUID id) {
-        Task current = tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
-        return retry(null, current, "retried by an admin");
+        return retry(null, id, "retried by an admin");
     }
 
-    private Task retry(Long ownerId, Task current, String detail) {
-        UUID id = current.getId();
-        TaskChange change = tasks.retry(id, ownerId, extraAttempts(current.getType()),
-                Instant.now().plus(properties.outbox().confirmGrace()), detail)
+    private Task retry(Long ownerId, UUID id, String detail) {
+        TaskChange change = store.retry(id, ownerId, extraAttempts(), dispatchDue(), detail)
                 .orElseThrow(() -> refusal(ownerId, id, "retried", "only FAILED or DEAD tasks can be retried"));
-        Task requeued = tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+        Task requeued = finder.find(id).orElseThrow(() -> new TaskNotFoundException(id));
         dispatcher.dispatch(List.of(requeued));
-        events.publish(event(id, change, TaskStatus.QUEUED));
+        events.publishInOrder(event(change));
         return requeued;
     }
 
@@ -95,41 +95,46 @@ public class TaskCommands {
      * {@link #retryAny} would.
      */
     public int retryAll(TaskStatus status, String type, Long ownerId) {
-        if (status != TaskStatus.FAILED && status != TaskStatus.DEAD) {
+        if (status == null || !TaskStatus.retryable().contains(status)) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "status is required: FAILED or DEAD");
         }
         if (type != null && types.find(type).isEmpty()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "unknown task type '" + type + "'; known types: "
                     + String.join(", ", types.keys()));
         }
-        List<String> keys = new ArrayList<>(types.keys());
-        List<TaskRepository.BulkChange> changes = tasks.retryAll(status.name(), type, ownerId,
-                keys.toArray(String[]::new), keys.stream().map(this::extraAttempts).toArray(Integer[]::new),
-                MAX_BULK_RETRY, Instant.now().plus(properties.outbox().confirmGrace()));
+        List<TaskChange> changes = store.retryAll(new TaskFilter(ownerId, status, type), extraAttempts(),
+                MAX_BULK_RETRY, dispatchDue());
         for (int from = 0; from < changes.size(); from += DISPATCH_CHUNK) {
-            List<TaskRepository.BulkChange> chunk = changes.subList(from, Math.min(changes.size(),
-                    from + DISPATCH_CHUNK));
-            dispatcher.dispatch(tasks.findAllById(chunk.stream().map(TaskRepository.BulkChange::getId).toList()));
-            chunk.forEach(change -> events.publish(event(change.getId(), change, TaskStatus.QUEUED)));
+            List<TaskChange> chunk = changes.subList(from, Math.min(changes.size(), from + DISPATCH_CHUNK));
+            dispatcher.dispatch(finder.findAll(chunk.stream().map(TaskChange::taskId).toList()));
+            chunk.forEach(change -> events.publishInOrder(event(change)));
         }
         return changes.size();
     }
 
-    private int extraAttempts(String type) {
-        return types.find(type).map(TaskType::defaultMaxAttempts).orElse(1);
+    /** Each known type's number of attempts, given again on a retry. */
+    private Map<String, Integer> extraAttempts() {
+        Map<String, Integer> extra = new LinkedHashMap<>();
+        types.keys().forEach(key -> extra.put(key, types.require(key).defaultMaxAttempts()));
+        return extra;
     }
 
-    private static TaskStatusEvent event(UUID id, TaskChange change, TaskStatus to) {
-        return new TaskStatusEvent(change.getTransitionId(), id, change.getOwnerId(), change.getType(),
-                change.fromStatus(), to, change.getAt(), change.getWorkerId(), change.getAttempt());
+    /** When the outbox relay publishes a retried task if the immediate publish is not confirmed. */
+    private Instant dispatchDue() {
+        return Instant.now().plus(properties.outbox().confirmGrace());
+    }
+
+    private static TaskStatusEvent event(TaskChange change) {
+        return new TaskStatusEvent(change.transitionId(), change.taskId(), change.ownerId(), change.type(),
+                change.fromStatus(), change.toStatus(), change.at(), change.workerId(), change.attempt());
     }
 
     private ApiException refusal(Long ownerId, UUID id, String verb, String why) {
-        Task task = (ownerId == null ? tasks.findById(id) : tasks.findByIdAndOwnerId(id, ownerId)).orElse(null);
+        Task task = (ownerId == null ? finder.find(id) : finder.findOwned(id, ownerId)).orElse(null);
         if (task == null) {
             return new TaskNotFoundException(id);
         }
-        return new ApiException(HttpStatus.CONFLICT, "task " + id + " is " + task.getStatus() + " and cannot be "
+        return new ApiException(HttpStatus.CONFLICT, "task " + id + " is " + task.status() + " and cannot be "
                 + verb + ": " + why);
     }
 }

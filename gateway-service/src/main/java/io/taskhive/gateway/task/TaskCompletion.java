@@ -19,7 +19,7 @@ import io.taskhive.gateway.events.TaskEvents;
 import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.Task;
-import io.taskhive.task.TaskRepository;
+import io.taskhive.task.store.TaskFinder;
 import jakarta.annotation.PreDestroy;
 
 /**
@@ -40,7 +40,7 @@ public class TaskCompletion {
      */
     private static final long FIRST_CHECK_OF_NEW_TASK_MILLIS = 100;
 
-    private final TaskRepository tasks;
+    private final TaskFinder tasks;
     private final TaskEvents events;
     private final Duration maxWait;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -48,7 +48,7 @@ public class TaskCompletion {
     private final ExecutorService reads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("task-completion-", 0).factory());
 
-    TaskCompletion(TaskRepository tasks, TaskEvents events, GatewayProperties properties) {
+    TaskCompletion(TaskFinder tasks, TaskEvents events, GatewayProperties properties) {
         this.tasks = tasks;
         this.events = events;
         this.maxWait = properties.maxWait();
@@ -82,7 +82,7 @@ public class TaskCompletion {
 
     /** Completes with the submitted task once final, or as it stands when the timeout runs out. */
     public CompletableFuture<Task> whenFinished(TaskSubmission.Submitted submitted, Duration timeout) {
-        if (submitted.task().getStatus().isFinal()) { // an idempotent replay of a finished task
+        if (submitted.task().status().isFinal()) { // an idempotent replay of a finished task
             return CompletableFuture.completedFuture(submitted.task());
         }
         Waiter waiter = new Waiter(submitted.task(), System.nanoTime() + timeout.toNanos());
@@ -104,7 +104,7 @@ public class TaskCompletion {
 
         Waiter(Task submitted, long deadline) {
             this.submitted = submitted;
-            this.taskId = submitted.getId();
+            this.taskId = submitted.id();
             this.deadline = deadline;
         }
 
@@ -140,9 +140,9 @@ public class TaskCompletion {
                 try {
                     while (recheck && !result.isDone()) {
                         recheck = false;
-                        Task task = tasks.findById(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
+                        Task task = tasks.find(taskId).orElseThrow(() -> new TaskNotFoundException(taskId));
                         long left = deadline - System.nanoTime();
-                        if (task.getStatus().isFinal() || left <= 0) {
+                        if (task.status().isFinal() || left <= 0) {
                             result.complete(task);
                         } else {
                             schedule(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, RECHECK_MILLIS));

@@ -86,8 +86,8 @@ class TaskController {
         if (!wait.isZero()) {
             task = completion.await(submitted, wait);
         }
-        HttpStatus status = task.getStatus().isFinal() || !submitted.created() ? HttpStatus.OK : HttpStatus.ACCEPTED;
-        return ResponseEntity.status(status).location(URI.create("/api/tasks/" + task.getId())).body(views.of(task));
+        HttpStatus status = task.status().isFinal() || !submitted.created() ? HttpStatus.OK : HttpStatus.ACCEPTED;
+        return ResponseEntity.status(status).location(URI.create("/api/tasks/" + task.id())).body(views.of(task));
     }
 
     @PostMapping("/batch")

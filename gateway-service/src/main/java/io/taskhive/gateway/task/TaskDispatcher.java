@@ -109,12 +109,12 @@ class TaskDispatcher {
                     List<String> traceparents = new ArrayList<>(group.size());
                     List<Span> spans = null;
                     for (Task task : group) {
-                        stored.add(new TaskMessageCodec.StoredTask(task.getId(), task.getType(), task.getPayload()));
+                        stored.add(new TaskMessageCodec.StoredTask(task.id(), task.type(), task.payload()));
                         keys.add(task.dispatchKey());
-                        ids.add(task.getId());
-                        Span publish = tracing.startPublish(task.getTraceparent(), task.getId().toString());
+                        ids.add(task.id());
+                        Span publish = tracing.startPublish(task.traceparent(), task.id().toString());
                         if (publish == null) {
-                            traceparents.add(task.getTraceparent());
+                            traceparents.add(task.traceparent());
                         } else {
                             traceparents.add(TaskTracing.traceparent(publish));
                             (spans == null ? spans = new ArrayList<>() : spans).add(publish);
@@ -149,7 +149,7 @@ class TaskDispatcher {
         List<Task> current = new ArrayList<>();
         long bytes = 0;
         for (Task task : tasks) {
-            long size = 3L * task.getPayload().length() + TaskMessageCodec.ENVELOPE_BYTES;
+            long size = 3L * task.payload().length() + TaskMessageCodec.ENVELOPE_BYTES;
             if (!current.isEmpty() && (current.size() == MAX_TASKS_PER_MESSAGE
                     || bytes + size > TaskMessageCodec.GROUPED_BODY_BUDGET)) {
                 messages.add(current);

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,21 +25,23 @@ import jakarta.annotation.PreDestroy;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 
+import io.taskhive.batching.Coalescer;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.gateway.security.CurrentUser;
-import io.taskhive.batching.Coalescer;
 import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.Payloads;
 import io.taskhive.task.Task;
-import io.taskhive.task.TaskRepository;
-import io.taskhive.task.TaskStatements;
+import io.taskhive.task.TaskIds;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskType;
 import io.taskhive.task.TaskTypeRegistry;
 import io.taskhive.task.UnknownTaskTypeException;
+import io.taskhive.task.store.NewTask;
+import io.taskhive.task.store.TaskFinder;
+import io.taskhive.task.store.TaskStore;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -64,26 +66,25 @@ public class TaskSubmission {
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
     private static final int MAX_INSERT_BATCH = 500;
 
-    private final TaskRepository tasks;
-    private final TaskStatements statements;
+    private final TaskStore store;
+    private final TaskFinder finder;
     private final TaskTypeRegistry types;
     private final TaskDispatcher dispatcher;
     private final TaskEventPublisher events;
     private final SubmissionRateLimiter rateLimiter;
     private final GatewayProperties properties;
     private final JsonMapper json;
-    private final Coalescer<Task, Optional<RuntimeException>> inserts;
-    private final double confirmGraceSeconds;
+    private final Coalescer<NewTask, Optional<RuntimeException>> inserts;
     private final TaskTracing tracing;
     private final SubmissionMeters meters;
 
-    TaskSubmission(TaskRepository tasks, TaskStatements statements, TaskTypeRegistry types, TaskDispatcher dispatcher,
+    TaskSubmission(TaskStore store, TaskFinder finder, TaskTypeRegistry types, TaskDispatcher dispatcher,
             TaskEventPublisher events, SubmissionRateLimiter rateLimiter, GatewayProperties properties,
             JsonMapper json, TaskTracing tracing, SubmissionMeters meters) {
         this.tracing = tracing;
         this.meters = meters;
-        this.tasks = tasks;
-        this.statements = statements;
+        this.store = store;
+        this.finder = finder;
         this.types = types;
         this.dispatcher = dispatcher;
         this.events = events;
@@ -91,7 +92,6 @@ public class TaskSubmission {
         this.properties = properties;
         this.json = json;
         this.inserts = new Coalescer<>("task-inserts", MAX_INSERT_BATCH, 2, this::insertAll);
-        this.confirmGraceSeconds = properties.outbox().confirmGrace().toMillis() / 1000.0;
     }
 
     /** The outcome of a submission: the task, and whether this call created it (false: idempotent replay). */
@@ -124,7 +124,7 @@ public class TaskSubmission {
         try (Tracer.SpanInScope scope = tracing.inScope(span)) {
             T result = submission.apply(span);
             for (Task task : created.apply(result)) {
-                meters.submitted(task.getType(), via, 1);
+                meters.submitted(task.type(), via, 1);
             }
             return result;
         } catch (ApiException e) {
@@ -144,10 +144,10 @@ public class TaskSubmission {
         if (key != null) {
             return submitWithKey(user, request, key, via, span);
         }
-        Task task = admitted(user, request, via, span);
+        NewTask task = admitted(user, request, via, span);
         Optional<RuntimeException> failure;
         try {
-            failure = inserts.call(task);
+            failure = inserts.callAndWait(task);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted before the task was stored; try again");
@@ -155,7 +155,7 @@ public class TaskSubmission {
         failure.ifPresent(e -> {
             throw e;
         });
-        return new Submitted(task, true);
+        return new Submitted(task.queued(), true);
     }
 
     /**
@@ -169,12 +169,12 @@ public class TaskSubmission {
         try (Tracer.SpanInScope scope = tracing.inScope(span)) {
             String key = checkIdempotencyKey(idempotencyKey);
             if (key == null) {
-                Task task = admitted(user, request, via, span);
-                stored = inserts.submit(task).thenApply(failure -> {
+                NewTask task = admitted(user, request, via, span);
+                stored = inserts.submitInOrder(task).thenApply(failure -> {
                     failure.ifPresent(e -> {
                         throw e;
                     });
-                    return new Submitted(task, true);
+                    return new Submitted(task.queued(), true);
                 });
             } else {
                 stored = CompletableFuture.completedFuture(submitWithKey(user, request, key, via, span));
@@ -192,15 +192,15 @@ public class TaskSubmission {
             if (failure != null) {
                 span.error(failure);
             } else if (submitted.created()) {
-                meters.submitted(submitted.task().getType(), via, 1);
+                meters.submitted(submitted.task().type(), via, 1);
             }
             span.end();
         });
     }
 
     /** A new task without an idempotency key, validated and within the user's rate limit. */
-    private Task admitted(CurrentUser user, SubmitTaskRequest request, Via via, Span span) {
-        Task task = prepare(user, request, null, "", span);
+    private NewTask admitted(CurrentUser user, SubmitTaskRequest request, Via via, Span span) {
+        NewTask task = prepare(user, request, null, "", span);
         rateLimiter.acquire(user.id(), 1);
         logAccepted(task, user, via);
         return task;
@@ -210,11 +210,11 @@ public class TaskSubmission {
      * The gateway's line about a task, in its submission's span (so with its trace id); debug,
      * since at thousands of tasks a second a line each would cost more than the task.
      */
-    private static void logAccepted(Task task, CurrentUser user, Via via) {
+    private static void logAccepted(NewTask task, CurrentUser user, Via via) {
         if (log.isDebugEnabled()) {
-            MDC.put("taskId", task.getId().toString());
+            MDC.put("taskId", task.id().toString());
             try {
-                log.debug("taskId={} type={} user={} accepted over {}", task.getId(), task.getType(), user.id(),
+                log.debug("taskId={} type={} user={} accepted over {}", task.id(), task.type(), user.id(),
                         via.tag);
             } finally {
                 MDC.remove("taskId");
@@ -223,41 +223,42 @@ public class TaskSubmission {
     }
 
     private Submitted submitWithKey(CurrentUser user, SubmitTaskRequest request, String key, Via via, Span span) {
-        Optional<Task> existing = tasks.findByOwnerIdAndIdempotencyKey(user.id(), key);
+        Optional<Task> existing = finder.findByIdempotencyKey(user.id(), key);
         if (existing.isPresent()) {
             return new Submitted(existing.get(), false);
         }
-        Task task = prepare(user, request, key, "", span);
+        NewTask task = prepare(user, request, key, "", span);
         rateLimiter.acquire(user.id(), 1);
         logAccepted(task, user, via);
         Map<UUID, Long> transitions;
         try {
             transitions = store(List.of(task));
         } catch (DataIntegrityViolationException e) { // a concurrent request with the same key won the race
-            return tasks.findByOwnerIdAndIdempotencyKey(user.id(), key)
+            return finder.findByIdempotencyKey(user.id(), key)
                     .map(winner -> new Submitted(winner, false)).orElseThrow(() -> e);
         }
-        afterCommit(List.of(task), transitions);
-        return new Submitted(task, true);
+        Task queued = task.queued();
+        afterCommit(List.of(queued), transitions);
+        return new Submitted(queued, true);
     }
 
     /**
      * Stores the tasks that arrived together in one transaction, then publishes them. Should the
      * batch break a constraint, each is stored on its own, so only the offending one fails.
      */
-    private List<Optional<RuntimeException>> insertAll(List<Task> batch) {
+    private List<Optional<RuntimeException>> insertAll(List<NewTask> batch) {
         List<Optional<RuntimeException>> results = new ArrayList<>(batch.size());
         try {
             Map<UUID, Long> transitions = store(batch);
             batch.forEach(task -> results.add(Optional.empty()));
-            afterCommit(batch, transitions);
+            afterCommit(queued(batch), transitions);
         } catch (DataIntegrityViolationException e) {
             List<Task> stored = new ArrayList<>();
             Map<UUID, Long> transitions = new HashMap<>();
-            for (Task task : batch) {
+            for (NewTask task : batch) {
                 try {
                     transitions.putAll(store(List.of(task)));
-                    stored.add(task);
+                    stored.add(task.queued());
                     results.add(Optional.empty());
                 } catch (RuntimeException failure) {
                     results.add(Optional.of(failure));
@@ -269,31 +270,12 @@ public class TaskSubmission {
     }
 
     /** New tasks, in one statement and one transaction; the ids of their first history rows, by task. */
-    private Map<UUID, Long> store(List<Task> batch) {
-        int size = batch.size();
-        UUID[] ids = new UUID[size];
-        Long[] owners = new Long[size];
-        String[] typeKeys = new String[size];
-        String[] payloads = new String[size];
-        Integer[] maxAttempts = new Integer[size];
-        Integer[] timeouts = new Integer[size];
-        String[] keys = new String[size];
-        String[] createdAt = new String[size];
-        String[] traceparents = new String[size];
-        for (int i = 0; i < size; i++) {
-            Task task = batch.get(i);
-            ids[i] = task.getId();
-            owners[i] = task.getOwnerId();
-            typeKeys[i] = task.getType();
-            payloads[i] = task.getPayload();
-            maxAttempts[i] = task.getMaxAttempts();
-            timeouts[i] = task.getTimeoutSeconds();
-            keys[i] = task.getIdempotencyKey();
-            createdAt[i] = task.getCreatedAt().toString();
-            traceparents[i] = task.getTraceparent();
-        }
-        return statements.insertQueued(ids, owners, typeKeys, payloads, maxAttempts, timeouts, keys, createdAt,
-                traceparents, confirmGraceSeconds);
+    private Map<UUID, Long> store(List<NewTask> batch) {
+        return store.insert(batch, properties.outbox().confirmGrace());
+    }
+
+    private static List<Task> queued(List<NewTask> batch) {
+        return batch.stream().map(NewTask::queued).toList();
     }
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
@@ -309,17 +291,19 @@ public class TaskSubmission {
             throw new ApiException(HttpStatus.BAD_REQUEST,
                     "a batch holds at most " + properties.maxBatchSize() + " tasks, not " + requests.size());
         }
-        List<Task> batch = new ArrayList<>(requests.size());
+        List<NewTask> batch = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             batch.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
         }
         rateLimiter.acquire(user.id(), batch.size());
         batch.forEach(task -> logAccepted(task, user, via));
-        afterCommit(batch, store(batch));
-        return batch;
+        Map<UUID, Long> transitions = store(batch);
+        List<Task> queued = queued(batch);
+        afterCommit(queued, transitions);
+        return queued;
     }
 
-    private Task prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where,
+    private NewTask prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where,
             Span span) {
         if (request == null) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + "a task object is required");
@@ -349,8 +333,8 @@ public class TaskSubmission {
             }
             // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return Task.queued(user.id(), type.key(), payloadJson, maxAttempts, timeout, idempotencyKey, now,
-                    now.plus(properties.outbox().confirmGrace())).tracedBy(TaskTracing.traceparent(span));
+            return new NewTask(TaskIds.next(), user.id(), type.key(), payloadJson, maxAttempts, timeout,
+                    idempotencyKey, now, TaskTracing.traceparent(span));
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
         }
@@ -372,10 +356,10 @@ public class TaskSubmission {
     private void afterCommit(List<Task> committed, Map<UUID, Long> transitions) {
         List<TaskStatusEvent> queued = new ArrayList<>(committed.size());
         for (Task task : committed) {
-            queued.add(new TaskStatusEvent(transitions.get(task.getId()), task.getId(), task.getOwnerId(),
-                    task.getType(), null, TaskStatus.QUEUED, task.getCreatedAt(), null, 0));
+            queued.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
+                    TaskStatus.QUEUED, task.createdAt(), null, 0));
         }
-        events.publishNow(queued);
+        events.publishBeforeReturning(queued);
         dispatcher.dispatch(committed);
     }
 

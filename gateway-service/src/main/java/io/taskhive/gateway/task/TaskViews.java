@@ -25,14 +25,14 @@ public class TaskViews {
 
     public TaskView of(Task task, List<TaskTransition> transitions) {
         List<TaskView.TransitionView> history = transitions == null ? null : transitions.stream()
-                .map(t -> new TaskView.TransitionView(t.getFromStatus(), t.getToStatus(), t.getAt(), t.getWorkerId(),
-                        t.getAttempt(), t.getDetail()))
+                .map(t -> new TaskView.TransitionView(t.fromStatus(), t.toStatus(), t.at(), t.workerId(),
+                        t.attempt(), t.detail()))
                 .toList();
-        return new TaskView(task.getId(), task.getType(), task.getStatus(), parse(task.getPayload()),
-                parse(task.getResult()), task.getError(), task.getAttempts(), task.getMaxAttempts(),
-                task.getTimeoutSeconds(),
-                task.getIdempotencyKey(), task.getOwnerId(), task.getCreatedAt(), task.getQueuedAt(),
-                task.getStartedAt(), task.getFinishedAt(), task.getWorkerId(), history);
+        return new TaskView(task.id(), task.type(), task.status(), parse(task.payload()),
+                parse(task.result()), task.error(), task.attempts(), task.maxAttempts(),
+                task.timeoutSeconds(),
+                task.idempotencyKey(), task.ownerId(), task.createdAt(), task.queuedAt(),
+                task.startedAt(), task.finishedAt(), task.workerId(), history);
     }
 
     private JsonNode parse(String text) {

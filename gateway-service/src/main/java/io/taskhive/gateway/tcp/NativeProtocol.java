@@ -18,13 +18,13 @@ import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.gateway.task.TaskViews;
 import io.taskhive.gateway.user.InvalidCredentialsException;
 import io.taskhive.gateway.user.LoginService;
+import io.taskhive.gateway.user.Role;
+import io.taskhive.gateway.user.UserAccount;
 import io.taskhive.gateway.user.UserRegistration;
 import io.taskhive.gateway.user.UsernameTakenException;
 import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskStatusEvent;
-import io.taskhive.task.Task;
 import io.taskhive.task.TaskStatus;
-import io.taskhive.user.UserAccount;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -90,7 +90,7 @@ class NativeProtocol {
             UserAccount user = registration.register(TcpRequestRouter.text(request, "username"),
                     TcpRequestRouter.text(request, "password"));
             ObjectNode reply = TcpReplies.ok().put("status", "success");
-            reply.putObject("user").put("id", user.getId()).put("username", user.getUsername());
+            reply.putObject("user").put("id", user.id()).put("username", user.username());
             return reply;
         } catch (UsernameTakenException e) {
             return TcpReplies.error(e).put("status", "in_use");
@@ -105,8 +105,8 @@ class NativeProtocol {
             LoginService.LoggedIn loggedIn = login.login(TcpRequestRouter.text(request, "username"),
                     TcpRequestRouter.text(request, "password"));
             UserAccount user = loggedIn.user();
-            connection.authenticate(new CurrentUser(user.getId(), user.getUsername(),
-                    user.getRole() == io.taskhive.user.Role.ADMIN), loggedIn.token().expiresAt());
+            connection.authenticate(new CurrentUser(user.id(), user.username(),
+                    user.role() == Role.ADMIN), loggedIn.token().expiresAt());
             return TcpReplies.ok().put("status", "logged_in").put("token", loggedIn.token().token())
                     .put("expiresAt", loggedIn.token().expiresAt().toString());
         } catch (InvalidCredentialsException e) {

@@ -7,7 +7,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The native dialect's reply shapes and its stable error codes. */
-final class TcpReplies {
+public final class TcpReplies {
 
     private TcpReplies() {
     }
@@ -35,7 +35,7 @@ final class TcpReplies {
         return error(ErrorReply.of(e));
     }
 
-    static String code(HttpStatus status) {
+    public static String code(HttpStatus status) {
         return switch (status) {
             case BAD_REQUEST -> "invalid_request";
             case UNAUTHORIZED -> "unauthorized";

@@ -12,6 +12,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.gateway.security.CurrentUser;
+import io.taskhive.gateway.tcp.legacy.Seed1Protocol;
+import io.taskhive.gateway.tcp.legacy.Seed2Protocol;
 import io.taskhive.gateway.web.ErrorReply;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * request's {@code id} is echoed in its reply.
  */
 @Component
-class TcpRequestRouter {
+public class TcpRequestRouter {
 
     private static final Logger log = LoggerFactory.getLogger(TcpRequestRouter.class);
     private static final Set<String> SEED2_ACTIONS = Set.of("get_tasks", "new_task");
@@ -119,7 +121,7 @@ class TcpRequestRouter {
         return connection.user();
     }
 
-    static String text(JsonNode request, String field) {
+    public static String text(JsonNode request, String field) {
         JsonNode value = request.get(field);
         if (value == null || value.isNull()) {
             return null;

@@ -8,8 +8,6 @@ import org.springframework.stereotype.Component;
 
 import io.taskhive.gateway.security.SecurityProperties;
 import io.taskhive.gateway.web.ApiException;
-import io.taskhive.user.Role;
-import io.taskhive.user.UserAccountRepository;
 
 /**
  * Creates the admin account named by TASKHIVE_ADMIN_USERNAME / TASKHIVE_ADMIN_PASSWORD if it does
@@ -21,10 +19,10 @@ class AdminBootstrap implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
 
     private final SecurityProperties properties;
-    private final UserAccountRepository users;
+    private final UserStore users;
     private final UserRegistration registration;
 
-    AdminBootstrap(SecurityProperties properties, UserAccountRepository users, UserRegistration registration) {
+    AdminBootstrap(SecurityProperties properties, UserStore users, UserRegistration registration) {
         this.properties = properties;
         this.users = users;
         this.registration = registration;
@@ -38,9 +36,8 @@ class AdminBootstrap implements ApplicationRunner {
         }
         String username = Credentials.requireValidUsername(properties.adminUsername());
         users.findByUsername(username).ifPresentOrElse(existing -> {
-            if (existing.getRole() != Role.ADMIN) {
-                existing.changeRole(Role.ADMIN);
-                users.save(existing);
+            if (existing.role() != Role.ADMIN) {
+                users.changeRole(existing, Role.ADMIN);
                 log.info("user {} given the ADMIN role", username);
             }
         }, () -> {

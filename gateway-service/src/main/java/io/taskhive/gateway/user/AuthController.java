@@ -16,7 +16,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.taskhive.gateway.apidocs.ProblemResponses;
-import io.taskhive.user.UserAccount;
 
 @RestController
 @RequestMapping("/api/auth")
@@ -40,7 +39,7 @@ class AuthController {
     @ProblemResponses({400, 409, 413, 503})
     ResponseEntity<UserView> register(@RequestBody CredentialsRequest request) {
         UserAccount user = registration.register(request.username(), request.password());
-        return ResponseEntity.created(URI.create("/api/users/" + user.getId())).body(UserView.of(user));
+        return ResponseEntity.created(URI.create("/api/users/" + user.id())).body(UserView.of(user));
     }
 
     @PostMapping("/login")
@@ -71,7 +70,7 @@ class AuthController {
     record UserView(long id, String username, @Schema(allowableValues = {"USER", "ADMIN"}) String role,
             Instant createdAt) {
         static UserView of(UserAccount user) {
-            return new UserView(user.getId(), user.getUsername(), user.getRole().name(), user.getCreatedAt());
+            return new UserView(user.id(), user.username(), user.role().name(), user.createdAt());
         }
     }
 }

@@ -5,21 +5,18 @@ import java.util.Optional;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 
-import io.taskhive.user.UserAccount;
-import io.taskhive.user.UserAccountRepository;
-
 /** Checks a username and password and returns a signed token. */
 @Service
 public class LoginService {
 
-    private final UserAccountRepository users;
+    private final UserStore users;
     private final PasswordEncoder passwords;
     private final TokenIssuer tokens;
     private final LoginThrottle throttle;
     /** Compared against when the user does not exist, so both failures take as long. */
     private final String unknownUserHash;
 
-    LoginService(UserAccountRepository users, PasswordEncoder passwords, TokenIssuer tokens, LoginThrottle throttle) {
+    LoginService(UserStore users, PasswordEncoder passwords, TokenIssuer tokens, LoginThrottle throttle) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
@@ -34,7 +31,7 @@ public class LoginService {
         }
         throttle.check(username);
         Optional<UserAccount> user = users.findByUsername(username);
-        boolean matches = passwords.matches(password, user.map(UserAccount::getPasswordHash).orElse(unknownUserHash));
+        boolean matches = passwords.matches(password, user.map(UserAccount::passwordHash).orElse(unknownUserHash));
         if (user.isEmpty() || !matches) {
             throttle.failed(username);
             throw new InvalidCredentialsException();

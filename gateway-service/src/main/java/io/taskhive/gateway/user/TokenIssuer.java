@@ -11,7 +11,6 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.gateway.security.SecurityProperties;
-import io.taskhive.user.UserAccount;
 
 /** Signs the bearer token a successful login returns. */
 @Component
@@ -30,11 +29,11 @@ public class TokenIssuer {
         Instant expiresAt = now.plus(properties.tokenTtl());
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(properties.issuer())
-                .subject(user.getUsername())
+                .subject(user.username())
                 .issuedAt(now)
                 .expiresAt(expiresAt)
-                .claim("uid", user.getId())
-                .claim("roles", List.of(user.getRole().name()))
+                .claim("uid", user.id())
+                .claim("roles", List.of(user.role().name()))
                 .build();
         String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
                 .getTokenValue();

@@ -1,23 +1,17 @@
 package io.taskhive.gateway.user;
 
-import java.time.Instant;
-
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
-
-import io.taskhive.user.Role;
-import io.taskhive.user.UserAccount;
-import io.taskhive.user.UserAccountRepository;
 
 /** Creates accounts; only a BCrypt hash of the password is stored. */
 @Service
 public class UserRegistration {
 
-    private final UserAccountRepository users;
+    private final UserStore users;
     private final PasswordEncoder passwords;
 
-    UserRegistration(UserAccountRepository users, PasswordEncoder passwords) {
+    UserRegistration(UserStore users, PasswordEncoder passwords) {
         this.users = users;
         this.passwords = passwords;
     }
@@ -29,11 +23,11 @@ public class UserRegistration {
     UserAccount register(String rawUsername, String password, Role role) {
         String username = Credentials.requireValidUsername(rawUsername);
         Credentials.requireStrongPassword(password, username);
-        if (users.existsByUsername(username)) {
+        if (users.exists(username)) {
             throw new UsernameTakenException(username);
         }
         try {
-            return users.save(new UserAccount(username, passwords.encode(password), role, Instant.now()));
+            return users.insert(username, passwords.encode(password), role);
         } catch (DataIntegrityViolationException e) {
             throw new UsernameTakenException(username); // lost a race with a concurrent registration
         }

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.messaging.TaskMessageCodec;
 import io.taskhive.task.Task;
+import io.taskhive.task.TaskIds;
+import io.taskhive.task.store.NewTask;
 
 class TaskDispatcherMessagesTest {
 
     private static Task withPayloadOf(int characters) {
         String payload = "{\"text\":\"" + "x".repeat(Math.max(0, characters - 11)) + "\"}";
-        return Task.queued(1, "uppercase", payload, 3, null, null, Instant.now(), Instant.now());
+        return new NewTask(TaskIds.next(), 1, "uppercase", payload, 3, null, null, Instant.now(), null).queued();
     }
 
     @Test
@@ -38,9 +40,9 @@ class TaskDispatcherMessagesTest {
         List<List<Task>> messages = TaskDispatcher.messages(tasks);
         assertThat(messages.stream().mapToInt(List::size).sum()).isEqualTo(41);
         for (List<Task> message : messages) {
-            long worstCase = message.stream().mapToLong(t -> 3L * t.getPayload().length() + TaskMessageCodec.ENVELOPE_BYTES).sum();
+            long worstCase = message.stream().mapToLong(t -> 3L * t.payload().length() + TaskMessageCodec.ENVELOPE_BYTES).sum();
             assertThat(message.size() == 1 || worstCase <= TaskMessageCodec.GROUPED_BODY_BUDGET).isTrue();
-            assertThat(message.stream().mapToLong(t -> t.getPayload().length() + TaskMessageCodec.ENVELOPE_BYTES).sum())
+            assertThat(message.stream().mapToLong(t -> t.payload().length() + TaskMessageCodec.ENVELOPE_BYTES).sum())
                     .isLessThan(TaskMessageCodec.MAX_BODY_BYTES);
         }
         assertThat(messages.getLast()).hasSize(1);

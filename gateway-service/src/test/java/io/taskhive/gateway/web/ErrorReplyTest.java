@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
-import org.springframework.orm.jpa.JpaSystemException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.transaction.TransactionSystemException;
 
 class ErrorReplyTest {
@@ -16,16 +16,16 @@ class ErrorReplyTest {
     @Test
     void aLostDatabaseConnectionIsUnavailableWhereverItWasNoticed() {
         SQLException ioError = new SQLException("An I/O error occurred while sending to the backend.", "08006");
-        TransactionSystemException atCommit = new TransactionSystemException("Could not commit JPA transaction");
+        TransactionSystemException atCommit = new TransactionSystemException("Could not commit JDBC transaction");
         atCommit.initCause(new RuntimeException(ioError));
         for (Throwable failure : new Throwable[] {
-                new JpaSystemException(new RuntimeException(ioError)),
+                new UncategorizedSQLException("insert", "insert into tasks ...", ioError),
                 atCommit,
-                new CompletionException(new JpaSystemException(new RuntimeException(ioError))),
+                new CompletionException(new UncategorizedSQLException("insert", "insert into tasks ...", ioError)),
                 new SQLException("terminating connection due to administrator command", "57P01"),
                 // the rollback on the connection HikariCP closed after the statement's I/O error
-                new JpaSystemException(new RuntimeException("Unable to rollback against JDBC Connection",
-                        new SQLException("Connection is closed"))) }) {
+                new TransactionSystemException("Unable to rollback against JDBC Connection",
+                        new SQLException("Connection is closed")) }) {
             ErrorReply reply = ErrorReply.of(failure);
             assertThat(reply.status()).as(failure.toString()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
             assertThat(reply.retryAfterSeconds()).isEqualTo(5);

@@ -1,5 +1,6 @@
 package io.taskhive.worker.execution;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,12 +14,12 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.batching.Coalescer;
-import io.taskhive.task.ClaimedTask;
-import io.taskhive.task.FinishedTask;
-import io.taskhive.task.TaskClaim;
-import io.taskhive.task.TaskRepository;
-import io.taskhive.task.TaskStatements;
-import io.taskhive.task.TaskStatus;
+import io.taskhive.task.store.AttemptStore;
+import io.taskhive.task.store.Claim;
+import io.taskhive.task.store.ClaimedTask;
+import io.taskhive.task.store.Computed;
+import io.taskhive.task.store.FinishedTask;
+import io.taskhive.task.store.Outcome;
 import io.taskhive.worker.WorkerProperties;
 import io.taskhive.worker.fleet.WorkerIdentity;
 import jakarta.annotation.PreDestroy;
@@ -37,43 +38,30 @@ class BatchedWrites {
     /** One batch is written while the next one gathers. */
     private static final int CONCURRENT_BATCHES = 2;
 
-    record ClaimRequest(UUID taskId, boolean takeOver) {
-    }
-
-    record Outcome(UUID taskId, int attempt, TaskStatus status, String result, String error) {
-    }
-
-    /** The result (JSON text) of a pure task, computed before its claim. */
-    record Computed(UUID taskId, String result) {
-    }
-
-    private final TaskRepository tasks;
-    private final TaskStatements statements;
+    private final AttemptStore store;
     private final WorkerIdentity identity;
-    private final double aliveWithinSeconds;
-    private final Coalescer<ClaimRequest, Optional<TaskClaim>> claims;
+    private final Duration aliveWithin;
+    private final Coalescer<Claim, Optional<ClaimedTask>> claims;
     private final Coalescer<Outcome, Optional<FinishedTask>> outcomes;
     private final Coalescer<Computed, Optional<FinishedTask>> completions;
 
-    BatchedWrites(TaskRepository tasks, TaskStatements statements, WorkerIdentity identity,
-            WorkerProperties properties) {
-        this.tasks = tasks;
-        this.statements = statements;
+    BatchedWrites(AttemptStore store, WorkerIdentity identity, WorkerProperties properties) {
+        this.store = store;
         this.identity = identity;
-        this.aliveWithinSeconds = properties.orphanGrace().toMillis() / 1000.0;
+        this.aliveWithin = properties.orphanGrace();
         this.claims = new Coalescer<>("task-claims", MAX_BATCH, CONCURRENT_BATCHES, this::claimAll);
         this.outcomes = new Coalescer<>("task-outcomes", MAX_BATCH, CONCURRENT_BATCHES, this::finishAll);
         this.completions = new Coalescer<>("task-completions", MAX_BATCH, CONCURRENT_BATCHES, this::completeAll);
     }
 
     /** Claims the task (QUEUED or RETRYING, or RUNNING on a dead holder with {@code takeOver}). */
-    Optional<TaskClaim> claim(UUID taskId, boolean takeOver) throws InterruptedException {
-        return claims.call(new ClaimRequest(taskId, takeOver));
+    Optional<ClaimedTask> claim(UUID taskId, boolean takeOver) throws InterruptedException {
+        return claims.callAndWait(new Claim(taskId, takeOver));
     }
 
     /** Records a final outcome; empty if the task had moved on (cancelled, taken over). */
     Optional<FinishedTask> finish(Outcome outcome) throws InterruptedException {
-        return outcomes.call(outcome);
+        return outcomes.callAndWait(outcome);
     }
 
     /**
@@ -81,24 +69,23 @@ class BatchedWrites {
      * was in no state to be claimed (cancelled, finished, held by another worker).
      */
     Optional<FinishedTask> complete(Computed computed) throws InterruptedException {
-        return completions.call(computed);
+        return completions.callAndWait(computed);
     }
 
-    private List<Optional<TaskClaim>> claimAll(List<ClaimRequest> requests) {
+    private List<Optional<ClaimedTask>> claimAll(List<Claim> requests) {
         // The same task asked for twice at once (a redelivered copy and a republished one): one
         // claim, which may take over if either copy may.
         Map<UUID, Boolean> takeOver = new LinkedHashMap<>();
-        for (ClaimRequest request : requests) {
+        for (Claim request : requests) {
             takeOver.merge(request.taskId(), request.takeOver(), Boolean::logicalOr);
         }
-        Map<UUID, TaskClaim> claimed = new HashMap<>();
-        for (Object[] row : tasks.claimAll(takeOver.keySet().toArray(UUID[]::new),
-                takeOver.values().toArray(Boolean[]::new), identity.id(), aliveWithinSeconds)) {
-            ClaimedTask task = ClaimedTask.of(row);
+        List<Claim> distinct = takeOver.entrySet().stream().map(e -> new Claim(e.getKey(), e.getValue())).toList();
+        Map<UUID, ClaimedTask> claimed = new HashMap<>();
+        for (ClaimedTask task : store.claim(distinct, identity.id(), aliveWithin)) {
             claimed.put(task.id(), task);
         }
-        List<Optional<TaskClaim>> results = new ArrayList<>(requests.size());
-        for (ClaimRequest request : requests) {
+        List<Optional<ClaimedTask>> results = new ArrayList<>(requests.size());
+        for (Claim request : requests) {
             results.add(Optional.ofNullable(claimed.remove(request.taskId())));
         }
         return results;
@@ -125,12 +112,7 @@ class BatchedWrites {
             rounds.get(round).add(outcome);
         }
         for (List<Outcome> round : rounds) {
-            Map<UUID, FinishedTask> written = byId(statements.finishAll(
-                    round.stream().map(Outcome::taskId).toArray(UUID[]::new),
-                    round.stream().map(Outcome::attempt).toArray(Integer[]::new),
-                    round.stream().map(o -> o.status().name()).toArray(String[]::new),
-                    round.stream().map(Outcome::result).toArray(String[]::new),
-                    round.stream().map(Outcome::error).toArray(String[]::new), identity.id()));
+            Map<UUID, FinishedTask> written = byId(store.finish(round, identity.id()));
             for (Outcome outcome : round) {
                 FinishedTask finished = written.get(outcome.taskId());
                 if (finished != null) {
@@ -147,12 +129,11 @@ class BatchedWrites {
 
     /** The same task computed twice at once (two copies of its message): completed once. */
     private List<Optional<FinishedTask>> completeAll(List<Computed> batch) {
-        Map<UUID, String> results = new LinkedHashMap<>();
+        Map<UUID, Computed> distinct = new LinkedHashMap<>();
         for (Computed computed : batch) {
-            results.putIfAbsent(computed.taskId(), computed.result());
+            distinct.putIfAbsent(computed.taskId(), computed);
         }
-        Map<UUID, FinishedTask> completed = byId(statements.completeAll(results.keySet().toArray(UUID[]::new),
-                results.values().toArray(String[]::new), identity.id()));
+        Map<UUID, FinishedTask> completed = byId(store.complete(List.copyOf(distinct.values()), identity.id()));
         List<Optional<FinishedTask>> outcomes = new ArrayList<>(batch.size());
         for (Computed computed : batch) {
             outcomes.add(Optional.ofNullable(completed.remove(computed.taskId())));

@@ -24,14 +24,16 @@ import io.micrometer.tracing.Tracer;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskStatusEvent;
-import io.taskhive.task.FinishedTask;
 import io.taskhive.task.PermanentTaskFailure;
 import io.taskhive.task.RetryPolicy;
-import io.taskhive.task.TaskClaim;
-import io.taskhive.task.TaskRepository;
-import io.taskhive.task.TaskRepository.RecordedChange;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskType;
+import io.taskhive.task.store.AttemptStore;
+import io.taskhive.task.store.ClaimedTask;
+import io.taskhive.task.store.Computed;
+import io.taskhive.task.store.FinishedTask;
+import io.taskhive.task.store.Outcome;
+import io.taskhive.task.store.RecordedChange;
 import io.taskhive.worker.WorkerMeters;
 import io.taskhive.worker.WorkerProperties;
 import io.taskhive.worker.execution.RunningTasks.Interruption;
@@ -64,7 +66,7 @@ class TaskRunner {
     /** A larger result is read from the database by whoever waits for it, not sent to every gateway. */
     private static final int MAX_ANNOUNCED_RESULT_LENGTH = 16_384;
 
-    private final TaskRepository tasks;
+    private final AttemptStore store;
     private final TaskEventPublisher events;
     private final RunningTasks running;
     private final WorkerIdentity identity;
@@ -78,11 +80,11 @@ class TaskRunner {
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("task-timeouts").factory());
 
-    TaskRunner(TaskRepository tasks, TaskEventPublisher events, RunningTasks running, WorkerIdentity identity,
+    TaskRunner(AttemptStore store, TaskEventPublisher events, RunningTasks running, WorkerIdentity identity,
             RetryPolicy retryPolicy, WorkerProperties properties, JsonMapper json, WorkerMeters meters,
             CpuBoundWork cpu, BatchedWrites writes, TaskTracing tracing) {
         this.tracing = tracing;
-        this.tasks = tasks;
+        this.store = store;
         this.events = events;
         this.running = running;
         this.identity = identity;
@@ -143,7 +145,7 @@ class TaskRunner {
         Optional<FinishedTask> completed;
         Span record = tracing.startStep(span, "task record");
         try {
-            completed = writes.complete(new BatchedWrites.Computed(message.taskId(), result));
+            completed = writes.complete(new Computed(message.taskId(), result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted before the task was completed; message handed back", e);
@@ -163,7 +165,7 @@ class TaskRunner {
         // Both changes in one message, sent without a hand-off when nothing else is being sent:
         // nothing of this task went through this worker's publisher before (not redelivered).
         countOutcome(message, TaskStatus.SUCCEEDED);
-        events.publishPromptly(List.of(
+        events.publishUnordered(List.of(
                 change(message, task.startTransitionId(), task.ownerId(), task.fromStatus(), TaskStatus.RUNNING,
                         task.attempt(), task.startedAt()),
                 outcomeEvent(message, task, TaskStatus.SUCCEEDED, result, null)));
@@ -174,7 +176,7 @@ class TaskRunner {
             BooleanSupplier stopping, Span span) {
         try (CpuBoundWork.Turn turn = type.cpuBound() ? cpu.awaitTurn() : null) {
             Span claimStep = tracing.startStep(span, "task claim");
-            Optional<TaskClaim> claim;
+            Optional<ClaimedTask> claim;
             try {
                 claim = claim(message, redelivered);
             } finally {
@@ -184,25 +186,25 @@ class TaskRunner {
                 log.debug("duplicate or late message skipped");
                 return;
             }
-            TaskClaim claimed = claim.get();
-            started(message, claimed.getOwnerId(), claimed.getAttempt());
+            ClaimedTask claimed = claim.get();
+            started(message, claimed.ownerId(), claimed.attempt());
             if (claimed.fromStatus() == TaskStatus.QUEUED) {
-                meters.waited(message.type(), claimed.getQueuedAt(), claimed.getAt());
+                meters.waited(message.type(), claimed.queuedAt(), claimed.at());
             } else if (claimed.fromStatus() == TaskStatus.RUNNING) {
                 meters.orphaned(message.type(), "taken_over");
             }
-            publish(message, claimed.getTransitionId(), claimed.getOwnerId(), claimed.fromStatus(),
-                    TaskStatus.RUNNING, claimed.getAttempt(), claimed.getAt());
+            publish(message, claimed.transitionId(), claimed.ownerId(), claimed.fromStatus(),
+                    TaskStatus.RUNNING, claimed.attempt(), claimed.at());
             Span executeStep = tracing.startStep(span, "task execute");
-            Outcome outcome;
+            AttemptEnding ending;
             try {
-                outcome = execute(message, type, claimed);
+                ending = execute(message, type, claimed);
             } finally {
                 TaskTracing.end(executeStep);
             }
             Span recordStep = tracing.startStep(span, "task record");
             try {
-                record(message, claimed, outcome, stopping);
+                record(message, claimed, ending, stopping);
             } finally {
                 TaskTracing.end(recordStep);
             }
@@ -217,7 +219,7 @@ class TaskRunner {
         log.debug("taskId={} type={} attempt {} started", message.taskId(), message.type(), attempt);
     }
 
-    private Optional<TaskClaim> claim(TaskMessage message, boolean redelivered) {
+    private Optional<ClaimedTask> claim(TaskMessage message, boolean redelivered) {
         try {
             return writes.claim(message.taskId(), redelivered);
         } catch (InterruptedException e) {
@@ -226,30 +228,27 @@ class TaskRunner {
         }
     }
 
-    private Outcome execute(TaskMessage message, TaskType type, TaskClaim claimed) {
-        Duration timeout = claimed.getTimeoutSeconds() == null ? type.timeout()
-                : Duration.ofSeconds(claimed.getTimeoutSeconds());
-        RunningTasks.Running task = running.started(message.taskId(), claimed.getAttempt(), Thread.currentThread());
+    private AttemptEnding execute(TaskMessage message, TaskType type, ClaimedTask claimed) {
+        Duration timeout = claimed.timeoutSeconds() == null ? type.timeout()
+                : Duration.ofSeconds(claimed.timeoutSeconds());
+        RunningTasks.Running task = running.started(message.taskId(), claimed.attempt(), Thread.currentThread());
         ScheduledFuture<?> alarm = timeouts.schedule(() -> task.interrupt(Interruption.TIMEOUT),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
         try {
             JsonNode result = type.cpuBound() ? cpu.run(() -> type.run(message.payload()))
                     : type.run(message.payload());
-            return Outcome.succeeded(json.writeValueAsString(result));
+            return new AttemptEnding.Succeeded(json.writeValueAsString(result));
         } catch (InterruptedException e) {
-            Interruption why = task.interruption();
-            if (why == Interruption.SHUTDOWN) {
-                return Outcome.HANDED_BACK;
-            }
-            if (why == Interruption.WITHDRAWN) {
-                return Outcome.WITHDRAWN;
-            }
-            return Outcome.failed("timed out after " + timeout.toSeconds() + " s", false);
+            return switch (task.interruption()) {
+                case SHUTDOWN -> new AttemptEnding.HandedBack();
+                case WITHDRAWN -> new AttemptEnding.Withdrawn();
+                case null, default -> new AttemptEnding.Failed("timed out after " + timeout.toSeconds() + " s", false);
+            };
         } catch (PermanentTaskFailure e) {
-            return Outcome.failed(e.getMessage(), true);
+            return new AttemptEnding.Failed(e.getMessage(), true);
         } catch (Exception | StackOverflowError e) {
-            return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+            return new AttemptEnding.Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
         } finally {
             alarm.cancel(false);
             running.finished(message.taskId());
@@ -257,29 +256,37 @@ class TaskRunner {
         }
     }
 
-    private void record(TaskMessage message, TaskClaim claimed, Outcome outcome, BooleanSupplier stopping) {
-        int attempt = claimed.getAttempt();
+    private void record(TaskMessage message, ClaimedTask claimed, AttemptEnding ending, BooleanSupplier stopping) {
+        int attempt = claimed.attempt();
         UUID taskId = message.taskId();
-        if (outcome == Outcome.WITHDRAWN) {
-            log.info("attempt {} withdrawn (cancelled or taken over); nothing to record", attempt);
-        } else if (outcome == Outcome.HANDED_BACK) {
-            recordChange(message, claimed, TaskStatus.QUEUED,
-                    () -> tasks.requeue(taskId, attempt, identity.id(), "worker shutting down"), stopping);
-        } else if (outcome.status() == TaskStatus.SUCCEEDED) {
-            recordFinal(message, new BatchedWrites.Outcome(taskId, attempt, TaskStatus.SUCCEEDED, outcome.result(),
-                    null), stopping);
-        } else if (!outcome.permanent() && attempt < claimed.getMaxAttempts()) {
-            Duration delay = retryPolicy.delayAfter(attempt);
-            if (recordChange(message, claimed, TaskStatus.RETRYING, () -> tasks.scheduleRetry(taskId, attempt,
-                    truncate(outcome.error()), delay.toMillis() / 1000.0, identity.id()), stopping)) {
-                meters.retried(message.type());
-                log.info("taskId={} type={} attempt {} of {} failed, retried in {} ms: {}", taskId, message.type(),
-                        attempt, claimed.getMaxAttempts(), delay.toMillis(), outcome.error());
+        switch (ending) {
+            case AttemptEnding.Withdrawn withdrawn ->
+                log.info("attempt {} withdrawn (cancelled or taken over); nothing to record", attempt);
+            case AttemptEnding.HandedBack handedBack -> recordChange(message, claimed, TaskStatus.QUEUED,
+                    () -> store.handBack(taskId, attempt, identity.id(), "worker shutting down"), stopping);
+            case AttemptEnding.Succeeded succeeded -> recordFinal(message,
+                    new Outcome(taskId, attempt, TaskStatus.SUCCEEDED, succeeded.result(), null), stopping);
+            case AttemptEnding.Failed failed -> {
+                TaskStatus finalStatus = failed.finalStatus(attempt, claimed.maxAttempts());
+                if (finalStatus != null) {
+                    recordFinal(message, new Outcome(taskId, attempt, finalStatus, null, truncate(failed.error())),
+                            stopping);
+                } else {
+                    retryLater(message, claimed, failed, stopping);
+                }
             }
-        } else {
-            recordFinal(message, new BatchedWrites.Outcome(taskId, attempt,
-                    outcome.permanent() ? TaskStatus.FAILED : TaskStatus.DEAD, null, truncate(outcome.error())),
-                    stopping);
+        }
+    }
+
+    private void retryLater(TaskMessage message, ClaimedTask claimed, AttemptEnding.Failed failed,
+            BooleanSupplier stopping) {
+        int attempt = claimed.attempt();
+        Duration delay = retryPolicy.delayAfter(attempt);
+        if (recordChange(message, claimed, TaskStatus.RETRYING, () -> store.retryLater(message.taskId(), attempt,
+                truncate(failed.error()), delay, identity.id()), stopping)) {
+            meters.retried(message.type());
+            log.info("taskId={} type={} attempt {} of {} failed, retried in {} ms: {}", message.taskId(),
+                    message.type(), attempt, claimed.maxAttempts(), delay.toMillis(), failed.error());
         }
     }
 
@@ -287,20 +294,20 @@ class TaskRunner {
      * A change after which the task runs again (a retry, or a hand-back on shutdown); true once
      * written. Its event carries the history row's id and time, as stored.
      */
-    private boolean recordChange(TaskMessage message, TaskClaim claimed, TaskStatus status,
+    private boolean recordChange(TaskMessage message, ClaimedTask claimed, TaskStatus status,
             Supplier<Optional<RecordedChange>> write, BooleanSupplier stopping) {
         Optional<RecordedChange> written = recordDespiteOutages(write, stopping);
         if (written.isEmpty()) {
-            log.info("attempt {} ended {} but the task had moved on; outcome discarded", claimed.getAttempt(), status);
+            log.info("attempt {} ended {} but the task had moved on; outcome discarded", claimed.attempt(), status);
             return false;
         }
-        publish(message, written.get().getTransitionId(), claimed.getOwnerId(), TaskStatus.RUNNING, status,
-                claimed.getAttempt(), written.get().getAt());
+        publish(message, written.get().transitionId(), claimed.ownerId(), TaskStatus.RUNNING, status,
+                claimed.attempt(), written.get().at());
         return true;
     }
 
     /** A final outcome, written with those of the tasks finishing at the same time. */
-    private void recordFinal(TaskMessage message, BatchedWrites.Outcome outcome, BooleanSupplier stopping) {
+    private void recordFinal(TaskMessage message, Outcome outcome, BooleanSupplier stopping) {
         Optional<FinishedTask> finished = recordDespiteOutages(() -> {
             try {
                 return writes.finish(outcome);
@@ -329,7 +336,7 @@ class TaskRunner {
     private void announceOutcome(TaskMessage message, FinishedTask task, TaskStatus status, String result,
             String error) {
         countOutcome(message, status);
-        events.publish(outcomeEvent(message, task, status, result, error));
+        events.publishInOrder(outcomeEvent(message, task, status, result, error));
     }
 
     private void countOutcome(TaskMessage message, TaskStatus status) {
@@ -373,7 +380,7 @@ class TaskRunner {
 
     private void publish(TaskMessage message, Long transitionId, long ownerId, TaskStatus from, TaskStatus to,
             int attempt, Instant at) {
-        events.publish(change(message, transitionId, ownerId, from, to, attempt, at));
+        events.publishInOrder(change(message, transitionId, ownerId, from, to, attempt, at));
     }
 
     private TaskStatusEvent change(TaskMessage message, Long transitionId, long ownerId, TaskStatus from,
@@ -394,19 +401,5 @@ class TaskRunner {
     @PreDestroy
     void stop() {
         timeouts.shutdownNow();
-    }
-
-    private record Outcome(TaskStatus status, String result, String error, boolean permanent) {
-
-        static final Outcome HANDED_BACK = new Outcome(TaskStatus.QUEUED, null, null, false);
-        static final Outcome WITHDRAWN = new Outcome(TaskStatus.CANCELLED, null, null, false);
-
-        static Outcome succeeded(String result) {
-            return new Outcome(TaskStatus.SUCCEEDED, result, null, false);
-        }
-
-        static Outcome failed(String error, boolean permanent) {
-            return new Outcome(TaskStatus.FAILED, null, error, permanent);
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +15,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
-import io.taskhive.fleet.WorkerInstanceRepository;
-import io.taskhive.task.TaskRepository;
+import io.taskhive.fleet.FleetStore;
+import io.taskhive.task.store.AttemptStore;
 import io.taskhive.worker.WorkerProperties;
 import io.taskhive.worker.execution.RunningTasks;
 import jakarta.annotation.PreDestroy;
@@ -37,8 +36,8 @@ public class Heartbeat implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
-    private final WorkerInstanceRepository workers;
-    private final TaskRepository tasks;
+    private final FleetStore workers;
+    private final AttemptStore attempts;
     private final WorkerIdentity identity;
     private final RunningTasks running;
     private final int capacity;
@@ -49,10 +48,10 @@ public class Heartbeat implements SmartInitializingSingleton {
     private volatile boolean draining;
     private volatile Instant reachableSince;
 
-    public Heartbeat(WorkerInstanceRepository workers, TaskRepository tasks, WorkerIdentity identity,
+    public Heartbeat(FleetStore workers, AttemptStore attempts, WorkerIdentity identity,
             RunningTasks running, WorkerProperties properties) {
         this.workers = workers;
-        this.tasks = tasks;
+        this.attempts = attempts;
         this.identity = identity;
         this.running = running;
         this.capacity = properties.maxInFlight();
@@ -96,9 +95,7 @@ public class Heartbeat implements SmartInitializingSingleton {
         if (mine.isEmpty()) {
             return;
         }
-        Set<UUID> stillOurs = tasks.findRunningAttempts(mine.keySet()).stream()
-                .filter(t -> mine.get(t.getId()) == t.getAttempt())
-                .map(TaskRepository.RunningAttempt::getId).collect(Collectors.toSet());
+        Set<UUID> stillOurs = attempts.stillRunning(mine);
         mine.keySet().stream().filter(id -> !stillOurs.contains(id)).forEach(id -> {
             if (running.interrupt(id, RunningTasks.Interruption.WITHDRAWN)) {
                 log.info("taskId={} is no longer this worker's (cancelled or taken over); interrupted", id);

@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
-import io.taskhive.task.TaskRepository;
 import io.taskhive.task.TaskStatus;
+import io.taskhive.task.store.AttemptStore;
+import io.taskhive.task.store.OrphanedTask;
 import io.taskhive.worker.WorkerMeters;
 import io.taskhive.worker.WorkerProperties;
 
@@ -29,17 +30,17 @@ class OrphanSweeper {
     private static final Logger log = LoggerFactory.getLogger(OrphanSweeper.class);
     private static final int BATCH = 500;
 
-    private final TaskRepository tasks;
+    private final AttemptStore store;
     private final TaskEventPublisher events;
     private final Heartbeat heartbeat;
     private final Duration grace;
 
     private final WorkerMeters meters;
 
-    OrphanSweeper(TaskRepository tasks, TaskEventPublisher events, Heartbeat heartbeat, WorkerProperties properties,
+    OrphanSweeper(AttemptStore store, TaskEventPublisher events, Heartbeat heartbeat, WorkerProperties properties,
             WorkerMeters meters) {
         this.meters = meters;
-        this.tasks = tasks;
+        this.store = store;
         this.events = events;
         this.heartbeat = heartbeat;
         this.grace = properties.orphanGrace();
@@ -52,23 +53,22 @@ class OrphanSweeper {
             return; // just after an outage every replica looks silent; give them time to heartbeat
         }
         try {
-            List<TaskRepository.OrphanedTask> orphans;
+            List<OrphanedTask> orphans;
             do {
-                orphans = tasks.returnOrphans(grace.toMillis() / 1000.0, BATCH);
-                for (TaskRepository.OrphanedTask orphan : orphans) {
+                orphans = store.returnOrphans(grace, BATCH);
+                for (OrphanedTask orphan : orphans) {
                     log.warn("taskId={} type={} attempt {} orphaned by worker {} (no heartbeat for {} s): now {}",
-                            orphan.getId(), orphan.getType(), orphan.getAttempt(), orphan.getWorkerId(),
-                            grace.toSeconds(), orphan.getStatus());
-                    TaskStatus status = TaskStatus.valueOf(orphan.getStatus());
-                    if (status == TaskStatus.DEAD) {
-                        meters.orphaned(orphan.getType(), "dead");
-                        meters.completed(orphan.getType(), TaskStatus.DEAD);
+                            orphan.id(), orphan.type(), orphan.attempt(), orphan.workerId(), grace.toSeconds(),
+                            orphan.status());
+                    if (orphan.status() == TaskStatus.DEAD) {
+                        meters.orphaned(orphan.type(), "dead");
+                        meters.completed(orphan.type(), TaskStatus.DEAD);
                     } else {
-                        meters.orphaned(orphan.getType(), "returned");
+                        meters.orphaned(orphan.type(), "returned");
                     }
-                    events.publish(new TaskStatusEvent(orphan.getTransitionId(), orphan.getId(), orphan.getOwnerId(),
-                            orphan.getType(), TaskStatus.RUNNING, TaskStatus.valueOf(orphan.getStatus()),
-                            orphan.getAt(), orphan.getWorkerId(), orphan.getAttempt()));
+                    events.publishInOrder(new TaskStatusEvent(orphan.transitionId(), orphan.id(), orphan.ownerId(),
+                            orphan.type(), TaskStatus.RUNNING, orphan.status(), orphan.at(), orphan.workerId(),
+                            orphan.attempt()));
                 }
             } while (orphans.size() == BATCH);
         } catch (DataAccessException e) {

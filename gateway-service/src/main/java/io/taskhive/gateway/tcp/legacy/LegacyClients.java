@@ -1,6 +1,5 @@
-package io.taskhive.gateway.tcp;
+package io.taskhive.gateway.tcp.legacy;
 
-import java.time.Instant;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -14,11 +13,12 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.gateway.security.CurrentUser;
+import io.taskhive.gateway.tcp.TcpProperties;
 import io.taskhive.gateway.user.Credentials;
+import io.taskhive.gateway.user.Role;
+import io.taskhive.gateway.user.UserAccount;
+import io.taskhive.gateway.user.UserStore;
 import io.taskhive.gateway.web.ApiException;
-import io.taskhive.user.Role;
-import io.taskhive.user.UserAccount;
-import io.taskhive.user.UserAccountRepository;
 
 /**
  * The compatibility switch for the seeds' unmodified socket clients, which authenticate per
@@ -39,10 +39,10 @@ class LegacyClients implements ApplicationRunner {
             + "the seeds' unauthenticated clients need the server's TASKHIVE_TCP_LEGACY_CLIENTS=true";
 
     private final TcpProperties properties;
-    private final UserAccountRepository users;
+    private final UserStore users;
     private final PasswordEncoder passwords;
 
-    LegacyClients(TcpProperties properties, UserAccountRepository users, PasswordEncoder passwords) {
+    LegacyClients(TcpProperties properties, UserStore users, PasswordEncoder passwords) {
         this.properties = properties;
         this.users = users;
         this.passwords = passwords;
@@ -82,14 +82,13 @@ class LegacyClients implements ApplicationRunner {
         UserAccount owner = users.findByUsername(name).orElse(null);
         if (owner == null) {
             try {
-                return users.save(new UserAccount(name, unknownPassword(), Role.USER, Instant.now()));
+                return users.insert(name, unknownPassword(), Role.USER);
             } catch (DataIntegrityViolationException e) {
                 owner = users.findByUsername(name).orElseThrow(() -> e);
             }
         }
         if (lock) {
-            owner.changePasswordHash(unknownPassword());
-            owner = users.save(owner);
+            owner = users.changePasswordHash(owner, unknownPassword());
         }
         return owner;
     }
@@ -105,6 +104,6 @@ class LegacyClients implements ApplicationRunner {
     }
 
     private static CurrentUser current(UserAccount user) {
-        return new CurrentUser(user.getId(), user.getUsername(), user.getRole() == Role.ADMIN);
+        return new CurrentUser(user.id(), user.username(), user.role() == Role.ADMIN);
     }
 }

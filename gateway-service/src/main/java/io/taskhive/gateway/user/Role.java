@@ -1,4 +1,4 @@
-package io.taskhive.user;
+package io.taskhive.gateway.user;
 
 public enum Role {
     USER, ADMIN

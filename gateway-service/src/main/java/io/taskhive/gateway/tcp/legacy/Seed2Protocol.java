@@ -1,9 +1,8 @@
-package io.taskhive.gateway.tcp;
+package io.taskhive.gateway.tcp.legacy;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.data.domain.Page;
 import org.springframework.stereotype.Component;
 
 import io.taskhive.gateway.security.CurrentUser;
@@ -11,7 +10,10 @@ import io.taskhive.gateway.task.SubmitTaskRequest;
 import io.taskhive.gateway.task.TaskQueries;
 import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.gateway.task.TaskView;
+import io.taskhive.gateway.tcp.TcpReplies;
+import io.taskhive.gateway.tcp.TcpRequestRouter;
 import io.taskhive.gateway.web.ErrorReply;
+import io.taskhive.task.store.TaskPage;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -23,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"status": "task_created"}}. Failures answer {@code {"status": "error", "message", "code"}}.
  */
 @Component
-class Seed2Protocol {
+public class Seed2Protocol {
 
     /** get_tasks answers the newest rows up to this many (seed 2 printed them all; this bounds the reply). */
     private static final int MAX_ROWS = 1_000;
@@ -38,13 +40,13 @@ class Seed2Protocol {
         this.legacy = legacy;
     }
 
-    JsonNode handle(CurrentUser caller, String action, JsonNode request) {
+    public JsonNode handle(CurrentUser caller, String action, JsonNode request) {
         CurrentUser user = caller != null ? caller : legacy.named(TcpRequestRouter.text(request, "username"));
         return "get_tasks".equals(action) ? tasks(user) : newTask(user, request);
     }
 
     /** Any failure, in seed 2's shape: its clients read only {@code status}. */
-    static JsonNode failed(ErrorReply failure) {
+    public static JsonNode failed(ErrorReply failure) {
         return JsonNodeFactory.instance.objectNode().put("status", "error").put("message", failure.detail())
                 .put("code", TcpReplies.code(failure.status()));
     }
@@ -52,10 +54,9 @@ class Seed2Protocol {
     private JsonNode tasks(CurrentUser user) {
         List<TaskView> tasks = new ArrayList<>();
         for (int page = 0; tasks.size() < MAX_ROWS; page++) {
-            Page<TaskView> rows = queries.list(user.id(), null, null, page,
-                    TaskQueries.MAX_PAGE_SIZE);
-            tasks.addAll(rows.getContent());
-            if (!rows.hasNext()) {
+            TaskPage<TaskView> rows = queries.list(user.id(), null, null, page, TaskQueries.MAX_PAGE_SIZE);
+            tasks.addAll(rows.items());
+            if (page + 1 >= rows.totalPages()) {
                 break;
             }
         }
@@ -74,6 +75,6 @@ class Seed2Protocol {
         TaskSubmission.Submitted submitted = submission.submit(user, new SubmitTaskRequest("named", null,
                 name == null ? "" : name, null, null), null, TaskSubmission.Via.TCP);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("status", "task_created");
-        return reply.put("task_id", submitted.task().getId().toString());
+        return reply.put("task_id", submitted.task().id().toString());
     }
 }

@@ -1,4 +1,4 @@
-package io.taskhive.gateway.tcp;
+package io.taskhive.gateway.tcp.legacy;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -8,6 +8,8 @@ import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.gateway.task.SubmitTaskRequest;
 import io.taskhive.gateway.task.TaskCompletion;
 import io.taskhive.gateway.task.TaskSubmission;
+import io.taskhive.gateway.tcp.TcpReplies;
+import io.taskhive.gateway.tcp.TcpRequestRouter;
 import io.taskhive.gateway.web.ErrorReply;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskStatus;
@@ -25,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code resultado} as seed 1 called it, and {@code error} (a text) when it did not succeed.
  */
 @Component
-class Seed1Protocol {
+public class Seed1Protocol {
 
     private final TaskTypeRegistry types;
     private final TaskSubmission submission;
@@ -43,7 +45,7 @@ class Seed1Protocol {
     }
 
     /** Completes when the task has finished (or the wait has run out), without holding a thread. */
-    CompletableFuture<JsonNode> handle(CurrentUser caller, JsonNode request) {
+    public CompletableFuture<JsonNode> handle(CurrentUser caller, JsonNode request) {
         CurrentUser user = caller != null ? caller : legacy.anonymousOwner();
         String typeName = TcpRequestRouter.text(request, request.has("tipo") ? "tipo" : "type");
         String content = TcpRequestRouter.text(request, request.has("contenido") ? "contenido" : "content");
@@ -55,21 +57,21 @@ class Seed1Protocol {
     }
 
     private JsonNode reply(TaskType type, Task task) {
-        ObjectNode reply = json.createObjectNode().put("ok", task.getStatus() == TaskStatus.SUCCEEDED)
-                .put("task_id", task.getId().toString()).put("tipo", type.key()).put("status", task.getStatus().name());
-        JsonNode result = task.getResult() == null ? null : json.readTree(task.getResult());
+        ObjectNode reply = json.createObjectNode().put("ok", task.status() == TaskStatus.SUCCEEDED)
+                .put("task_id", task.id().toString()).put("tipo", type.key()).put("status", task.status().name());
+        JsonNode result = task.result() == null ? null : json.readTree(task.result());
         reply.set("result", result);
         reply.set("resultado", result);
-        if (task.getError() != null) {
-            reply.put("error", task.getError());
-        } else if (!task.getStatus().isFinal()) {
+        if (task.error() != null) {
+            reply.put("error", task.error());
+        } else if (!task.status().isFinal()) {
             reply.put("error", "not finished within " + completion.maxWait().toSeconds() + " s; follow task_id");
         }
         return reply;
     }
 
     /** A request that failed before its task ran, in the same shape: {@code error} is always a text. */
-    static JsonNode failed(ErrorReply failure) {
+    public static JsonNode failed(ErrorReply failure) {
         return JsonNodeFactory.instance.objectNode().put("ok", false).put("status", "error")
                 .put("code", TcpReplies.code(failure.status())).put("error", failure.detail());
     }

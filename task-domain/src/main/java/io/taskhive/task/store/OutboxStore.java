@@ -1,0 +1,79 @@
+package io.taskhive.task.store;
+
+import static io.taskhive.task.store.Rows.array;
+import static io.taskhive.task.store.Rows.in;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import io.taskhive.task.Task;
+import io.taskhive.task.TaskStatus;
+
+/**
+ * The transactional outbox on the {@code tasks} rows: a task's {@code dispatch_due_at} is set
+ * while its current message still has to reach the broker, and cleared once the broker confirmed
+ * it (or a worker claimed the task). {@code dispatch_seq} numbers the publications, so that a late
+ * confirm of an older one clears nothing.
+ */
+@Component
+public class OutboxStore {
+
+    private final JdbcClient jdbc;
+
+    OutboxStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Up to {@code limit} tasks whose message is due and still unconfirmed, their due time pushed
+     * {@code retryAfter} forward so that no other relay (another gateway replica) takes them
+     * meanwhile; each counts as a new publication. Rows another relay holds are skipped.
+     */
+    public List<Task> claimDue(int limit, Duration retryAfter) {
+        return jdbc.sql("""
+                with due as (
+                    select id from tasks
+                     where dispatch_due_at <= now() and status in (%s)
+                     order by dispatch_due_at
+                     limit :limit
+                     for update skip locked
+                ), claimed as (
+                    update tasks t set dispatch_due_at = now() + make_interval(secs => :retryAfterSeconds),
+                                       dispatch_seq = t.dispatch_seq + 1
+                      from due where t.id = due.id
+                    returning t.*
+                )
+                select %s from claimed t
+                """.formatted(in(TaskStatus.claimable()), Rows.TASK_COLUMNS))
+                .param("limit", limit)
+                .param("retryAfterSeconds", Rows.seconds(retryAfter))
+                .query(Rows::task).list();
+    }
+
+    /**
+     * The broker confirmed these publications: nothing left to publish for them, unless the task
+     * has been marked for a newer publication since. Rows are locked in id order, as
+     * {@link AttemptStore#claim} does, so the two never deadlock. Returns how many marks it cleared.
+     */
+    public int confirmed(List<Publication> publications) {
+        return jdbc.sql("""
+                with confirmed as (
+                    select c.id, c.seq from unnest(cast(:ids as uuid[]), cast(:sequences as int[])) as c(id, seq)
+                ), locked as materialized (
+                    select t.id from tasks t join confirmed c on c.id = t.id and t.dispatch_seq = c.seq
+                     where t.dispatch_due_at is not null
+                     order by t.id
+                       for update of t
+                )
+                update tasks t set dispatch_due_at = null
+                  from confirmed c join locked l on l.id = c.id
+                 where t.id = c.id and t.dispatch_seq = c.seq and t.dispatch_due_at is not null
+                """)
+                .param("ids", array("uuid", publications.stream().map(Publication::taskId).toArray()))
+                .param("sequences", array("int4", publications.stream().map(Publication::sequence).toArray()))
+                .update();
+    }
+}

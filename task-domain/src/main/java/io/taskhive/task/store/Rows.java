@@ -1,0 +1,78 @@
+package io.taskhive.task.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.support.SqlArrayValue;
+
+import io.taskhive.task.Task;
+import io.taskhive.task.TaskStatus;
+import io.taskhive.task.TaskTransition;
+
+/** Reading the store's rows into records, and writing the arrays and lists its statements take. */
+final class Rows {
+
+    /** The columns of {@link #task}, in its order, for a {@code tasks} row named {@code t}. */
+    static final String TASK_COLUMNS = """
+            t.id, t.owner_id, t.type, t.payload, t.status, t.result, t.error, t.attempts, t.max_attempts,
+            t.timeout_seconds, t.idempotency_key, t.created_at, t.queued_at, t.started_at, t.finished_at,
+            t.worker_id, t.dispatch_seq, t.traceparent""";
+
+    private Rows() {
+    }
+
+    static Task task(ResultSet row, int number) throws SQLException {
+        int timeout = row.getInt(10);
+        Integer timeoutSeconds = row.wasNull() ? null : timeout;
+        return new Task(row.getObject(1, UUID.class), row.getLong(2), row.getString(3), row.getString(4),
+                TaskStatus.valueOf(row.getString(5)), row.getString(6), row.getString(7), row.getInt(8),
+                row.getInt(9), timeoutSeconds, row.getString(11), instant(row, 12), instant(row, 13),
+                instant(row, 14), instant(row, 15), row.getString(16), row.getInt(17), row.getString(18));
+    }
+
+    static TaskTransition transition(ResultSet row, int number) throws SQLException {
+        return new TaskTransition(row.getLong("id"), row.getObject("task_id", UUID.class),
+                status(row.getString("from_status")), TaskStatus.valueOf(row.getString("to_status")),
+                instant(row, "at"), row.getString("worker_id"), row.getInt("attempt"), row.getString("detail"));
+    }
+
+    static @Nullable Instant instant(ResultSet row, int column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static @Nullable Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static @Nullable Integer nullableInt(ResultSet row, int column) throws SQLException {
+        int value = row.getInt(column);
+        return row.wasNull() ? null : value;
+    }
+
+    static @Nullable TaskStatus status(@Nullable String name) {
+        return name == null ? null : TaskStatus.valueOf(name);
+    }
+
+    /** A guard's list of statuses, as SQL: {@code 'QUEUED', 'RETRYING'}. */
+    static String in(Set<TaskStatus> statuses) {
+        return statuses.stream().map(status -> "'" + status.name() + "'").collect(Collectors.joining(", "));
+    }
+
+    static SqlArrayValue array(String elementType, @Nullable Object[] elements) {
+        return new SqlArrayValue(elementType, elements);
+    }
+
+    /** Seconds, as {@code make_interval(secs => ...)} takes them. */
+    static double seconds(java.time.Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+}

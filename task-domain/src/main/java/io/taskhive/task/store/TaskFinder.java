@@ -1,0 +1,118 @@
+package io.taskhive.task.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import io.taskhive.task.Task;
+import io.taskhive.task.TaskStatus;
+import io.taskhive.task.TaskTransition;
+
+/** Reads tasks and their histories; never writes. */
+@Component
+public class TaskFinder {
+
+    private static final String SELECT_TASK = "select " + Rows.TASK_COLUMNS + " from tasks t ";
+
+    private final JdbcClient jdbc;
+
+    TaskFinder(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Task> find(UUID id) {
+        return jdbc.sql(SELECT_TASK + "where t.id = :id").param("id", id).query(Rows::task).optional();
+    }
+
+    /** The task if {@code ownerId} owns it: another user's task is as absent as a missing one. */
+    public Optional<Task> findOwned(UUID id, long ownerId) {
+        return jdbc.sql(SELECT_TASK + "where t.id = :id and t.owner_id = :ownerId")
+                .param("id", id).param("ownerId", ownerId)
+                .query(Rows::task).optional();
+    }
+
+    public Optional<Task> findByIdempotencyKey(long ownerId, String idempotencyKey) {
+        return jdbc.sql(SELECT_TASK + "where t.owner_id = :ownerId and t.idempotency_key = :key")
+                .param("ownerId", ownerId).param("key", idempotencyKey)
+                .query(Rows::task).optional();
+    }
+
+    /** The tasks of these ids that exist, in no particular order. */
+    public List<Task> findAll(Collection<UUID> ids) {
+        return jdbc.sql(SELECT_TASK + "where t.id = any(cast(:ids as uuid[]))")
+                .param("ids", Rows.array("uuid", ids.toArray()))
+                .query(Rows::task).list();
+    }
+
+    public boolean exists(UUID id) {
+        return jdbc.sql("select exists (select 1 from tasks where id = :id)").param("id", id)
+                .query(Boolean.class).single();
+    }
+
+    /** A task's changes, oldest first. */
+    public List<TaskTransition> history(UUID taskId) {
+        return jdbc.sql("""
+                select id, task_id, from_status, to_status, at, worker_id, attempt, detail
+                  from task_transitions where task_id = :taskId order by id
+                """)
+                .param("taskId", taskId)
+                .query(Rows::transition).list();
+    }
+
+    /**
+     * Page {@code page} (from 0) of {@code size} tasks that {@code filter} matches, newest first;
+     * the order the {@code tasks_*_created} indexes keep.
+     */
+    public TaskPage<Task> page(TaskFilter filter, int page, int size) {
+        List<String> conditions = new ArrayList<>();
+        if (filter.ownerId() != null) {
+            conditions.add("t.owner_id = :ownerId");
+        }
+        if (filter.status() != null) {
+            conditions.add("t.status = :status");
+        }
+        if (filter.type() != null) {
+            conditions.add("t.type = :type");
+        }
+        String where = conditions.isEmpty() ? "" : "where " + String.join(" and ", conditions) + " ";
+        List<Task> items = bind(jdbc.sql(SELECT_TASK + where
+                + "order by t.created_at desc, t.id desc limit :limit offset :offset"), filter)
+                .param("limit", size).param("offset", (long) page * size)
+                .query(Rows::task).list();
+        long total = items.size() < size && (page == 0 || !items.isEmpty()) ? (long) page * size + items.size()
+                : bind(jdbc.sql("select count(*) from tasks t " + where), filter).query(Long.class).single();
+        return new TaskPage<>(items, page, size, total);
+    }
+
+    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, TaskFilter filter) {
+        if (filter.ownerId() != null) {
+            statement = statement.param("ownerId", filter.ownerId());
+        }
+        if (filter.status() != null) {
+            statement = statement.param("status", filter.status().name());
+        }
+        if (filter.type() != null) {
+            statement = statement.param("type", filter.type());
+        }
+        return statement;
+    }
+
+    /** How many tasks are in each status (every status present, 0 if none). */
+    public Map<TaskStatus, Long> countByStatus() {
+        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        for (TaskStatus status : TaskStatus.values()) {
+            counts.put(status, 0L);
+        }
+        jdbc.sql("select status, count(*) from tasks group by status")
+                .query((RowCallbackHandler) row -> counts.put(TaskStatus.valueOf(row.getString(1)), row.getLong(2)));
+        return counts;
+    }
+}

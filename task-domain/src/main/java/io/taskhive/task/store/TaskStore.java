@@ -1,0 +1,238 @@
+package io.taskhive.task.store;
+
+import static io.taskhive.task.store.Rows.array;
+import static io.taskhive.task.store.Rows.in;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import io.taskhive.task.TaskStatus;
+
+/**
+ * What owners and admins do to the {@code tasks} rows: store new tasks, cancel them, queue failed
+ * ones again. Like every statement of this package, each change is one statement, atomic and
+ * committed on its own (autocommit), that checks the current status in its WHERE clause (the sets
+ * of {@link TaskStatus}) and writes the history row in the same statement, so history and status
+ * cannot disagree and a late writer simply matches no row. Statements that lock several rows lock
+ * them in id order, so two never deadlock.
+ */
+@Component
+public class TaskStore {
+
+    private static final String CANCEL = """
+            with current_row as (
+                select id, status from tasks
+                 where id = :id and owner_id = coalesce(cast(:ownerId as bigint), owner_id)
+                   for update
+            ), cancelled as (
+                update tasks t
+                   set status = 'CANCELLED', finished_at = now(), dispatch_due_at = null, version = t.version + 1
+                  from current_row c
+                 where t.id = c.id and c.status in (%s)
+                returning t.id, c.status as from_status, t.finished_at, t.attempts, t.worker_id, t.owner_id, t.type
+            ), logged as (
+                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select id, from_status, 'CANCELLED', finished_at, worker_id, attempts, cast(:detail as text)
+                  from cancelled
+                returning task_id, id
+            )
+            select c.id, c.owner_id, c.type, c.from_status, 'CANCELLED', c.attempts, c.finished_at, c.worker_id, l.id
+              from cancelled c join logged l on l.task_id = c.id
+            """.formatted(in(TaskStatus.cancellable()));
+
+    /** Picks the rows (one task, or many by filter); the rest of the statement is {@link #REQUEUE}. */
+    private static final String RETRY_ONE = """
+            with extra as (
+                select e.type, e.attempts
+                  from unnest(cast(:typeKeys as varchar[]), cast(:extraAttempts as int[])) as e(type, attempts)
+            ), picked as (
+                select t.id, t.status from tasks t
+                 where t.id = :id and t.owner_id = coalesce(cast(:ownerId as bigint), t.owner_id)
+                   for update
+            )""";
+
+    private static final String RETRY_MANY = """
+            with extra as (
+                select e.type, e.attempts
+                  from unnest(cast(:typeKeys as varchar[]), cast(:extraAttempts as int[])) as e(type, attempts)
+            ), picked as (
+                select t.id, t.status from tasks t
+                 where t.status = :status
+                   and t.type = coalesce(cast(:type as varchar), t.type)
+                   and t.owner_id = coalesce(cast(:ownerId as bigint), t.owner_id)
+                 order by t.created_at, t.id
+                 limit :limit
+                   for update skip locked
+            )""";
+
+    /**
+     * FAILED or DEAD becomes QUEUED, with the type's number of further attempts (1 for a type no
+     * longer known); the outbox relay publishes it at {@code dispatchDueAt} if the immediate publish
+     * does not get through.
+     */
+    private static final String REQUEUE = """
+            , requeued as (
+                update tasks t
+                   set status = 'QUEUED', result = null, error = null, started_at = null, finished_at = null,
+                       worker_id = null, queued_at = now(),
+                       max_attempts = t.attempts + coalesce((select e.attempts from extra e where e.type = t.type), 1),
+                       dispatch_due_at = :dispatchDueAt, dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
+                  from picked p
+                 where t.id = p.id and p.status in (%s)
+                returning t.id, p.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type
+            ), logged as (
+                insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
+                select id, from_status, 'QUEUED', queued_at, attempts, cast(:detail as text) from requeued
+                returning task_id, id
+            )
+            select r.id, r.owner_id, r.type, r.from_status, 'QUEUED', r.attempts, r.queued_at, null, l.id
+              from requeued r join logged l on l.task_id = r.id
+             order by r.queued_at, r.id
+            """.formatted(in(TaskStatus.retryable()));
+
+    private final JdbcClient jdbc;
+
+    TaskStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Stores new tasks as QUEUED in one statement, each with its first history row (none to QUEUED,
+     * at its creation). Their outbox mark falls due {@code confirmGrace} after their creation. An
+     * idempotency key already used by the same owner fails the whole statement (a
+     * {@code DuplicateKeyException}). Returns the id of each task's history row, by task id.
+     */
+    public Map<UUID, Long> insert(List<NewTask> tasks, Duration confirmGrace) {
+        int size = tasks.size();
+        UUID[] ids = new UUID[size];
+        Long[] owners = new Long[size];
+        String[] types = new String[size];
+        String[] payloads = new String[size];
+        Integer[] maxAttempts = new Integer[size];
+        Integer[] timeouts = new Integer[size];
+        String[] keys = new String[size];
+        String[] createdAt = new String[size];
+        String[] traceparents = new String[size];
+        for (int i = 0; i < size; i++) {
+            NewTask task = tasks.get(i);
+            ids[i] = task.id();
+            owners[i] = task.ownerId();
+            types[i] = task.type();
+            payloads[i] = task.payload();
+            maxAttempts[i] = task.maxAttempts();
+            timeouts[i] = task.timeoutSeconds();
+            keys[i] = task.idempotencyKey();
+            createdAt[i] = task.createdAt().toString();
+            traceparents[i] = task.traceparent();
+        }
+        Map<UUID, Long> transitions = new HashMap<>(size * 2);
+        jdbc.sql("""
+                with inserted as (
+                    insert into tasks (id, owner_id, type, payload, status, attempts, max_attempts, timeout_seconds,
+                                       idempotency_key, created_at, queued_at, dispatch_due_at, dispatch_seq, version,
+                                       traceparent)
+                    select n.id, n.owner_id, n.type, cast(n.payload as jsonb), 'QUEUED', 0, n.max_attempts,
+                           n.timeout_seconds, n.idempotency_key, n.created_at, n.created_at,
+                           n.created_at + make_interval(secs => :confirmGraceSeconds), 1, 0, n.traceparent
+                      from unnest(cast(:ids as uuid[]), cast(:ownerIds as bigint[]), cast(:types as varchar[]),
+                                  cast(:payloads as text[]), cast(:maxAttempts as int[]), cast(:timeouts as int[]),
+                                  cast(:keys as varchar[]), cast(:createdAt as timestamptz[]),
+                                  cast(:traceparents as varchar[]))
+                           as n(id, owner_id, type, payload, max_attempts, timeout_seconds, idempotency_key,
+                                created_at, traceparent)
+                    returning id, created_at
+                )
+                insert into task_transitions (task_id, from_status, to_status, at, attempt)
+                select id, null, 'QUEUED', created_at, 0 from inserted
+                returning task_id, id
+                """)
+                .param("ids", array("uuid", ids))
+                .param("ownerIds", array("bigint", owners))
+                .param("types", array("varchar", types))
+                .param("payloads", array("text", payloads))
+                .param("maxAttempts", array("int4", maxAttempts))
+                .param("timeouts", array("int4", timeouts))
+                .param("keys", array("varchar", keys))
+                .param("createdAt", array("text", createdAt))
+                .param("traceparents", array("varchar", traceparents))
+                .param("confirmGraceSeconds", Rows.seconds(confirmGrace))
+                .query((RowCallbackHandler) row -> transitions.put(row.getObject(1, UUID.class), row.getLong(2)));
+        return transitions;
+    }
+
+    /**
+     * The owner ({@code ownerId}), or an admin (null: whoever owns it), cancels a task that has not
+     * finished; {@code detail} says who, in the history. Empty if there is no such task or it has
+     * finished.
+     */
+    public Optional<TaskChange> cancel(UUID id, @Nullable Long ownerId, String detail) {
+        return jdbc.sql(CANCEL)
+                .param("id", id)
+                .param("ownerId", new SqlParameterValue(Types.BIGINT, ownerId))
+                .param("detail", detail)
+                .query(TaskStore::change).optional();
+    }
+
+    /**
+     * The owner ({@code ownerId}), or an admin (null: whoever owns it), queues a FAILED or DEAD task
+     * again, with its type's number of further attempts ({@code extraAttempts}, 1 for a type not in
+     * it); {@code detail} says who, in the history. Empty if there is no such task or it is in
+     * another status.
+     */
+    public Optional<TaskChange> retry(UUID id, @Nullable Long ownerId, Map<String, Integer> extraAttempts,
+            Instant dispatchDueAt, String detail) {
+        return jdbc.sql(RETRY_ONE + REQUEUE)
+                .param("id", id)
+                .param("ownerId", new SqlParameterValue(Types.BIGINT, ownerId))
+                .param("typeKeys", array("varchar", extraAttempts.keySet().toArray(String[]::new)))
+                .param("extraAttempts", array("int4", extraAttempts.values().toArray(Integer[]::new)))
+                .param("dispatchDueAt", dispatchDueAt.atOffset(ZoneOffset.UTC))
+                .param("detail", detail)
+                .query(TaskStore::change).optional();
+    }
+
+    /**
+     * An admin queues again, in one statement, up to {@code limit} tasks in {@code filter}'s status
+     * (FAILED or DEAD), optionally only of one type and one owner, oldest first: each gets its
+     * type's number of further attempts ({@code extraAttempts}, 1 for a type not in it). Rows
+     * another transaction holds are skipped. Returns the changes, oldest first.
+     */
+    public List<TaskChange> retryAll(TaskFilter filter, Map<String, Integer> extraAttempts, int limit,
+            Instant dispatchDueAt) {
+        if (filter.status() == null || !TaskStatus.retryable().contains(filter.status())) {
+            throw new IllegalArgumentException("only " + TaskStatus.retryable() + " tasks can be retried");
+        }
+        return jdbc.sql(RETRY_MANY + REQUEUE)
+                .param("status", filter.status().name())
+                .param("type", new SqlParameterValue(Types.VARCHAR, filter.type()))
+                .param("ownerId", new SqlParameterValue(Types.BIGINT, filter.ownerId()))
+                .param("typeKeys", array("varchar", extraAttempts.keySet().toArray(String[]::new)))
+                .param("extraAttempts", array("int4", extraAttempts.values().toArray(Integer[]::new)))
+                .param("limit", limit)
+                .param("dispatchDueAt", dispatchDueAt.atOffset(ZoneOffset.UTC))
+                .param("detail", "retried by an admin")
+                .query(TaskStore::change).list();
+    }
+
+    private static TaskChange change(ResultSet row, int number) throws SQLException {
+        return new TaskChange(row.getObject(1, UUID.class), row.getLong(2), row.getString(3),
+                Rows.status(row.getString(4)), TaskStatus.valueOf(row.getString(5)), row.getInt(6),
+                Rows.instant(row, 7), row.getString(8), row.getLong(9));
+    }
+}

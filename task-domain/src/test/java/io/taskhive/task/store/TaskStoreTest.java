@@ -1,0 +1,299 @@
+package io.taskhive.task.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import io.taskhive.fleet.FleetStore;
+import io.taskhive.task.Task;
+import io.taskhive.task.TaskIds;
+import io.taskhive.task.TaskStatus;
+import io.taskhive.task.TaskTransition;
+import io.taskhive.testing.TestInfrastructure;
+
+/**
+ * The store's statements against a real PostgreSQL, migrated as the services migrate it: what each
+ * writes, and that each guard lets through exactly the statuses {@link TaskStatus} names for it.
+ */
+class TaskStoreTest {
+
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    private static JdbcClient jdbc;
+    private static TaskStore tasks;
+    private static AttemptStore attempts;
+    private static OutboxStore outbox;
+    private static TaskFinder finder;
+    private static FleetStore fleet;
+
+    private long owner;
+
+    @BeforeAll
+    static void database() throws Exception {
+        TestInfrastructure.Database database = TestInfrastructure.get().newDatabase();
+        Flyway.configure().dataSource(database.url(), database.user(), database.password()).load().migrate();
+        jdbc = JdbcClient.create(new SimpleDriverDataSource(new org.postgresql.Driver(), database.url(),
+                database.user(), database.password()));
+        tasks = new TaskStore(jdbc);
+        attempts = new AttemptStore(jdbc);
+        outbox = new OutboxStore(jdbc);
+        finder = new TaskFinder(jdbc);
+        fleet = new FleetStore(jdbc);
+    }
+
+    @BeforeEach
+    void newOwner() {
+        owner = jdbc.sql("insert into users (username, password_hash, role) values (:name, 'x', 'USER') returning id")
+                .param("name", "u" + UUID.randomUUID().toString().substring(0, 8)).query(Long.class).single();
+    }
+
+    @Test
+    void anInsertedTaskReadsBackAsQueuedWithItsSubmissionInTheHistory() {
+        NewTask submitted = newTask("echo", "key-1");
+        Map<UUID, Long> transitions = tasks.insert(List.of(submitted), GRACE);
+
+        Task stored = finder.find(submitted.id()).orElseThrow();
+        assertThat(stored).isEqualTo(submitted.queued());
+        assertThat(finder.findOwned(submitted.id(), owner)).contains(stored);
+        assertThat(finder.findOwned(submitted.id(), owner + 1_000)).isEmpty();
+        assertThat(finder.findByIdempotencyKey(owner, "key-1")).contains(stored);
+        List<TaskTransition> history = finder.history(submitted.id());
+        assertThat(history).singleElement().satisfies(t -> {
+            assertThat(t.id()).isEqualTo(transitions.get(submitted.id()));
+            assertThat(t.fromStatus()).isNull();
+            assertThat(t.toStatus()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(t.at()).isEqualTo(submitted.createdAt());
+        });
+    }
+
+    @Test
+    void anIdempotencyKeyUsedTwiceByOneOwnerFailsTheWholeInsert() {
+        tasks.insert(List.of(newTask("echo", "same")), GRACE);
+        NewTask other = newTask("echo", null);
+        assertThatThrownBy(() -> tasks.insert(List.of(other, newTask("echo", "same")), GRACE))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(finder.find(other.id())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TaskStatus.class)
+    void aClaimTakesExactlyTheClaimableStatuses(TaskStatus status) {
+        UUID id = storedIn(status);
+        List<ClaimedTask> claimed = attempts.claim(List.of(new Claim(id, false)), "w1", GRACE);
+        assertThat(claimed).hasSize(TaskStatus.claimable().contains(status) ? 1 : 0);
+        claimed.forEach(c -> {
+            assertThat(c.fromStatus()).isEqualTo(status);
+            assertThat(finder.find(id).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(TaskStatus.class)
+    void aCancelTakesExactlyTheCancellableStatuses(TaskStatus status) {
+        UUID id = storedIn(status);
+        var change = tasks.cancel(id, owner, "cancelled by its owner");
+        assertThat(change.isPresent()).isEqualTo(TaskStatus.cancellable().contains(status));
+        assertThat(finder.find(id).orElseThrow().status())
+                .isEqualTo(change.isPresent() ? TaskStatus.CANCELLED : status);
+        change.ifPresent(c -> assertThat(finder.history(id).getLast().id()).isEqualTo(c.transitionId()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TaskStatus.class)
+    void aRetryTakesExactlyTheRetryableStatuses(TaskStatus status) {
+        UUID id = storedIn(status);
+        var change = tasks.retry(id, null, Map.of("echo", 3), Instant.now(), "retried by an admin");
+        assertThat(change.isPresent()).isEqualTo(TaskStatus.retryable().contains(status));
+        change.ifPresent(c -> {
+            Task requeued = finder.find(id).orElseThrow();
+            assertThat(requeued.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(requeued.maxAttempts()).isEqualTo(requeued.attempts() + 3);
+            assertThat(requeued.dispatchSeq()).isEqualTo(2);
+            assertThat(c.fromStatus()).isEqualTo(status);
+        });
+    }
+
+    @Test
+    void anotherOwnerCanNeitherCancelNorRetry() {
+        UUID running = storedIn(TaskStatus.RUNNING);
+        UUID failed = storedIn(TaskStatus.FAILED);
+        assertThat(tasks.cancel(running, owner + 1_000, "x")).isEmpty();
+        assertThat(tasks.retry(failed, owner + 1_000, Map.of(), Instant.now(), "x")).isEmpty();
+        assertThat(finder.find(running).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void anOutcomeIsRecordedOnlyForTheAttemptThatHoldsTheTask() {
+        UUID id = insert("echo");
+        ClaimedTask first = attempts.claim(List.of(new Claim(id, false)), "w1", GRACE).getFirst();
+        assertThat(first.attempt()).isEqualTo(1);
+        assertThat(attempts.claim(List.of(new Claim(id, false)), "w2", GRACE)).as("held by w1").isEmpty();
+        // w1 never heartbeated: a redelivered copy may take the task over, fencing attempt 1 out.
+        ClaimedTask second = attempts.claim(List.of(new Claim(id, true)), "w2", GRACE).getFirst();
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.fromStatus()).isEqualTo(TaskStatus.RUNNING);
+
+        assertThat(attempts.finish(List.of(new Outcome(id, 1, TaskStatus.SUCCEEDED, "{\"late\":true}", null)), "w1"))
+                .isEmpty();
+        List<FinishedTask> finished = attempts.finish(
+                List.of(new Outcome(id, 2, TaskStatus.SUCCEEDED, "{\"ok\":true}", null)), "w2");
+        assertThat(finished).singleElement().satisfies(f -> {
+            assertThat(f.attempt()).isEqualTo(2);
+            assertThat(f.startTransitionId()).isNull();
+        });
+        Task task = finder.find(id).orElseThrow();
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.result()).isEqualTo("{\"ok\": true}");
+        assertThat(finder.history(id)).extracting(TaskTransition::toStatus)
+                .containsExactly(TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.RUNNING, TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aLiveHolderKeepsItsTaskAgainstATakeOver() {
+        UUID id = insert("echo");
+        fleet.heartbeat("live-holder", "host", Instant.now(), 1, 10, false);
+        attempts.claim(List.of(new Claim(id, false)), "live-holder", GRACE);
+        assertThat(attempts.claim(List.of(new Claim(id, true)), "w2", GRACE)).isEmpty();
+        assertThat(attempts.stillRunning(Map.of(id, 1))).containsExactly(id);
+        assertThat(attempts.stillRunning(Map.of(id, 2))).isEmpty();
+    }
+
+    @Test
+    void aPureTaskIsClaimedAndCompletedInOneStatementWithBothChangesInItsHistory() {
+        UUID id = insert("uppercase");
+        List<FinishedTask> completed = attempts.complete(List.of(new Computed(id, "\"HI\"")), "w1");
+        assertThat(completed).singleElement().satisfies(f -> {
+            assertThat(f.fromStatus()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(f.startTransitionId()).isNotNull();
+        });
+        assertThat(attempts.complete(List.of(new Computed(id, "\"again\"")), "w2")).isEmpty();
+        assertThat(finder.history(id)).extracting(TaskTransition::toStatus)
+                .containsExactly(TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedLaterAndAHandedBackOneDoesNotCount() {
+        UUID id = insert("echo");
+        attempts.claim(List.of(new Claim(id, false)), "w1", GRACE);
+        RecordedChange retry = attempts.retryLater(id, 1, "boom", Duration.ofSeconds(60), "w1").orElseThrow();
+        Task retrying = finder.find(id).orElseThrow();
+        assertThat(retrying.status()).isEqualTo(TaskStatus.RETRYING);
+        assertThat(retrying.error()).isEqualTo("boom");
+        assertThat(outbox.claimDue(100, GRACE)).extracting(Task::id).doesNotContain(id); // not due for a minute
+        assertThat(finder.history(id).getLast().id()).isEqualTo(retry.transitionId());
+
+        jdbc.sql("update tasks set dispatch_due_at = now() where id = :id").param("id", id).update();
+        attempts.claim(List.of(new Claim(id, false)), "w1", GRACE);
+        assertThat(attempts.handBack(id, 1, "w1", "stale attempt")).isEmpty();
+        assertThat(attempts.handBack(id, 2, "w1", "worker shutting down")).isPresent();
+        Task handedBack = finder.find(id).orElseThrow();
+        assertThat(handedBack.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(handedBack.maxAttempts()).isEqualTo(4);
+        assertThat(finder.history(id).getLast().detail()).isEqualTo("worker shutting down");
+    }
+
+    @Test
+    void theTasksOfASilentWorkerAreRetriedOrParkedDead() {
+        UUID retried = insert("echo");
+        UUID dead = storedIn(TaskStatus.QUEUED, 1);
+        attempts.claim(List.of(new Claim(retried, false), new Claim(dead, false)), "gone", GRACE);
+        jdbc.sql("update tasks set started_at = now() - interval '1 hour' where id in (:a, :b)")
+                .param("a", retried).param("b", dead).update();
+
+        List<OrphanedTask> orphans = attempts.returnOrphans(Duration.ofMinutes(5), 500);
+        assertThat(orphans).extracting(OrphanedTask::id).contains(retried, dead);
+        assertThat(finder.find(retried).orElseThrow().status()).isEqualTo(TaskStatus.RETRYING);
+        assertThat(finder.find(dead).orElseThrow().status()).isEqualTo(TaskStatus.DEAD);
+        assertThat(finder.find(dead).orElseThrow().error()).contains("worker gone stopped responding");
+    }
+
+    @Test
+    void aConfirmClearsTheOutboxMarkOnlyForTheLatestPublication() {
+        UUID id = insert("echo");
+        jdbc.sql("update tasks set dispatch_due_at = now() - interval '1 second' where id = :id").param("id", id)
+                .update();
+        Task relayed = outbox.claimDue(10_000, GRACE).stream().filter(t -> t.id().equals(id)).findFirst()
+                .orElseThrow();
+        assertThat(relayed.dispatchSeq()).isEqualTo(2);
+        assertThat(outbox.confirmed(List.of(new Publication(id, 1)))).isZero();
+        assertThat(outbox.confirmed(List.of(Publication.of(relayed.dispatchKey())))).isEqualTo(1);
+        assertThat(jdbc.sql("select dispatch_due_at is null from tasks where id = :id").param("id", id)
+                .query(Boolean.class).single()).isTrue();
+    }
+
+    @Test
+    void aBulkRetryTakesTheFilteredFailedTasksOldestFirst() {
+        UUID echo = storedIn(TaskStatus.DEAD);
+        UUID upper = storedIn(TaskStatus.DEAD, 3, "uppercase");
+        storedIn(TaskStatus.FAILED);
+        List<TaskChange> changes = tasks.retryAll(new TaskFilter(owner, TaskStatus.DEAD, null),
+                Map.of("echo", 2), 100, Instant.now());
+        assertThat(changes).extracting(TaskChange::taskId).containsExactly(echo, upper);
+        assertThat(finder.find(echo).orElseThrow().maxAttempts()).isEqualTo(finder.find(echo).orElseThrow().attempts() + 2);
+        assertThat(finder.find(upper).orElseThrow().maxAttempts())
+                .as("a type without a number gets one more attempt")
+                .isEqualTo(finder.find(upper).orElseThrow().attempts() + 1);
+        assertThatThrownBy(() -> tasks.retryAll(new TaskFilter(owner, TaskStatus.SUCCEEDED, null), Map.of(), 1,
+                Instant.now())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPageListsNewestFirstWithTheFilterAndItsTotal() {
+        for (int i = 0; i < 5; i++) {
+            insert(i % 2 == 0 ? "echo" : "uppercase");
+        }
+        TaskPage<Task> first = finder.page(new TaskFilter(owner, null, "echo"), 0, 2);
+        assertThat(first.totalItems()).isEqualTo(3);
+        assertThat(first.totalPages()).isEqualTo(2);
+        assertThat(first.items()).hasSize(2).allMatch(t -> t.type().equals("echo"))
+                .isSortedAccordingTo((a, b) -> b.createdAt().compareTo(a.createdAt()));
+        assertThat(finder.page(new TaskFilter(owner, null, "echo"), 1, 2).items()).hasSize(1);
+        assertThat(finder.page(new TaskFilter(owner, null, "echo"), 7, 2).totalItems()).isEqualTo(3);
+        assertThat(finder.page(new TaskFilter(owner, TaskStatus.RUNNING, null), 0, 10).items()).isEmpty();
+        assertThat(finder.countByStatus()).containsKeys(TaskStatus.values());
+    }
+
+    private NewTask newTask(String type, String key) {
+        return new NewTask(TaskIds.next(), owner, type, "{\"text\": \"hi\"}", 3, null, key,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+    }
+
+    private UUID insert(String type) {
+        NewTask task = newTask(type, null);
+        tasks.insert(List.of(task), GRACE);
+        return task.id();
+    }
+
+    private UUID storedIn(TaskStatus status) {
+        return storedIn(status, 3);
+    }
+
+    private UUID storedIn(TaskStatus status, int maxAttempts) {
+        return storedIn(status, maxAttempts, "echo");
+    }
+
+    /** A task put straight into {@code status}, as if earlier statements had moved it there. */
+    private UUID storedIn(TaskStatus status, int maxAttempts, String type) {
+        NewTask task = new NewTask(TaskIds.next(), owner, type, "{}", maxAttempts, null, null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+        tasks.insert(List.of(task), GRACE);
+        jdbc.sql("update tasks set status = :status, attempts = case when :status = 'QUEUED' then 0 else 1 end "
+                + "where id = :id").param("status", status.name()).param("id", task.id()).update();
+        return task.id();
+    }
+}
