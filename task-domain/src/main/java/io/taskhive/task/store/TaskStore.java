@@ -95,7 +95,7 @@ public class TaskStore {
                        dispatch_due_at = :dispatchDueAt, dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
                   from picked p
                  where t.id = p.id and p.status in (%s)
-                returning t.id, p.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type
+                returning t.id, p.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type, t.created_at
             ), logged as (
                 insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
                 select id, from_status, 'QUEUED', queued_at, attempts, cast(:detail as text) from requeued
@@ -103,7 +103,7 @@ public class TaskStore {
             )
             select r.id, r.owner_id, r.type, r.from_status, 'QUEUED', r.attempts, r.queued_at, null, l.id
               from requeued r join logged l on l.task_id = r.id
-             order by r.queued_at, r.id
+             order by r.created_at, r.id
             """.formatted(in(TaskStatus.retryable()));
 
     private final JdbcClient jdbc;
