@@ -8,12 +8,17 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.taskhive.task.TaskStatus;
+import io.taskhive.testing.TestInfrastructureExtension;
 import tools.jackson.databind.JsonNode;
 
 /** What the API tests share: the running system, a client, users, and waiting for a status. */
 abstract class ApiTestSupport {
+
+    @RegisterExtension
+    static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
 
     static RunningSystem system;
     static ApiClient api;
@@ -25,7 +30,7 @@ abstract class ApiTestSupport {
 
     @BeforeAll
     static void startSystem() {
-        system = RunningSystem.get();
+        system = RunningSystem.get(infrastructure);
         api = new ApiClient(system.baseUrl);
         management = new ApiClient(system.managementUrl);
     }

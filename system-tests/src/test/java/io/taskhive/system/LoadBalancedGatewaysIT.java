@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.testing.TestInfrastructureExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -50,8 +52,11 @@ class LoadBalancedGatewaysIT {
     private static final Path WORKER_JAR = Path.of(System.getProperty("taskhive.worker.jar",
             "../worker-service/target/worker-service-exec.jar"));
 
-    private final TestInfrastructure.Database database = TestInfrastructure.get().newDatabase();
-    private final TestInfrastructure.Broker broker = TestInfrastructure.get().newBroker();
+    @RegisterExtension
+    static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
+
+    private final TestInfrastructure.Database database = infrastructure.newDatabase();
+    private final TestInfrastructure.Broker broker = infrastructure.newBroker();
 
     @Test
     void twoGatewaysBehindHaproxyShareTokensBalanceAndSurviveLosingOne() throws Exception {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -47,6 +48,7 @@ import io.taskhive.gateway.GatewayApplication;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.types.FlakyTask;
 import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.testing.TestInfrastructureExtension;
 import io.taskhive.worker.WorkerApplication;
 import tools.jackson.databind.JsonNode;
 
@@ -58,6 +60,9 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ObservabilityTest {
+
+    @RegisterExtension
+    static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final List<String> DEBUG_LOGGERS = List.of("io.taskhive.gateway.task.TaskSubmission",
@@ -96,7 +101,6 @@ class ObservabilityTest {
         });
         receiver.start();
 
-        TestInfrastructure infrastructure = TestInfrastructure.get();
         database = infrastructure.newDatabase();
         TestInfrastructure.Broker broker = infrastructure.newBroker();
         Map<String, Object> shared = new HashMap<>(database.springProperties());

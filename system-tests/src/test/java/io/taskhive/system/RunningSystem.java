@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import io.taskhive.gateway.GatewayApplication;
 import io.taskhive.testing.TcpProxy;
 import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.testing.TestInfrastructureExtension;
 import io.taskhive.worker.WorkerApplication;
 
 /**
@@ -46,8 +47,7 @@ final class RunningSystem {
     final int tcpPort;
     final Map<String, Object> gatewaySettings;
 
-    private RunningSystem() {
-        TestInfrastructure infrastructure = TestInfrastructure.get();
+    private RunningSystem(TestInfrastructureExtension infrastructure) {
         database = infrastructure.newDatabase();
         broker = infrastructure.newBroker();
         gatewayBrokerLink = new TcpProxy(broker.host(), broker.port());
@@ -95,8 +95,8 @@ final class RunningSystem {
         managementUrl = managementUrl(gateway);
         tcpPort = gateway.getBean(io.taskhive.gateway.tcp.TcpServer.class).port();
         gatewaySettings = Map.copyOf(gatewayProperties);
-        // At exit, before the test infrastructure (possibly embedded in this JVM) goes away.
-        infrastructure.atExit(() -> {
+        // At the end of the run, before the test infrastructure (possibly embedded in this JVM) goes away.
+        infrastructure.closeAtEnd(() -> {
             gateway.close();
             worker.close();
             gatewayBrokerLink.close();
@@ -126,9 +126,10 @@ final class RunningSystem {
         return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
 
-    static synchronized RunningSystem get() {
+    /** The system of this test run, started by the first class that asks for it. */
+    static synchronized RunningSystem get(TestInfrastructureExtension infrastructure) {
         if (instance == null) {
-            instance = new RunningSystem();
+            instance = new RunningSystem(infrastructure);
         }
         return instance;
     }
