@@ -51,6 +51,17 @@ final class SystemUnderTest implements AutoCloseable {
         processes.add(gateway);
     }
 
+    private static TestInfrastructure infrastructure;
+
+    /** Found once for all the systems a benchmark run starts, and closed when the JVM exits. */
+    private static synchronized TestInfrastructure infrastructure() {
+        if (infrastructure == null) {
+            infrastructure = TestInfrastructure.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::close, "test-infrastructure-shutdown"));
+        }
+        return infrastructure;
+    }
+
     /**
      * @param workers      how many worker processes
      * @param workerCpus   if not empty, worker i runs pinned to CPU {@code workerCpus.get(i)} (taskset),
@@ -66,7 +77,7 @@ final class SystemUnderTest implements AutoCloseable {
     static SystemUnderTest start(int workers, List<Integer> workerCpus, Map<String, String> workerEnvironment,
             Map<String, String> gatewaySettings) throws Exception {
         Files.createDirectories(LOGS);
-        TestInfrastructure infrastructure = TestInfrastructure.get();
+        TestInfrastructure infrastructure = infrastructure();
         TestInfrastructure.Database database = infrastructure.newDatabase();
         TestInfrastructure.Broker broker = infrastructure.newBroker();
         Map<String, String> shared = new HashMap<>();

@@ -9,15 +9,20 @@ import java.util.concurrent.CompletableFuture;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.testing.TestInfrastructureExtension;
 
 /** Gateway and worker both migrate at start-up; whichever comes first, at the same time or not. */
 class ConcurrentMigrationTest {
 
+    @RegisterExtension
+    static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
+
     @Test
     void twoServicesMigratingAtOnceBothSucceed() throws Exception {
-        TestInfrastructure.Database database = TestInfrastructure.get().newDatabase();
+        TestInfrastructure.Database database = infrastructure.newDatabase();
         CompletableFuture<?> first = CompletableFuture.runAsync(() -> migrate(database));
         CompletableFuture<?> second = CompletableFuture.runAsync(() -> migrate(database));
         CompletableFuture.allOf(first, second).join();

@@ -29,9 +29,13 @@ import io.taskhive.embedded.EmbeddedPostgresServer;
 /**
  * Where integration tests find PostgreSQL and an AMQP broker, and a private corner of each for one
  * test run: a fresh database and a fresh messaging namespace (queue and exchange prefix), both
- * removed when the JVM exits, so that runs on a shared machine never see each other.
+ * removed when this closes, so that runs on a shared machine never see each other.
  *
- * <p>Each service is looked for in this order, once per JVM:
+ * <p>Tests get it through {@link TestInfrastructureExtension}, which starts one per test run (one
+ * per JVM under Maven) and closes it when the run ends; other programs (the benchmarks) {@link #start}
+ * and close their own.
+ *
+ * <p>Each service is looked for in this order, once per instance:
  * <ol>
  * <li>the address in the environment: {@code TASKHIVE_TEST_PG_HOST/PORT/USER/PASSWORD},
  * {@code TASKHIVE_TEST_RABBITMQ_HOST/PORT/USER/PASSWORD/VHOST} (an unreachable one is an error);</li>
@@ -43,35 +47,41 @@ import io.taskhive.embedded.EmbeddedPostgresServer;
  * Which broker answered is known ({@link Broker#isRabbitMq()}): the topology is declared for it, and
  * tests of RabbitMQ-only behaviour skip themselves elsewhere.
  */
-public final class TestInfrastructure {
+public final class TestInfrastructure implements AutoCloseable {
 
     private static final int LOCAL_PROBE_MILLIS = 500;
-    private static final TestInfrastructure INSTANCE = new TestInfrastructure();
 
-    /** Closed when the JVM exits, last registered first: services before the servers they use. */
-    private final Deque<AutoCloseable> atExit = new ArrayDeque<>();
+    /** Closed with this, last registered first: services before the servers they use. */
+    private final Deque<AutoCloseable> atClose = new ArrayDeque<>();
     private final Postgres postgres;
     private final BrokerServer broker;
 
     private TestInfrastructure() {
-        Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "test-infrastructure-shutdown"));
-        postgres = findPostgres();
-        broker = findBroker();
+        try {
+            postgres = findPostgres();
+            broker = findBroker();
+        } catch (RuntimeException | Error e) {
+            close(); // whatever was started before the failure (a container, an embedded server)
+            throw e;
+        }
         System.out.println("taskhive tests: PostgreSQL " + postgres.describe() + "; AMQP broker " + broker.describe());
     }
 
-    public static TestInfrastructure get() {
-        return INSTANCE;
+    /** Finds (or starts) both services; the caller closes the result, which removes all it made. */
+    public static TestInfrastructure start() {
+        return new TestInfrastructure();
     }
 
-    /** Closes {@code resource} when the JVM exits, before anything registered earlier. */
-    public synchronized void atExit(AutoCloseable resource) {
-        atExit.push(resource);
+    /** Closes {@code resource} when this closes, before anything registered earlier. */
+    public synchronized void closeAtEnd(AutoCloseable resource) {
+        atClose.push(resource);
     }
 
-    private synchronized void closeAll() {
-        while (!atExit.isEmpty()) {
-            AutoCloseable resource = atExit.pop();
+    /** Closes everything registered, last first; a failure is reported and the rest still closed. */
+    @Override
+    public synchronized void close() {
+        while (!atClose.isEmpty()) {
+            AutoCloseable resource = atClose.pop();
             try {
                 resource.close();
             } catch (Exception e) {
@@ -104,18 +114,18 @@ public final class TestInfrastructure {
         if (dockerAvailable()) {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
             container.start();
-            atExit(container::stop);
+            closeAtEnd(container::stop);
             return new Postgres(container.getHost(), container.getMappedPort(5432), container.getUsername(),
                     container.getPassword(), "a Testcontainers container");
         }
         Path data = temporaryDirectory("taskhive-test-pg");
         EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data, 0, false);
-        atExit(() -> deleteTree(data));
-        atExit(server);
+        closeAtEnd(() -> deleteTree(data));
+        closeAtEnd(server);
         return new Postgres(server.host(), server.port(), server.user(), server.password(), "embedded in this JVM");
     }
 
-    /** A new, empty database; dropped when the JVM exits. */
+    /** A new, empty database; dropped when this closes. */
     public Database newDatabase() {
         String name = "taskhive_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = adminConnection(); Statement statement = admin.createStatement()) {
@@ -124,7 +134,7 @@ public final class TestInfrastructure {
             throw new IllegalStateException("cannot create a test database on PostgreSQL " + postgres.describe()
                     + " (set TASKHIVE_TEST_PG_HOST/PORT/USER/PASSWORD): " + e.getMessage(), e);
         }
-        atExit(() -> dropDatabase(name));
+        closeAtEnd(() -> dropDatabase(name));
         return new Database(name, postgres.host(), postgres.port(), postgres.user(), postgres.password());
     }
 
@@ -176,14 +186,14 @@ public final class TestInfrastructure {
         if (dockerAvailable()) {
             RabbitMQContainer container = new RabbitMQContainer("rabbitmq:4-alpine");
             container.start();
-            atExit(container::stop);
+            closeAtEnd(container::stop);
             return identified(container.getHost(), container.getAmqpPort(), container.getAdminUsername(),
                     container.getAdminPassword(), "/", "a Testcontainers container");
         }
         Path work = temporaryDirectory("taskhive-test-broker");
         EmbeddedAmqpBroker embedded = EmbeddedAmqpBroker.start(work, 0, "guest", "guest");
-        atExit(() -> deleteTree(work));
-        atExit(embedded);
+        closeAtEnd(() -> deleteTree(work));
+        closeAtEnd(embedded);
         return new BrokerServer(embedded.host(), embedded.port(), embedded.user(), embedded.password(),
                 embedded.virtualHost(), BrokerKind.QPID, "embedded in this JVM");
     }
@@ -201,12 +211,12 @@ public final class TestInfrastructure {
         }
     }
 
-    /** A new messaging namespace; its queues and exchanges are deleted when the JVM exits. */
+    /** A new messaging namespace; its queues and exchanges are deleted when this closes. */
     public Broker newBroker() {
         String namespace = "it-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         Broker fresh = new Broker(broker.host(), broker.port(), broker.user(), broker.password(), broker.vhost(),
                 namespace, broker.kind());
-        atExit(fresh::deleteTopology);
+        closeAtEnd(fresh::deleteTopology);
         return fresh;
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -38,12 +39,16 @@ import io.taskhive.task.store.AttemptStore;
 import io.taskhive.task.store.FinishedTask;
 import io.taskhive.task.store.Outcome;
 import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.testing.TestInfrastructureExtension;
 
 /**
  * The worker alone against real PostgreSQL and RabbitMQ: messages are published by the test the
  * way a gateway would, and the outcome is read from the database.
  */
 class WorkerDeliveryTest {
+
+    @RegisterExtension
+    static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
 
     private static TestInfrastructure.Database database;
     private static TestInfrastructure.Broker broker;
@@ -53,8 +58,8 @@ class WorkerDeliveryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        database = TestInfrastructure.get().newDatabase();
-        broker = TestInfrastructure.get().newBroker();
+        database = infrastructure.newDatabase();
+        broker = infrastructure.newBroker();
         List<String> args = new ArrayList<>();
         database.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
         broker.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));

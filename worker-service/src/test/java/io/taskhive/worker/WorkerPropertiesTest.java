@@ -50,4 +50,11 @@ class WorkerPropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("hand-back-timeout", "0s"))).rootCause()
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
     }
+
+    @Test
+    void theDatabaseProbeNeedsAPositiveIntervalSinceItReschedulesItself() {
+        assertThatThrownBy(() -> bind(Map.of("database-retry-interval", "0ms"))).rootCause()
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database-retry-interval");
+        assertThat(bind(Map.of("database-retry-interval", "1ms")).databaseRetryInterval()).isEqualTo(Duration.ofMillis(1));
+    }
 }

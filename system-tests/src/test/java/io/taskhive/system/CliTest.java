@@ -1,0 +1,173 @@
+package io.taskhive.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.taskhive.cli.TaskhiveCli;
+import tools.jackson.databind.JsonNode;
+
+/** The real taskhive command, each invocation its own process, against the running gateway. */
+class CliTest extends ApiTestSupport {
+
+    @TempDir
+    Path config;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run cliWithInput(String stdin, String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return run(stdin, Map.of(), new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                TaskhiveCli.class.getName())), args);
+    }
+
+    private Run run(String stdin, Map<String, String> environment, List<String> command, String... args)
+            throws Exception {
+        command.add("--config-dir=" + config);
+        if (!List.of(args).contains("--port")) {
+            command.add("--port=" + system.tcpPort);
+        }
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("taskhive " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private Run cli(String... args) throws Exception {
+        return cliWithInput("", args);
+    }
+
+    @Test
+    void registerLoginSubmitFollowAndCancelFromTheCommandLine() throws Exception {
+        String name = "c" + UUID.randomUUID().toString().substring(0, 10);
+        assertThat(cli("list").exit()).as("not logged in yet").isEqualTo(3);
+        Run registered = cli("register", "-u", name, "-p", "cli-password-1");
+        assertThat(registered.exit()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("registered " + name);
+        assertThat(cli("register", "-u", name, "-p", "cli-password-1").exit()).isEqualTo(5);
+        assertThat(cli("login", "-u", name, "-p", "wrong-password").exit()).isEqualTo(3);
+        assertThat(cli("login", "-u", name, "-p", "cli-password-1").exit()).isZero();
+        Path token = config.resolve("token");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
+
+        Run upper = cli("submit", "--type", "uppercase", "--content", "hola mundo", "--wait");
+        assertThat(upper.exit()).as(upper.err()).isZero();
+        assertThat(upper.out()).contains("SUCCEEDED").contains("HOLA MUNDO");
+
+        Run byCode = cli("--json", "submit", "--type", "2", "--content", "abc", "--wait=30");
+        JsonNode task = ApiClient.JSON.readTree(byCode.out());
+        assertThat(task.get("result").get("text").stringValue()).isEqualTo("cba");
+
+        JsonNode sleeping = ApiClient.JSON.readTree(cli("--json", "submit", "-t", "sleep", "-c", "30").out());
+        String id = sleeping.get("id").stringValue();
+        Run cancelled = cli("cancel", id);
+        assertThat(cancelled.out()).contains("CANCELLED");
+        assertThat(cli("get", id).out()).contains("CANCELLED");
+
+        JsonNode page = ApiClient.JSON.readTree(cli("--json", "list").out());
+        assertThat(page.get("totalItems").longValue()).isEqualTo(3);
+        assertThat(cli("get", UUID.randomUUID().toString()).exit()).isEqualTo(4);
+        Run refused = cli("submit", "--type", "shout", "--content", "x");
+        assertThat(refused.exit()).isEqualTo(5);
+        assertThat(refused.err()).contains("unknown task type");
+        assertThat(cli("--http", system.baseUrl, "list").exit()).isZero();
+        assertThat(cli("--port", Integer.toString(closedPort()), "list").exit()).isEqualTo(6);
+    }
+
+    @Test
+    void watchFollowsATaskToItsOutcomeEvenOneThatHasFinishedAlready() throws Exception {
+        User user = newUser();
+        cli("login", "-u", user.username(), "-p", user.password());
+        String id = submit(user, "sleep", Map.of("seconds", 4)).get("id").stringValue();
+        Run watched = cli("watch", id);
+        assertThat(watched.exit()).as(watched.err()).isZero();
+        assertThat(watched.out()).contains(id).contains("SUCCEEDED");
+
+        String done = submit(user, "uppercase", Map.of("text", "ya")).get("id").stringValue();
+        awaitStatus(user, done, io.taskhive.task.TaskStatus.SUCCEEDED, java.time.Duration.ofSeconds(30));
+        Run finished = cli("watch", done);
+        assertThat(finished.exit()).as(finished.err()).isZero();
+        assertThat(finished.out()).contains(done).contains("SUCCEEDED");
+    }
+
+    @Test
+    void theShippedLauncherRunsThePackagedJarAndAsksForPasswords() throws Exception {
+        Path launcher = packagedLauncher();
+        String name = "p" + UUID.randomUUID().toString().substring(0, 10);
+        Map<String, String> environment = Map.of("JAVA_HOME", Path.of(ProcessHandle.current().info().command()
+                .orElseThrow()).getParent().getParent().toString());
+        Run registered = run("launcher-password-1\n", environment, new ArrayList<>(List.of(launcher.toString())),
+                "register", "-u", name);
+        assertThat(registered.exit()).as(registered.err()).isZero();
+        assertThat(registered.out()).contains("registered " + name);
+        Map<String, String> withPassword = new java.util.HashMap<>(environment);
+        withPassword.put("TASKHIVE_PASSWORD", "launcher-password-1");
+        Run loggedIn = run("", withPassword, new ArrayList<>(List.of(launcher.toString())), "login", "-u", name);
+        assertThat(loggedIn.exit()).as(loggedIn.err()).isZero();
+        Run submitted = run("", environment, new ArrayList<>(List.of(launcher.toString())),
+                "--http", system.baseUrl, "submit", "-t", "word_count", "-c", "uno dos tres", "--wait=30",
+                "--idempotency-key", "launcher-1");
+        assertThat(submitted.exit()).as(submitted.err()).isZero();
+        assertThat(submitted.out()).contains("SUCCEEDED").contains("\"count\":3");
+        Run unfinished = run("", environment, new ArrayList<>(List.of(launcher.toString())),
+                "submit", "-t", "sleep", "-c", "5", "--wait=1");
+        assertThat(unfinished.exit()).as("still running when --wait ran out").isEqualTo(7);
+    }
+
+    @Test
+    void theLauncherSaysWhichJavaItNeedsInsteadOfCrashingOnAnOldOne() throws Exception {
+        Path launcher = packagedLauncher();
+        Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(java17.resolve("bin/java")),
+                "skipped: no Java 17 on this machine to try the launcher with");
+        Run old = run("", Map.of("JAVA_HOME", java17.toString()), new ArrayList<>(List.of(launcher.toString())), "ping");
+        assertThat(old.exit()).isEqualTo(2);
+        assertThat(old.err()).contains("needs Java 21 or newer").doesNotContain("UnsupportedClassVersionError");
+    }
+
+    @Test
+    void theInteractiveMenuWorksFromStandardInput() throws Exception {
+        String name = "m" + UUID.randomUUID().toString().substring(0, 10);
+        Run menu = cliWithInput("1\n" + name + "\nmenu-password-1\n2\n" + name + "\nmenu-password-1\n3\nuppercase\nhola menu\n4\n0\n");
+        assertThat(menu.exit()).as(menu.err()).isZero();
+        assertThat(menu.out()).contains("registered " + name).contains("logged in as " + name)
+                .contains("HOLA MENU").contains("1 task(s)");
+    }
+
+    /** The shipped {@code taskhive} script, once the jar it runs has been packaged. */
+    private static Path packagedLauncher() throws IOException {
+        try (var built = Files.list(Path.of("..", "taskhive-cli", "target"))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(built.anyMatch(f -> f.toString().endsWith("-all.jar")),
+                    "skipped: taskhive-cli is not packaged yet (./mvnw verify packages it before these tests)");
+        }
+        return Path.of("..", "taskhive-cli", "taskhive");
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

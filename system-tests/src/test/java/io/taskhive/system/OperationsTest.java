@@ -1,0 +1,73 @@
+package io.taskhive.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** What operators and API users rely on besides the API itself. */
+class OperationsTest extends ApiTestSupport {
+
+    @Test
+    void healthHasLivenessAndReadinessGroups() {
+        assertThat(management.get("/actuator/health/liveness", null).json().get("status").stringValue())
+                .isEqualTo("UP");
+        ApiClient.Response readiness = management.get("/actuator/health/readiness", null);
+        assertThat(readiness.status()).as(readiness.text()).isEqualTo(200);
+        assertThat(readiness.json().get("status").stringValue()).isEqualTo("UP");
+    }
+
+    @Test
+    void publishesAnOpenApiDocumentAndSwaggerUi() {
+        ApiClient.Response docs = api.get("/v3/api-docs", null);
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.json().get("paths").propertyNames())
+                .contains("/api/auth/register", "/api/auth/login", "/api/tasks", "/api/tasks/{id}",
+                        "/api/tasks/batch", "/api/tasks/{id}/retry", "/api/admin/tasks", "/api/admin/workers");
+        assertThat(api.get("/swagger-ui/index.html", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void exposesPrometheusMetrics() {
+        api.get("/api/task-types", null); // so that the API port has served a request to count
+        ApiClient.Response metrics = management.get("/actuator/prometheus", null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.text()).contains("http_server_requests").contains("uri=\"/api/task-types\"");
+    }
+
+    @Test
+    void theActuatorIsServedOnlyOnTheManagementPortAndTheApiOnlyOnTheApiPort() {
+        // The API port is what a load balancer or Ingress publishes: no health details, no metrics
+        // there, however the path is spelt (an unknown path without a token is a 401, like any other).
+        for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator/metrics",
+                "/actuator/health/readiness", "/api/../actuator/prometheus", "/%61ctuator/prometheus")) {
+            ApiClient.Response response = api.get(path, null);
+            assertThat(response.status()).as(path + ": " + response.text()).isIn(400, 401, 404);
+            assertThat(response.text()).as(path).doesNotContain("jvm_memory").doesNotContain("\"UP\"");
+        }
+        assertThat(management.get("/api/task-types", null).status()).isEqualTo(404);
+        assertThat(management.get("/v3/api-docs", null).status()).isEqualTo(404);
+        // The detailed metrics endpoint stays behind the admin role, on the management port too.
+        assertThat(management.get("/actuator/metrics", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void bothServicesPlanEachStatementForTheTablesAsTheyAreNow() {
+        // A generic plan cached while the tables were small would scan them whole (docs/benchmarks.md).
+        for (ConfigurableApplicationContext service : List.of(system.gateway, system.worker)) {
+            assertThat(service.getBean(JdbcClient.class).sql("show plan_cache_mode").query(String.class).single())
+                    .isEqualTo("force_custom_plan");
+        }
+    }
+
+    @Test
+    void unknownPathsAreProblemsToo() {
+        User user = newUser();
+        ApiClient.Response missing = api.get("/api/nothing-here", user.token());
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.text()).doesNotContain("Exception");
+    }
+}
