@@ -14,6 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.dao.DuplicateKeyException;
@@ -26,6 +27,7 @@ import io.taskhive.task.TaskIds;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskTransition;
 import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.testing.TestInfrastructureExtension;
 
 /**
  * The store's statements against a real PostgreSQL, migrated as the services migrate it: what each
@@ -34,6 +36,10 @@ import io.taskhive.testing.TestInfrastructure;
 class TaskStoreTest {
 
     private static final Duration GRACE = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
+
     private static JdbcClient jdbc;
     private static TaskStore tasks;
     private static AttemptStore attempts;
@@ -45,7 +51,7 @@ class TaskStoreTest {
 
     @BeforeAll
     static void database() throws Exception {
-        TestInfrastructure.Database database = TestInfrastructure.get().newDatabase();
+        TestInfrastructure.Database database = infrastructure.newDatabase();
         Flyway.configure().dataSource(database.url(), database.user(), database.password()).load().migrate();
         jdbc = JdbcClient.create(new SimpleDriverDataSource(new org.postgresql.Driver(), database.url(),
                 database.user(), database.password()));
