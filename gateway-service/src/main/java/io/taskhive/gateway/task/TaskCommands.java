@@ -36,6 +36,8 @@ public class TaskCommands {
     private final TaskStore store;
     private final TaskFinder finder;
     private final TaskTypeRegistry types;
+    /** Each known type's number of attempts, given again on a retry. */
+    private final Map<String, Integer> extraAttempts = new LinkedHashMap<>();
     private final TaskDispatcher dispatcher;
     private final TaskEventPublisher events;
     private final GatewayProperties properties;
@@ -48,6 +50,7 @@ public class TaskCommands {
         this.dispatcher = dispatcher;
         this.events = events;
         this.properties = properties;
+        types.keys().forEach(key -> extraAttempts.put(key, types.require(key).defaultMaxAttempts()));
     }
 
     /**
@@ -81,7 +84,7 @@ public class TaskCommands {
     }
 
     private Task retry(Long ownerId, UUID id, String detail) {
-        TaskChange change = store.retry(id, ownerId, extraAttempts(), dispatchDue(), detail)
+        TaskChange change = store.retry(id, ownerId, extraAttempts, dispatchDue(), detail)
                 .orElseThrow(() -> refusal(ownerId, id, "retried", "only FAILED or DEAD tasks can be retried"));
         Task requeued = finder.find(id).orElseThrow(() -> new TaskNotFoundException(id));
         dispatcher.dispatch(List.of(requeued));
@@ -102,7 +105,7 @@ public class TaskCommands {
             throw new ApiException(HttpStatus.BAD_REQUEST, "unknown task type '" + type + "'; known types: "
                     + String.join(", ", types.keys()));
         }
-        List<TaskChange> changes = store.retryAll(new TaskFilter(ownerId, status, type), extraAttempts(),
+        List<TaskChange> changes = store.retryAll(new TaskFilter(ownerId, status, type), extraAttempts,
                 MAX_BULK_RETRY, dispatchDue());
         for (int from = 0; from < changes.size(); from += DISPATCH_CHUNK) {
             List<TaskChange> chunk = changes.subList(from, Math.min(changes.size(), from + DISPATCH_CHUNK));
@@ -110,13 +113,6 @@ public class TaskCommands {
             chunk.forEach(change -> events.publishInOrder(event(change)));
         }
         return changes.size();
-    }
-
-    /** Each known type's number of attempts, given again on a retry. */
-    private Map<String, Integer> extraAttempts() {
-        Map<String, Integer> extra = new LinkedHashMap<>();
-        types.keys().forEach(key -> extra.put(key, types.require(key).defaultMaxAttempts()));
-        return extra;
     }
 
     /** When the outbox relay publishes a retried task if the immediate publish is not confirmed. */

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -286,17 +285,16 @@ public class AttemptStore {
                 .list();
     }
 
-    /** Which of these attempts (attempt number by task) are still RUNNING. */
+    /** Which of these attempts (attempt number by task, a map nobody changes meanwhile) are still RUNNING. */
     public Set<UUID> stillRunning(Map<UUID, Integer> attempts) {
-        Map<UUID, Integer> ordered = new LinkedHashMap<>(attempts);
         Set<UUID> running = new HashSet<>();
         jdbc.sql("""
                 select t.id from tasks t
                   join unnest(cast(:ids as uuid[]), cast(:attempts as int[])) as a(id, attempt) on a.id = t.id
                  where t.status = 'RUNNING' and t.attempts = a.attempt
                 """)
-                .param("ids", array("uuid", ordered.keySet().toArray()))
-                .param("attempts", array("int4", ordered.values().toArray()))
+                .param("ids", array("uuid", attempts.keySet().toArray()))
+                .param("attempts", array("int4", attempts.values().toArray()))
                 .query((RowCallbackHandler) row -> running.add(row.getObject(1, UUID.class)));
         return running;
     }

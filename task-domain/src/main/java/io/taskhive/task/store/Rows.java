@@ -37,18 +37,14 @@ final class Rows {
                 instant(row, 14), instant(row, 15), row.getString(16), row.getInt(17), row.getString(18));
     }
 
+    /** A {@code task_transitions} row: id, task_id, from_status, to_status, at, worker_id, attempt, detail. */
     static TaskTransition transition(ResultSet row, int number) throws SQLException {
-        return new TaskTransition(row.getLong("id"), row.getObject("task_id", UUID.class),
-                status(row.getString("from_status")), TaskStatus.valueOf(row.getString("to_status")),
-                instant(row, "at"), row.getString("worker_id"), row.getInt("attempt"), row.getString("detail"));
+        return new TaskTransition(row.getLong(1), row.getObject(2, UUID.class), status(row.getString(3)),
+                TaskStatus.valueOf(row.getString(4)), instant(row, 5), row.getString(6), row.getInt(7),
+                row.getString(8));
     }
 
     static @Nullable Instant instant(ResultSet row, int column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    static @Nullable Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

@@ -58,20 +58,14 @@ public class TaskStore {
 
     /** Picks the rows (one task, or many by filter); the rest of the statement is {@link #REQUEUE}. */
     private static final String RETRY_ONE = """
-            with extra as (
-                select e.type, e.attempts
-                  from unnest(cast(:typeKeys as varchar[]), cast(:extraAttempts as int[])) as e(type, attempts)
-            ), picked as (
+            with picked as (
                 select t.id, t.status from tasks t
                  where t.id = :id and t.owner_id = coalesce(cast(:ownerId as bigint), t.owner_id)
                    for update
             )""";
 
     private static final String RETRY_MANY = """
-            with extra as (
-                select e.type, e.attempts
-                  from unnest(cast(:typeKeys as varchar[]), cast(:extraAttempts as int[])) as e(type, attempts)
-            ), picked as (
+            with picked as (
                 select t.id, t.status from tasks t
                  where t.status = :status
                    and t.type = coalesce(cast(:type as varchar), t.type)
@@ -87,7 +81,10 @@ public class TaskStore {
      * does not get through.
      */
     private static final String REQUEUE = """
-            , requeued as (
+            , extra as (
+                select e.type, e.attempts
+                  from unnest(cast(:typeKeys as varchar[]), cast(:extraAttempts as int[])) as e(type, attempts)
+            ), requeued as (
                 update tasks t
                    set status = 'QUEUED', result = null, error = null, started_at = null, finished_at = null,
                        worker_id = null, queued_at = now(),
