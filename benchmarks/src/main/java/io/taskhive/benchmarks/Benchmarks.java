@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  * {@code RESULT name=...} line. Run from the repository root; {@code benchmarks/run} builds first.
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true,
-        subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, ConcurrencyBenchmark.class,
+        subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, SubmitLatencyBenchmark.class, ConcurrencyBenchmark.class,
                 ScaleOutBenchmark.class, ConnectionsBenchmark.class, SseBenchmark.class},
         description = "taskhive benchmarks; each ends with a line RESULT name=... key=value ...")
 public final class Benchmarks {

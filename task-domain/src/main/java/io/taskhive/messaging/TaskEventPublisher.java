@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -76,12 +77,13 @@ public class TaskEventPublisher {
     }
 
     /**
-     * Announces the changes now, on the calling thread: for the first change of new tasks, which
-     * must be on its way before the tasks are published, so that no subscriber sees a task's
-     * RUNNING before its QUEUED.
+     * Announces the changes together, after every change published before them, without waiting.
+     * The future completes on the sending thread once they are on their way (true) or were dropped
+     * (false): for new tasks, whose first change must be sent before the tasks are published, so
+     * that no subscriber sees a task's RUNNING before its QUEUED.
      */
-    public void publishBeforeReturning(List<TaskStatusEvent> events) {
-        send(events);
+    public CompletableFuture<Boolean> publishAllInOrder(List<TaskStatusEvent> events) {
+        return batches.submitInOrder(List.copyOf(events));
     }
 
     private List<Boolean> sendBatch(List<List<TaskStatusEvent>> groups) {

@@ -87,8 +87,7 @@ public class TaskCommands {
         TaskChange change = store.retry(id, ownerId, extraAttempts, dispatchDue(), detail)
                 .orElseThrow(() -> refusal(ownerId, id, "retried", "only FAILED or DEAD tasks can be retried"));
         Task requeued = finder.find(id).orElseThrow(() -> new TaskNotFoundException(id));
-        dispatcher.dispatch(List.of(requeued));
-        events.publishInOrder(event(change));
+        dispatcher.announceAndDispatch(List.of(event(change)), List.of(requeued));
         return requeued;
     }
 
@@ -109,8 +108,8 @@ public class TaskCommands {
                 MAX_BULK_RETRY, dispatchDue());
         for (int from = 0; from < changes.size(); from += DISPATCH_CHUNK) {
             List<TaskChange> chunk = changes.subList(from, Math.min(changes.size(), from + DISPATCH_CHUNK));
-            dispatcher.dispatch(finder.findAll(chunk.stream().map(TaskChange::taskId).toList()));
-            chunk.forEach(change -> events.publishInOrder(event(change)));
+            dispatcher.announceAndDispatch(chunk.stream().map(TaskCommands::event).toList(),
+                    finder.findAll(chunk.stream().map(TaskChange::taskId).toList()));
         }
         return changes.size();
     }

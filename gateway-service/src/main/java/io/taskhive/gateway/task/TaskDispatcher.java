@@ -22,7 +22,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
 import io.taskhive.messaging.MessagingProperties;
 import io.taskhive.messaging.MessagingTopology;
+import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskMessageCodec;
+import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.messaging.TraceHeaders;
 import io.taskhive.task.Task;
 
@@ -53,13 +55,15 @@ class TaskDispatcher {
     private final String exchange;
     private final AtomicLong brokerDownUntil = new AtomicLong();
     private final TaskTracing tracing;
+    private final TaskEventPublisher events;
     private final Timer confirmedAck;
     private final Timer confirmedNack;
     private final Timer confirmedReturned;
 
     TaskDispatcher(ConnectionFactory connectionFactory, TaskMessageCodec codec,
             MessagingProperties messaging, DispatchConfirmations confirmations, TaskTracing tracing,
-            MeterRegistry meters) {
+            TaskEventPublisher events, MeterRegistry meters) {
+        this.events = events;
         this.codec = codec;
         this.tracing = tracing;
         this.confirmedAck = confirmTimer(meters, "ack");
@@ -90,6 +94,24 @@ class TaskDispatcher {
         rabbit.setReturnsCallback(returned -> log.warn("task message {} returned by the broker: {} {}",
                 returned.getMessage().getMessageProperties().getMessageId(), returned.getReplyCode(),
                 returned.getReplyText()));
+    }
+
+    /**
+     * Announces committed tasks' changes to QUEUED, then publishes the tasks, both on the event
+     * publisher's thread, and returns at once. Announced first, so that no subscriber sees a task's
+     * RUNNING before its QUEUED; in order with the gateway's other announcements, so that none sees
+     * its CANCELLED first either. Should publishing not happen (the broker away, the gateway
+     * stopping), the outbox relay publishes the tasks when their marks fall due.
+     */
+    void announceAndDispatch(List<TaskStatusEvent> queued, List<Task> tasks) {
+        events.publishAllInOrder(queued).whenComplete((announced, failure) -> {
+            try {
+                dispatch(tasks);
+            } catch (RuntimeException e) {
+                log.warn("{} task(s) not published now, first taskId={}; the outbox relay will", tasks.size(),
+                        tasks.isEmpty() ? null : tasks.getFirst().id(), e);
+            }
+        });
     }
 
     /**

@@ -29,7 +29,6 @@ import io.taskhive.batching.Coalescer;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.gateway.web.ApiException;
-import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.Payloads;
@@ -47,9 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Accepts tasks: validates them (nothing invalid is stored or queued), stores them as QUEUED with
- * an outbox mark in one transaction, then publishes them. Once this returns, the task is durable
- * and will be published even if the broker is down right now. Used by every entry point (REST,
- * TCP), so the rules exist once.
+ * an outbox mark in one transaction, and answers; publishing follows without the caller waiting.
+ * Once this returns, the task is durable and will be published even if the broker is down right
+ * now. Used by every entry point (REST, TCP), so the rules exist once.
  *
  * <p>Single submissions that arrive together are stored together: one multi-row insert (tasks and
  * their first history rows) and one commit for all of them ({@link Coalescer}), then one burst of
@@ -70,7 +69,6 @@ public class TaskSubmission {
     private final TaskFinder finder;
     private final TaskTypeRegistry types;
     private final TaskDispatcher dispatcher;
-    private final TaskEventPublisher events;
     private final SubmissionRateLimiter rateLimiter;
     private final GatewayProperties properties;
     private final JsonMapper json;
@@ -79,7 +77,7 @@ public class TaskSubmission {
     private final SubmissionMeters meters;
 
     TaskSubmission(TaskStore store, TaskFinder finder, TaskTypeRegistry types, TaskDispatcher dispatcher,
-            TaskEventPublisher events, SubmissionRateLimiter rateLimiter, GatewayProperties properties,
+            SubmissionRateLimiter rateLimiter, GatewayProperties properties,
             JsonMapper json, TaskTracing tracing, SubmissionMeters meters) {
         this.tracing = tracing;
         this.meters = meters;
@@ -87,7 +85,6 @@ public class TaskSubmission {
         this.finder = finder;
         this.types = types;
         this.dispatcher = dispatcher;
-        this.events = events;
         this.rateLimiter = rateLimiter;
         this.properties = properties;
         this.json = json;
@@ -352,15 +349,20 @@ public class TaskSubmission {
         return key;
     }
 
-    /** Announced before publishing, so that no subscriber sees RUNNING before QUEUED. */
+    /**
+     * The submitter's answer waits for the commit only (what it promises), not for the broker:
+     * announcing and publishing happen on the event publisher's thread.
+     */
     private void afterCommit(List<Task> committed, Map<UUID, Long> transitions) {
+        if (committed.isEmpty()) {
+            return;
+        }
         List<TaskStatusEvent> queued = new ArrayList<>(committed.size());
         for (Task task : committed) {
             queued.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
                     TaskStatus.QUEUED, task.createdAt(), null, 0));
         }
-        events.publishBeforeReturning(queued);
-        dispatcher.dispatch(committed);
+        dispatcher.announceAndDispatch(queued, committed);
     }
 
     @PreDestroy

@@ -1,0 +1,119 @@
+package io.taskhive.benchmarks;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.HdrHistogram.Histogram;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * How long a program that submits one task, waits for the acknowledgement and submits the next
+ * waits each time: sequential {@code POST /api/tasks} (202) on one keep-alive connection, and
+ * sequential TCP {@code submit} without {@code wait}, on an otherwise idle system. The task is
+ * committed when the answer comes; the worker runs it meanwhile.
+ *
+ * <p>To say where the time goes, the same client also measures what each layer costs without the
+ * rest: a TCP {@code ping} (the connection and the JSON framing), an HTTP submission refused by
+ * validation (Tomcat, the security filters, JSON and validation, but no store and no broker), and a
+ * one-row insert with its commit straight over JDBC on the same PostgreSQL (the commit's floor).
+ */
+@Command(name = "latency-submit", mixinStandardHelpOptions = true,
+        description = "sequential submissions (no wait): the acknowledgement's latency over HTTP and TCP.")
+final class SubmitLatencyBenchmark implements Callable<Integer> {
+
+    @Option(names = "--count", defaultValue = "5000", description = "submissions measured per interface")
+    int count;
+
+    @Option(names = "--warmup", defaultValue = "10000", description = "submissions first over each interface, not measured")
+    int warmup;
+
+    interface Request {
+        void run(int i) throws Exception;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (SystemUnderTest system = SystemUnderTest.start(1, List.of(), Map.of())) {
+            ApiClient user = ApiClient.newUser(system.httpUrl());
+            URI base = URI.create(system.httpUrl());
+            try (TcpSession tcp = new TcpSession(system.tcpPort(), user.token());
+                    KeepAliveHttpConnection http = new KeepAliveHttpConnection(base.getHost(), base.getPort());
+                    Connection database = system.database()) {
+                Request httpSubmit = i -> expect(http.post("/api/tasks", user.token(),
+                        "{\"type\":\"uppercase\",\"payload\":{\"text\":\"submit " + i + "\"}}"), 202);
+                Request tcpSubmit = i -> {
+                    if (!tcp.request("{\"action\":\"submit\",\"type\":\"uppercase\",\"payload\":{\"text\":\"submit "
+                            + i + "\"}}").path("ok").asBoolean()) {
+                        throw new IllegalStateException("TCP submission " + i + " refused");
+                    }
+                };
+                Request tcpPing = i -> tcp.request("{\"action\":\"ping\"}");
+                Request httpRefused = i -> expect(http.post("/api/tasks", user.token(),
+                        "{\"type\":\"uppercase\",\"payload\":{\"words\":" + i + "}}"), 400);
+                Request jdbcInsert = jdbcInsertAndCommit(database);
+
+                measure(warmup, httpSubmit);
+                report("latency-submit", "http", measure(count, httpSubmit));
+                measure(warmup, tcpSubmit);
+                report("latency-submit", "tcp", measure(count, tcpSubmit));
+                measure(warmup / 5, tcpPing);
+                report("latency-submit-floor", "tcp-ping", measure(count, tcpPing));
+                measure(warmup / 5, httpRefused);
+                report("latency-submit-floor", "http-refused", measure(count, httpRefused));
+                measure(warmup / 5, jdbcInsert);
+                report("latency-submit-floor", "jdbc-insert-commit", measure(count, jdbcInsert));
+            }
+        }
+        return 0;
+    }
+
+    /** One row of the size of a task's into a table of its own, autocommitted: one WAL flush each. */
+    private static Request jdbcInsertAndCommit(Connection database) throws Exception {
+        try (Statement ddl = database.createStatement()) {
+            ddl.execute("create table if not exists benchmark_commit_probe (id bigint primary key, body jsonb not null)");
+        }
+        database.setAutoCommit(true);
+        PreparedStatement insert = database.prepareStatement(
+                "insert into benchmark_commit_probe (id, body) values (?, ?::jsonb)");
+        return i -> {
+            insert.setLong(1, System.nanoTime());
+            insert.setString(2, "{\"text\":\"submit " + i + "\"}");
+            insert.executeUpdate();
+        };
+    }
+
+    private static void expect(KeepAliveHttpConnection.Response response, int status) {
+        if (response.status() != status) {
+            throw new IllegalStateException("expected " + status + ", got " + response.status() + ": "
+                    + response.body());
+        }
+    }
+
+    private static Histogram measure(int count, Request request) throws Exception {
+        Histogram histogram = new Histogram(60_000_000L, 3);
+        for (int i = 0; i < count; i++) {
+            long started = System.nanoTime();
+            request.run(i);
+            histogram.recordValue((System.nanoTime() - started) / 1_000);
+        }
+        return histogram;
+    }
+
+    private static void report(String name, String what, Histogram histogram) {
+        double p50 = histogram.getValueAtPercentile(50) / 1000.0;
+        double p99 = histogram.getValueAtPercentile(99) / 1000.0;
+        double max = histogram.getMaxValue() / 1000.0;
+        double perSecond = histogram.getTotalCount() / (histogram.getMean() * histogram.getTotalCount() / 1e6);
+        System.out.printf("%-18s %,d one after another: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,.0f/s)%n", what,
+                histogram.getTotalCount(), p50, p99, max, perSecond);
+        Result.print(name, "via", what, "count", histogram.getTotalCount(), "p50_ms", p50, "p99_ms", p99,
+                "max_ms", max, "per_s", perSecond);
+    }
+}
