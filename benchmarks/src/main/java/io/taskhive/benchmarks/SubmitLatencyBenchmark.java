@@ -34,13 +34,17 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10000", description = "submissions first over each interface, not measured")
     int warmup;
 
+    @Option(names = "--workers", defaultValue = "1",
+            description = "worker processes running the tasks meanwhile; 0 measures the gateway alone")
+    int workers;
+
     interface Request {
         void run(int i) throws Exception;
     }
 
     @Override
     public Integer call() throws Exception {
-        try (SystemUnderTest system = SystemUnderTest.start(1, List.of(), Map.of())) {
+        try (SystemUnderTest system = SystemUnderTest.start(workers, List.of(), Map.of())) {
             ApiClient user = ApiClient.newUser(system.httpUrl());
             URI base = URI.create(system.httpUrl());
             try (TcpSession tcp = new TcpSession(system.tcpPort(), user.token());
