@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -148,13 +149,21 @@ public class RetentionPurge implements SmartLifecycle {
             log.info("retention off: finished tasks are kept forever");
             return;
         }
-        log.info("retention: finished tasks deleted after {}, every {} in batches of up to {}", ages,
+        log.info("retention: finished tasks deleted after {}, every {} in batches of up to {}", readable(ages),
                 properties.interval(), properties.batchSize());
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("retention").factory());
         long interval = properties.interval().toMillis();
         executor.scheduleWithFixedDelay(this::scheduledRun, interval, interval, TimeUnit.MILLISECONDS);
         runner = executor;
+    }
+
+    /** {@code SUCCEEDED 7d, CANCELLED 36h}, as the settings are usually written, not {@code PT168H}. */
+    private static String readable(Map<TaskStatus, Duration> ages) {
+        StringJoiner text = new StringJoiner(", ");
+        ages.forEach((status, age) -> text.add(status + " " + (age.toSeconds() % 86_400 == 0 ? age.toDays() + "d"
+                : age.toSeconds() % 3_600 == 0 ? age.toHours() + "h" : age.toString())));
+        return text.toString();
     }
 
     @Override
