@@ -3,7 +3,8 @@
  * statement here that checks the current status (the sets of {@link io.taskhive.task.TaskStatus}) and writes the
  * history row in the same statement; methods take and return records. {@link io.taskhive.task.store.TaskStore} has
  * what owners and admins do, {@link io.taskhive.task.store.AttemptStore} what workers do,
- * {@link io.taskhive.task.store.OutboxStore} the outbox marks, {@link io.taskhive.task.store.TaskFinder} the reads.
+ * {@link io.taskhive.task.store.OutboxStore} the outbox marks, {@link io.taskhive.task.store.TaskFinder} the reads,
+ * {@link io.taskhive.task.store.RetentionStore} the deletion of tasks finished long ago.
  */
 @NullMarked
 package io.taskhive.task.store;
