@@ -150,7 +150,7 @@ public class RetentionPurge implements SmartLifecycle {
             return;
         }
         log.info("retention: finished tasks deleted after {}, every {} in batches of up to {}", readable(ages),
-                properties.interval(), properties.batchSize());
+                readable(properties.interval()), properties.batchSize());
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("retention").factory());
         long interval = properties.interval().toMillis();
@@ -161,9 +161,17 @@ public class RetentionPurge implements SmartLifecycle {
     /** {@code SUCCEEDED 7d, CANCELLED 36h}, as the settings are usually written, not {@code PT168H}. */
     private static String readable(Map<TaskStatus, Duration> ages) {
         StringJoiner text = new StringJoiner(", ");
-        ages.forEach((status, age) -> text.add(status + " " + (age.toSeconds() % 86_400 == 0 ? age.toDays() + "d"
-                : age.toSeconds() % 3_600 == 0 ? age.toHours() + "h" : age.toString())));
+        ages.forEach((status, age) -> text.add(status + " " + readable(age)));
         return text.toString();
+    }
+
+    private static String readable(Duration age) {
+        long seconds = age.toSeconds();
+        return age.toMillis() % 1_000 != 0 ? age.toString()
+                : seconds % 86_400 == 0 ? age.toDays() + "d"
+                : seconds % 3_600 == 0 ? age.toHours() + "h"
+                : seconds % 60 == 0 ? age.toMinutes() + "m"
+                : seconds + "s";
     }
 
     @Override
