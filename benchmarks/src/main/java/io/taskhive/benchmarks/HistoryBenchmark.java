@@ -102,7 +102,8 @@ final class HistoryBenchmark implements Callable<Integer> {
     @Option(names = "--users", defaultValue = "1000", description = "other users owning the rest of the history")
     int users;
 
-    @Option(names = "--throughput-tasks", defaultValue = "20000", description = "tasks measured per throughput variant")
+    @Option(names = "--throughput-tasks", defaultValue = "20000",
+            description = "tasks measured per throughput variant")
     int throughputTasks;
 
     @Option(names = "--warmup-seconds", defaultValue = "30",
@@ -199,8 +200,8 @@ final class HistoryBenchmark implements Callable<Integer> {
                         select g,
                                -- exactly `heavy` of the n rows, spread evenly
                                (g * %3$d) / %1$d <> ((g - 1) * %3$d) / %1$d as heavy,
-                               now() - interval '365 days' + (interval '365 days' - interval '1 hour') * (g::float8 / %1$d)
-                                   as created_at,
+                               now() - interval '365 days'
+                                   + (interval '365 days' - interval '1 hour') * (g::float8 / %1$d) as created_at,
                                md5(g::text || random()::text) as r,
                                g %% 100 as s, (g / 7) %% 100 as k
                           from generate_series(1::bigint, %1$d) g
@@ -262,7 +263,10 @@ final class HistoryBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Each listing of the heavy user's, {@code requests} times on one keep-alive connection, after 200 unmeasured (the JIT compiles the path meanwhile). */
+    /**
+     * Each listing of the heavy user's, {@code requests} times on one keep-alive connection, after 200
+     * unmeasured (the JIT compiles the path meanwhile).
+     */
     private Map<String, Histogram> listings(SystemUnderTest system, ApiClient user) throws Exception {
         URI base = URI.create(system.httpUrl());
         Map<String, Histogram> measured = new LinkedHashMap<>();
