@@ -58,31 +58,51 @@ final class ThroughputBenchmark implements Callable<Integer> {
             try (SystemUnderTest system = SystemUnderTest.start(1, List.of(), Map.of())) {
                 warmUp(name, system);
 
-                ApiClient client = ApiClient.newUser(system.httpUrl());
-                CpuAccounting cpu = new CpuAccounting(system);
-                CpuAccounting.Snapshot before = cpu.snapshot();
-                Instant start = Instant.now();
-                submit(name, system, client, tasks);
-                Instant acknowledged = Instant.now();
-                Outcomes outcomes = new Outcomes(system, client.username());
-                outcomes.awaitSucceeded(tasks, Duration.ofMinutes(10));
-                System.out.println(cpu.perTask(before, cpu.snapshot(), tasks));
-                Outcomes.Summary summary = outcomes.summary();
-                double endToEnd = tasks / seconds(start, summary.lastFinished());
-                double submitted = tasks / seconds(start, acknowledged);
-                System.out.printf("%-14s %,d tasks: %,.0f tasks/s end to end, %,.0f tasks/s submitted, "
-                        + "submit->SUCCEEDED p50 %.1f ms, p99 %.1f ms%n", name, tasks, endToEnd, submitted,
-                        summary.percentileMillis(50), summary.percentileMillis(99));
-                Result.print("throughput", "variant", name, "tasks", tasks, "e2e_tasks_per_s", endToEnd,
-                        "submit_tasks_per_s", submitted, "p50_ms", summary.percentileMillis(50), "p99_ms",
-                        summary.percentileMillis(99));
+                Measured measured = measure(name, system, tasks);
+                Result.print("throughput", "variant", name, "tasks", tasks, "e2e_tasks_per_s", measured.endToEnd(),
+                        "submit_tasks_per_s", measured.submitted(), "p50_ms", measured.p50Millis(), "p99_ms",
+                        measured.p99Millis());
             }
         }
         return 0;
     }
 
+    /** One variant's figures: tasks/s end to end and submitted, and the backlog's submit->SUCCEEDED p50/p99. */
+    record Measured(double endToEnd, double submitted, double p50Millis, double p99Millis) {
+    }
+
+    /** Throughput settings for another benchmark that measures the same way (the defaults of the options). */
+    static ThroughputBenchmark of(int tasks, int warmupSeconds) {
+        ThroughputBenchmark benchmark = new ThroughputBenchmark();
+        benchmark.tasks = tasks;
+        benchmark.warmupSeconds = warmupSeconds;
+        benchmark.concurrency = 64;
+        benchmark.batchSize = 1000;
+        return benchmark;
+    }
+
+    /** {@code count} tasks of variant {@code name} by a new user, measured until the last one is SUCCEEDED. */
+    Measured measure(String name, SystemUnderTest system, int count) throws Exception {
+        ApiClient client = ApiClient.newUser(system.httpUrl());
+        CpuAccounting cpu = new CpuAccounting(system);
+        CpuAccounting.Snapshot before = cpu.snapshot();
+        Instant start = Instant.now();
+        submit(name, system, client, count);
+        Instant acknowledged = Instant.now();
+        Outcomes outcomes = new Outcomes(system, client.username());
+        outcomes.awaitSucceeded(count, Duration.ofMinutes(10));
+        System.out.println(cpu.perTask(before, cpu.snapshot(), count));
+        Outcomes.Summary summary = outcomes.summary();
+        double endToEnd = count / seconds(start, summary.lastFinished());
+        double submitted = count / seconds(start, acknowledged);
+        System.out.printf("%-14s %,d tasks: %,.0f tasks/s end to end, %,.0f tasks/s submitted, "
+                + "submit->SUCCEEDED p50 %.1f ms, p99 %.1f ms%n", name, count, endToEnd, submitted,
+                summary.percentileMillis(50), summary.percentileMillis(99));
+        return new Measured(endToEnd, submitted, summary.percentileMillis(50), summary.percentileMillis(99));
+    }
+
     /** Rounds of the same workload by another user until the warm-up time is over. */
-    private void warmUp(String variant, SystemUnderTest system) throws Exception {
+    void warmUp(String variant, SystemUnderTest system) throws Exception {
         ApiClient warm = ApiClient.newUser(system.httpUrl());
         long deadline = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
         long submitted = 0;

@@ -1,0 +1,338 @@
+package io.taskhive.benchmarks;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.HdrHistogram.Histogram;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Whether a year of finished tasks slows taskhive down. On freshly started services: throughput
+ * (as {@code throughput} measures it) and the latency of {@code GET /api/tasks} on the empty
+ * database; then millions of finished tasks, with their transitions, written straight into
+ * PostgreSQL by set-based SQL and ANALYZEd; then the same measurements again, and the plans of the
+ * statements that run all the time (the outbox relay's, the orphan sweeper's) or for every listing.
+ */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = "Throughput and GET /api/tasks latency on an empty database and after loading a year of history.")
+final class HistoryBenchmark implements Callable<Integer> {
+
+    private static final List<String> THROUGHPUT_VARIANTS = List.of("tcp-pipelined", "http-batch");
+
+    /** The heavy user's listings: newest first, by a common status, by a common and by a rare type. */
+    private static final Map<String, String> LISTINGS = new LinkedHashMap<>();
+
+    static {
+        LISTINGS.put("newest", "");
+        LISTINGS.put("status", "status=SUCCEEDED");
+        LISTINGS.put("type", "type=prime_count");
+        LISTINGS.put("rare_type", "type=sleep");
+    }
+
+    // The statements as the store runs them (copied: task-domain keeps its SQL private to its package).
+    // The services bind parameters with plan_cache_mode = force_custom_plan, so literals plan the same.
+    private static final String TASK_COLUMNS = """
+            t.id, t.owner_id, t.type, t.payload, t.status, t.result, t.error, t.attempts, t.max_attempts,
+            t.timeout_seconds, t.idempotency_key, t.created_at, t.queued_at, t.started_at, t.finished_at,
+            t.worker_id, t.dispatch_seq, t.traceparent""";
+
+    /** OutboxStore.claimDue with the relay's defaults (500 rows, 10 s). */
+    private static final String CLAIM_DUE = """
+            with due as (
+                select id from tasks
+                 where dispatch_due_at <= now() and status in ('QUEUED', 'RETRYING')
+                 order by dispatch_due_at
+                 limit 500
+                 for update skip locked
+            ), claimed as (
+                update tasks t set dispatch_due_at = now() + make_interval(secs => 10),
+                                   dispatch_seq = t.dispatch_seq + 1
+                  from due where t.id = due.id
+                returning t.*
+            )
+            select %s from claimed t
+            """.formatted(TASK_COLUMNS);
+
+    /** AttemptStore.returnOrphans with the sweeper's defaults (20 s grace, 500 rows). */
+    private static final String RETURN_ORPHANS = """
+            with orphans as (
+                select t.id, t.worker_id from tasks t
+                 where t.status = 'RUNNING' and t.started_at < now() - make_interval(secs => 20)
+                   and not exists (select 1 from workers w
+                                    where w.id = t.worker_id and w.stopped_at is null
+                                      and w.last_seen > now() - make_interval(secs => 20))
+                 limit 500
+                 for update of t skip locked
+            ), moved as (
+                update tasks t
+                   set status = case when t.attempts >= t.max_attempts then 'DEAD' else 'RETRYING' end,
+                       dispatch_due_at = case when t.attempts >= t.max_attempts then null else now() end,
+                       dispatch_seq = t.dispatch_seq + 1,
+                       finished_at = case when t.attempts >= t.max_attempts then now() end,
+                       error = 'worker ' || coalesce(o.worker_id, '?') || ' stopped responding while running it',
+                       version = t.version + 1
+                  from orphans o where t.id = o.id
+                returning t.id, t.status, t.attempts, o.worker_id, t.owner_id, t.type, t.error
+            ), logged as (
+                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select id, 'RUNNING', status, now(), worker_id, attempts, error from moved
+                returning task_id, id, at
+            )
+            select m.id, m.owner_id, m.type, m.status, m.attempts, m.worker_id, l.id, l.at
+              from moved m join logged l on l.task_id = m.id
+            """;
+
+    @Option(names = "--tasks", defaultValue = "10000000", description = "finished tasks loaded as history")
+    long tasks;
+
+    @Option(names = "--heavy-user-tasks", defaultValue = "1000000",
+            description = "how many of them belong to the one user whose listings are measured")
+    long heavyUserTasks;
+
+    @Option(names = "--users", defaultValue = "1000", description = "other users owning the rest of the history")
+    int users;
+
+    @Option(names = "--throughput-tasks", defaultValue = "20000",
+            description = "tasks measured per throughput variant")
+    int throughputTasks;
+
+    @Option(names = "--warmup-seconds", defaultValue = "30",
+            description = "unmeasured workload per variant first, so the JIT has compiled the hot paths")
+    int warmupSeconds;
+
+    @Option(names = "--requests", defaultValue = "500", description = "GET /api/tasks requests measured per listing")
+    int requests;
+
+    @Override
+    public Integer call() throws Exception {
+        if (heavyUserTasks > tasks || tasks <= 0) {
+            throw new IllegalArgumentException("--heavy-user-tasks must not exceed --tasks, and --tasks must be > 0");
+        }
+        ThroughputBenchmark throughput = ThroughputBenchmark.of(throughputTasks, warmupSeconds);
+        try (SystemUnderTest system = SystemUnderTest.start(1, List.of(), Map.of());
+                Connection db = system.database()) {
+            ApiClient heavy = ApiClient.newUser(system.httpUrl());
+            long heavyId = userId(db, heavy.username());
+
+            Map<String, ThroughputBenchmark.Measured> empty = new LinkedHashMap<>();
+            for (String variant : THROUGHPUT_VARIANTS) {
+                throughput.warmUp(variant, system);
+                empty.put(variant, throughput.measure(variant, system, throughputTasks));
+            }
+            Map<String, Histogram> emptyListings = listings(system, heavy);
+
+            double loadSeconds = load(db, heavyId);
+            double analyzeSeconds = timed(db, "analyze");
+            // The load's WAL, flushed now rather than during the measurements that follow.
+            double checkpointSeconds = timed(db, "checkpoint");
+            System.out.printf("analyze: %.1f s, checkpoint: %.1f s%n", analyzeSeconds, checkpointSeconds);
+            sizes(db);
+
+            for (String variant : THROUGHPUT_VARIANTS) {
+                ThroughputBenchmark.Measured loaded = throughput.measure(variant, system, throughputTasks);
+                ThroughputBenchmark.Measured before = empty.get(variant);
+                Result.print("history", "phase", "throughput", "variant", variant, "tasks", throughputTasks,
+                        "history_tasks", tasks, "empty_e2e_tasks_per_s", before.endToEnd(),
+                        "loaded_e2e_tasks_per_s", loaded.endToEnd(), "ratio", loaded.endToEnd() / before.endToEnd(),
+                        "empty_submit_tasks_per_s", before.submitted(), "loaded_submit_tasks_per_s",
+                        loaded.submitted());
+            }
+            Map<String, Histogram> loadedListings = listings(system, heavy);
+            for (String name : LISTINGS.keySet()) {
+                reportListing(name, "analyzed", emptyListings.get(name), loadedListings.get(name));
+            }
+            plans(db, heavyId);
+
+            // What autovacuum would do next: the visibility map lets counts and index-only scans skip the heap.
+            double vacuumSeconds = timed(db, "vacuum");
+            System.out.printf("vacuum: %.1f s%n", vacuumSeconds);
+            Map<String, Histogram> vacuumedListings = listings(system, heavy);
+            for (String name : LISTINGS.keySet()) {
+                reportListing(name, "vacuumed", emptyListings.get(name), vacuumedListings.get(name));
+            }
+            Result.print("history", "phase", "load", "history_tasks", tasks, "heavy_user_tasks", heavyUserTasks,
+                    "users", users + 1, "load_s", loadSeconds, "analyze_s", analyzeSeconds, "vacuum_s",
+                    vacuumSeconds);
+        }
+        return 0;
+    }
+
+    private static long userId(Connection db, String username) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement("select id from users where username = ?")) {
+            query.setString(1, username);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The history, in one statement for the tasks and their transitions: task g of n was created at
+     * g/n of the past year (ids time-ordered as TaskIds makes them, so the primary key fills in
+     * order as in production), finished 10-60 ms later; every (n/heavy)th belongs to the heavy user,
+     * the others to {@code users} others in turn.
+     */
+    private double load(Connection db, long heavyId) throws SQLException {
+        long started = System.nanoTime();
+        try (Statement statement = db.createStatement()) {
+            statement.execute("""
+                    insert into users (username, password_hash, role)
+                    select 'history' || u, 'not-a-hash', 'USER' from generate_series(1, %d) u
+                    """.formatted(users));
+            long firstOther;
+            try (ResultSet row = statement.executeQuery("select min(id) from users where username like 'history%'")) {
+                row.next();
+                firstOther = row.getLong(1);
+            }
+            long inserted = statement.executeLargeUpdate("""
+                    with spec as (
+                        select g,
+                               -- exactly `heavy` of the n rows, spread evenly
+                               (g * %3$d) / %1$d <> ((g - 1) * %3$d) / %1$d as heavy,
+                               now() - interval '365 days'
+                                   + (interval '365 days' - interval '1 hour') * (g::float8 / %1$d) as created_at,
+                               md5(g::text || random()::text) as r,
+                               g %% 100 as s, (g / 7) %% 100 as k
+                          from generate_series(1::bigint, %1$d) g
+                    ), rows as (
+                        select (lpad(to_hex((extract(epoch from created_at) * 1000)::bigint), 12, '0') || '7'
+                                   || substr(r, 1, 3) || '8' || substr(r, 4, 15))::uuid as id,
+                               case when heavy then %2$d else %4$d + g %% %5$d end as owner_id,
+                               case when k < 50 then 'uppercase' when k < 80 then 'word_count'
+                                    when k < 99 then 'prime_count' else 'sleep' end as type,
+                               case when s < 90 then 'SUCCEEDED' when s < 95 then 'FAILED'
+                                    when s < 98 then 'DEAD' else 'CANCELLED' end as status,
+                               g, created_at
+                          from spec
+                    ), inserted as (
+                        insert into tasks (id, owner_id, type, payload, status, result, error, attempts, max_attempts,
+                                           created_at, queued_at, started_at, finished_at, worker_id, version)
+                        select id, owner_id, type, jsonb_build_object('text', 'history ' || g), status,
+                               case when status = 'SUCCEEDED' then jsonb_build_object('text', 'HISTORY ' || g) end,
+                               case when status in ('FAILED', 'DEAD') then 'failed on purpose' end,
+                               case when status = 'DEAD' then 3 else 1 end, 3,
+                               created_at, created_at, created_at + interval '5 ms',
+                               created_at + interval '10 ms' + interval '1 ms' * (g %% 50),
+                               'history-worker-' || g %% 4, 2
+                          from rows
+                        returning id, status, started_at, finished_at, worker_id, attempts
+                    )
+                    insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
+                    select i.id, x.from_status, x.to_status, x.at, i.worker_id, i.attempts, x.detail
+                      from inserted i cross join lateral (values
+                          ('QUEUED', 'RUNNING', i.started_at, null),
+                          ('RUNNING', i.status, i.finished_at,
+                           case when i.status in ('FAILED', 'DEAD') then 'failed on purpose' end))
+                          as x(from_status, to_status, at, detail)
+                    """.formatted(tasks, heavyId, heavyUserTasks, firstOther, users));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("loaded %,d tasks and %,d transitions in %.1f s%n", tasks, inserted, seconds);
+            return seconds;
+        }
+    }
+
+    private static double timed(Connection db, String sql) throws SQLException {
+        long started = System.nanoTime();
+        try (Statement statement = db.createStatement()) {
+            statement.execute(sql);
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private static void sizes(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery("""
+                select c.relname, pg_size_pretty(pg_relation_size(c.oid)) from pg_class c
+                  join pg_namespace n on n.oid = c.relnamespace
+                 where n.nspname = current_schema() and c.relkind in ('r', 'i')
+                   and (c.relname like 'tasks%' or c.relname like 'task_transitions%')
+                 order by pg_relation_size(c.oid) desc""")) {
+            while (rows.next()) {
+                System.out.printf("  %-32s %s%n", rows.getString(1), rows.getString(2));
+            }
+        }
+    }
+
+    /**
+     * Each listing of the heavy user's, {@code requests} times on one keep-alive connection, after 200
+     * unmeasured (the JIT compiles the path meanwhile).
+     */
+    private Map<String, Histogram> listings(SystemUnderTest system, ApiClient user) throws Exception {
+        URI base = URI.create(system.httpUrl());
+        Map<String, Histogram> measured = new LinkedHashMap<>();
+        try (KeepAliveHttpConnection http = new KeepAliveHttpConnection(base.getHost(), base.getPort())) {
+            for (Map.Entry<String, String> listing : LISTINGS.entrySet()) {
+                String path = "/api/tasks" + (listing.getValue().isEmpty() ? "" : "?" + listing.getValue());
+                Histogram histogram = new Histogram(60_000_000L, 3);
+                for (int i = 0; i < 200 + requests; i++) {
+                    long started = System.nanoTime();
+                    KeepAliveHttpConnection.Response response = http.get(path, user.token());
+                    long micros = (System.nanoTime() - started) / 1_000;
+                    if (response.status() != 200) {
+                        throw new IllegalStateException(path + ": HTTP " + response.status() + " " + response.body());
+                    }
+                    if (i >= 200) {
+                        histogram.recordValue(micros);
+                    }
+                }
+                measured.put(listing.getKey(), histogram);
+            }
+        }
+        return measured;
+    }
+
+    private void reportListing(String name, String state, Histogram empty, Histogram loaded) {
+        System.out.printf("GET /api/tasks %-10s (%s): empty p50 %.2f ms p99 %.2f ms; loaded (%s) p50 %.2f ms, "
+                + "p99 %.2f ms, max %.2f ms%n", name, LISTINGS.get(name), ms(empty, 50), ms(empty, 99), state,
+                ms(loaded, 50), ms(loaded, 99), loaded.getMaxValue() / 1000.0);
+        Result.print("history", "phase", "listing-" + state, "listing", name, "requests", loaded.getTotalCount(),
+                "empty_p50_ms", ms(empty, 50), "empty_p99_ms", ms(empty, 99), "loaded_p50_ms", ms(loaded, 50),
+                "loaded_p99_ms", ms(loaded, 99));
+    }
+
+    private static double ms(Histogram histogram, double percentile) {
+        return histogram.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** EXPLAIN (ANALYZE, BUFFERS) of each statement, in a transaction rolled back (two of them write). */
+    private static void plans(Connection db, long heavyId) throws SQLException {
+        Map<String, String> statements = new LinkedHashMap<>();
+        statements.put("outbox relay: OutboxStore.claimDue", CLAIM_DUE);
+        statements.put("orphan sweeper: AttemptStore.returnOrphans", RETURN_ORPHANS);
+        for (Map.Entry<String, String> filter : List.of(Map.entry("newest", ""),
+                Map.entry("status", " and t.status = 'SUCCEEDED'"), Map.entry("type", " and t.type = 'prime_count'"),
+                Map.entry("rare type", " and t.type = 'sleep'"))) {
+            String where = "where t.owner_id = " + heavyId + filter.getValue() + " ";
+            statements.put("listing, " + filter.getKey() + ": TaskFinder.page (page 0 of 20)", "select " + TASK_COLUMNS
+                    + " from tasks t " + where + "order by t.created_at desc, t.id desc limit 20 offset 0");
+            statements.put("listing, " + filter.getKey() + ": TaskFinder.page total",
+                    "select count(*) from tasks t " + where);
+        }
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(false);
+        try (Statement statement = db.createStatement()) {
+            for (Map.Entry<String, String> explained : statements.entrySet()) {
+                System.out.println("-- plan: " + explained.getKey());
+                try (ResultSet plan = statement.executeQuery("explain (analyze, buffers) " + explained.getValue())) {
+                    while (plan.next()) {
+                        System.out.println(plan.getString(1));
+                    }
+                }
+                db.rollback();
+            }
+        } finally {
+            db.rollback();
+            db.setAutoCommit(autoCommit);
+        }
+    }
+}
