@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true,
         subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, ConcurrencyBenchmark.class,
-                ScaleOutBenchmark.class, ConnectionsBenchmark.class, SseBenchmark.class},
+                ScaleOutBenchmark.class, ConnectionsBenchmark.class, SseBenchmark.class,
+                StartupBenchmark.class},
         description = "taskhive benchmarks; each ends with a line RESULT name=... key=value ...")
 public final class Benchmarks {
 
