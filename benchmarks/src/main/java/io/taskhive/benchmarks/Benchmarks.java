@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
  * {@code RESULT name=...} line. Run from the repository root; {@code benchmarks/run} builds first.
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true,
-        subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, SubmitLatencyBenchmark.class, ConcurrencyBenchmark.class,
-                ScaleOutBenchmark.class, ConnectionsBenchmark.class, SseBenchmark.class, HistoryBenchmark.class},
+        subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, SubmitLatencyBenchmark.class,
+                ConcurrencyBenchmark.class, ScaleOutBenchmark.class, ConnectionsBenchmark.class, SseBenchmark.class,
+                HistoryBenchmark.class, StartupBenchmark.class},
         description = "taskhive benchmarks; each ends with a line RESULT name=... key=value ...")
 public final class Benchmarks {
 

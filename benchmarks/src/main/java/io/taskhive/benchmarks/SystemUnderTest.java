@@ -32,7 +32,7 @@ final class SystemUnderTest implements AutoCloseable {
     static final List<String> PRODUCTION_JVM_FLAGS = List.of("-XX:MaxRAM=1g", "-XX:MaxRAMPercentage=70.0",
             "-XX:InitialRAMPercentage=25.0", "-XX:+ExitOnOutOfMemoryError");
 
-    private static final Path LOGS = Path.of("benchmarks", "target", "bench-logs");
+    static final Path LOGS = Path.of("benchmarks", "target", "bench-logs");
 
     private final TestInfrastructure.Database database;
     private final TestInfrastructure.Broker broker;
@@ -54,7 +54,7 @@ final class SystemUnderTest implements AutoCloseable {
     private static TestInfrastructure infrastructure;
 
     /** Found once for all the systems a benchmark run starts, and closed when the JVM exits. */
-    private static synchronized TestInfrastructure infrastructure() {
+    static synchronized TestInfrastructure infrastructure() {
         if (infrastructure == null) {
             infrastructure = TestInfrastructure.start();
             Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::close, "test-infrastructure-shutdown"));
@@ -80,17 +80,7 @@ final class SystemUnderTest implements AutoCloseable {
         TestInfrastructure infrastructure = infrastructure();
         TestInfrastructure.Database database = infrastructure.newDatabase();
         TestInfrastructure.Broker broker = infrastructure.newBroker();
-        Map<String, String> shared = new HashMap<>();
-        shared.put("TASKHIVE_DB_URL", database.url());
-        shared.put("TASKHIVE_DB_USER", database.user());
-        shared.put("TASKHIVE_DB_PASSWORD", database.password());
-        shared.put("TASKHIVE_RABBITMQ_HOST", broker.host());
-        shared.put("TASKHIVE_RABBITMQ_PORT", Integer.toString(broker.port()));
-        shared.put("TASKHIVE_RABBITMQ_USER", broker.user());
-        shared.put("TASKHIVE_RABBITMQ_PASSWORD", broker.password());
-        shared.put("TASKHIVE_RABBITMQ_VHOST", broker.vhost());
-        shared.put("TASKHIVE_MESSAGING_NAMESPACE", broker.namespace());
-        shared.put("TASKHIVE_MESSAGING_QUEUE_TYPE", System.getProperty("bench.queueType", broker.queueType()));
+        Map<String, String> shared = serviceEnvironment(database, broker);
 
         int httpPort = freePort();
         int tcpPort = freePort();
@@ -127,6 +117,23 @@ final class SystemUnderTest implements AutoCloseable {
             throw e;
         }
         return system;
+    }
+
+    /** What every service of a run is told: its database, its broker and its queue names. */
+    static Map<String, String> serviceEnvironment(TestInfrastructure.Database database,
+            TestInfrastructure.Broker broker) {
+        Map<String, String> shared = new HashMap<>();
+        shared.put("TASKHIVE_DB_URL", database.url());
+        shared.put("TASKHIVE_DB_USER", database.user());
+        shared.put("TASKHIVE_DB_PASSWORD", database.password());
+        shared.put("TASKHIVE_RABBITMQ_HOST", broker.host());
+        shared.put("TASKHIVE_RABBITMQ_PORT", Integer.toString(broker.port()));
+        shared.put("TASKHIVE_RABBITMQ_USER", broker.user());
+        shared.put("TASKHIVE_RABBITMQ_PASSWORD", broker.password());
+        shared.put("TASKHIVE_RABBITMQ_VHOST", broker.vhost());
+        shared.put("TASKHIVE_MESSAGING_NAMESPACE", broker.namespace());
+        shared.put("TASKHIVE_MESSAGING_QUEUE_TYPE", System.getProperty("bench.queueType", broker.queueType()));
+        return shared;
     }
 
     private static Process launch(String module, String name, List<String> prefix, Map<String, String> environment)
@@ -180,7 +187,7 @@ final class SystemUnderTest implements AutoCloseable {
         throw new IllegalStateException(base + " never became ready; see " + LOGS);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
