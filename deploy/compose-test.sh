@@ -126,6 +126,14 @@ secret() { head -c "$1" /dev/urandom | base64 | tr -d '/+=\n'; }
   # JSON logs, as an operator would run them; the scenarios check the services' lines are ECS JSON.
   echo "TASKHIVE_LOG_FORMAT=ecs"
   echo "TASKHIVE_TRACE_SAMPLING=0.1"
+  # The shipped retention: nothing the test makes is old enough to be purged.
+  echo "TASKHIVE_RETENTION_ENABLED=true"
+  echo "TASKHIVE_RETENTION_SUCCEEDED=7d"
+  echo "TASKHIVE_RETENTION_CANCELLED=7d"
+  echo "TASKHIVE_RETENTION_FAILED=30d"
+  echo "TASKHIVE_RETENTION_DEAD=30d"
+  echo "TASKHIVE_RETENTION_BATCH_SIZE=1000"
+  echo "TASKHIVE_RETENTION_INTERVAL=1m"
   # The observability profile is not started here (its images cannot be pulled on CI machines).
   echo "PROMETHEUS_PORT=$(free_port)"
   echo "PROMETHEUS_RETENTION=1d"
