@@ -104,12 +104,15 @@ class TaskDispatcher {
      * stopping), the outbox relay publishes the tasks when their marks fall due.
      */
     void announceAndDispatch(List<TaskStatusEvent> queued, List<Task> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
         events.publishAllInOrder(queued).whenComplete((announced, failure) -> {
             try {
                 dispatch(tasks);
             } catch (RuntimeException e) {
                 log.warn("{} task(s) not published now, first taskId={}; the outbox relay will", tasks.size(),
-                        tasks.isEmpty() ? null : tasks.getFirst().id(), e);
+                        tasks.getFirst().id(), e);
             }
         });
     }

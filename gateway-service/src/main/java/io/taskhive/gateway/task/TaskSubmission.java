@@ -354,9 +354,6 @@ public class TaskSubmission {
      * announcing and publishing happen on the event publisher's thread.
      */
     private void afterCommit(List<Task> committed, Map<UUID, Long> transitions) {
-        if (committed.isEmpty()) {
-            return;
-        }
         List<TaskStatusEvent> queued = new ArrayList<>(committed.size());
         for (Task task : committed) {
             queued.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
