@@ -24,6 +24,7 @@ import jakarta.validation.constraints.Min;
  *                         TCP {@code "wait"}, seed 1's synchronous requests)
  * @param rateLimit        per-user submission rate limit
  * @param outbox           publication of submitted tasks to the broker
+ * @param delayed          tasks submitted to run later
  * @param shutdownDelay    on shutdown, how long the gateway goes on serving after its readiness turned
  *                         503 and before its listeners stop, so that a load balancer polling
  *                         readiness (HAProxy under Compose) stops sending it requests first; 0 where
@@ -40,6 +41,7 @@ public record GatewayProperties(
         @DefaultValue("60s") Duration maxWait,
         @DefaultValue @Valid RateLimit rateLimit,
         @DefaultValue @Valid Outbox outbox,
+        @DefaultValue @Valid Delayed delayed,
         @DefaultValue("0s") Duration shutdownDelay) {
 
     public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -61,5 +63,16 @@ public record GatewayProperties(
      */
     public record Outbox(@DefaultValue("5s") Duration confirmGrace, @DefaultValue("10s") Duration retryAfter,
             @DefaultValue("1s") Duration relayInterval, @DefaultValue("500") @Min(1) @Max(10_000) int relayBatchSize) {
+    }
+
+    /**
+     * @param maxDelay         furthest ahead a task may be asked to run ({@code runAt}, {@code delay})
+     * @param releaseInterval  how often each gateway looks for scheduled tasks that came due: a due
+     *                         task waits at most about this long (plus the release of those due
+     *                         before it) to be queued
+     * @param releaseBatchSize most due tasks queued per statement
+     */
+    public record Delayed(@DefaultValue("365d") Duration maxDelay, @DefaultValue("200ms") Duration releaseInterval,
+            @DefaultValue("1000") @Min(1) @Max(10_000) int releaseBatchSize) {
     }
 }

@@ -1,6 +1,7 @@
 package io.taskhive.gateway.task;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Accepts tasks: validates them (nothing invalid is stored or queued), stores them as QUEUED with
  * an outbox mark in one transaction, and answers; publishing follows without the caller waiting.
+ * A task asked to run later is stored SCHEDULED instead, and {@link DueTaskRelease} queues it then.
  * Once this returns, the task is durable and will be published even if the broker is down right
  * now. Used by every entry point (REST, TCP), so the rules exist once.
  *
@@ -152,7 +154,7 @@ public class TaskSubmission {
         failure.ifPresent(e -> {
             throw e;
         });
-        return new Submitted(task.queued(), true);
+        return new Submitted(task.stored(), true);
     }
 
     /**
@@ -171,7 +173,7 @@ public class TaskSubmission {
                     failure.ifPresent(e -> {
                         throw e;
                     });
-                    return new Submitted(task.queued(), true);
+                    return new Submitted(task.stored(), true);
                 });
             } else {
                 stored = CompletableFuture.completedFuture(submitWithKey(user, request, key, via, span));
@@ -234,9 +236,9 @@ public class TaskSubmission {
             return finder.findByIdempotencyKey(user.id(), key)
                     .map(winner -> new Submitted(winner, false)).orElseThrow(() -> e);
         }
-        Task queued = task.queued();
-        afterCommit(List.of(queued), transitions);
-        return new Submitted(queued, true);
+        Task stored = task.stored();
+        afterCommit(List.of(stored), transitions);
+        return new Submitted(stored, true);
     }
 
     /**
@@ -248,14 +250,14 @@ public class TaskSubmission {
         try {
             Map<UUID, Long> transitions = store(batch);
             batch.forEach(task -> results.add(Optional.empty()));
-            afterCommit(queued(batch), transitions);
+            afterCommit(stored(batch), transitions);
         } catch (DataIntegrityViolationException e) {
             List<Task> stored = new ArrayList<>();
             Map<UUID, Long> transitions = new HashMap<>();
             for (NewTask task : batch) {
                 try {
                     transitions.putAll(store(List.of(task)));
-                    stored.add(task.queued());
+                    stored.add(task.stored());
                     results.add(Optional.empty());
                 } catch (RuntimeException failure) {
                     results.add(Optional.of(failure));
@@ -271,8 +273,8 @@ public class TaskSubmission {
         return store.insert(batch, properties.outbox().confirmGrace());
     }
 
-    private static List<Task> queued(List<NewTask> batch) {
-        return batch.stream().map(NewTask::queued).toList();
+    private static List<Task> stored(List<NewTask> batch) {
+        return batch.stream().map(NewTask::stored).toList();
     }
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
@@ -295,9 +297,9 @@ public class TaskSubmission {
         rateLimiter.acquire(user.id(), batch.size());
         batch.forEach(task -> logAccepted(task, user, via));
         Map<UUID, Long> transitions = store(batch);
-        List<Task> queued = queued(batch);
-        afterCommit(queued, transitions);
-        return queued;
+        List<Task> stored = stored(batch);
+        afterCommit(stored, transitions);
+        return stored;
     }
 
     private NewTask prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where,
@@ -330,11 +332,39 @@ public class TaskSubmission {
             }
             // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Instant runAt = runAt(request, now, where);
             return new NewTask(TaskIds.next(), user.id(), type.key(), payloadJson, maxAttempts, timeout,
-                    idempotencyKey, now, TaskTracing.traceparent(span));
+                    idempotencyKey, now, TaskTracing.traceparent(span), runAt);
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
         }
+    }
+
+    /**
+     * When the task is to run: null for at once (nothing asked, a zero delay, or a time already
+     * past, as Celery treats a past ETA), else a time within {@code max-delay} of now.
+     */
+    private Instant runAt(SubmitTaskRequest request, Instant now, String where) {
+        if (request.runAt() == null && request.delay() == null) {
+            return null;
+        }
+        if (request.runAt() != null && request.delay() != null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, where + "give either runAt or delay, not both");
+        }
+        Duration maxDelay = properties.delayed().maxDelay();
+        Instant latest = now.plus(maxDelay);
+        Instant runAt;
+        if (request.runAt() != null) {
+            runAt = RunAt.parseInstant(request.runAt(), where);
+        } else {
+            Duration delay = RunAt.parseDelay(request.delay(), where);
+            runAt = delay.compareTo(maxDelay) > 0 ? Instant.MAX : now.plus(delay);
+        }
+        if (runAt.isAfter(latest)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST,
+                    where + "a task may be scheduled at most " + RunAt.describe(maxDelay) + " ahead");
+        }
+        return runAt.isAfter(now) ? runAt.truncatedTo(ChronoUnit.MICROS) : null;
     }
 
     private static String checkIdempotencyKey(String key) {
@@ -354,12 +384,16 @@ public class TaskSubmission {
      * announcing and publishing happen on the event publisher's thread.
      */
     private void afterCommit(List<Task> committed, Map<UUID, Long> transitions) {
-        List<TaskStatusEvent> queued = new ArrayList<>(committed.size());
+        List<TaskStatusEvent> created = new ArrayList<>(committed.size());
+        List<Task> queued = new ArrayList<>(committed.size());
         for (Task task : committed) {
-            queued.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
-                    TaskStatus.QUEUED, task.createdAt(), null, 0));
+            created.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
+                    task.status(), task.createdAt(), null, 0));
+            if (task.status() == TaskStatus.QUEUED) {
+                queued.add(task);
+            }
         }
-        dispatcher.announceAndDispatch(queued, committed);
+        dispatcher.announceAndDispatch(created, queued);
     }
 
     @PreDestroy

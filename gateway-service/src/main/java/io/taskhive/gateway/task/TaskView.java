@@ -29,7 +29,9 @@ public record TaskView(
         @Nullable String idempotencyKey,
         long ownerId,
         Instant createdAt,
-        Instant queuedAt,
+        @Nullable @Schema(description = "When its submitter asked it to run; it was SCHEDULED until then")
+        Instant runAt,
+        @Nullable @Schema(description = "When it was last queued; null while SCHEDULED") Instant queuedAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
         @Nullable @Schema(description = "The worker running it, or that ran it last") String workerId,

@@ -31,7 +31,7 @@ public class TaskViews {
         return new TaskView(task.id(), task.type(), task.status(), parse(task.payload()),
                 parse(task.result()), task.error(), task.attempts(), task.maxAttempts(),
                 task.timeoutSeconds(),
-                task.idempotencyKey(), task.ownerId(), task.createdAt(), task.queuedAt(),
+                task.idempotencyKey(), task.ownerId(), task.createdAt(), task.runAt(), task.queuedAt(),
                 task.startedAt(), task.finishedAt(), task.workerId(), history);
     }
 
