@@ -26,13 +26,13 @@ import io.taskhive.task.store.ReleasedTask;
 /**
  * Queues scheduled tasks when their time comes: every {@code release-interval}, each gateway moves
  * the due SCHEDULED tasks to QUEUED in batches ({@link OutboxStore#releaseDue}), announces the
- * change and publishes them, exactly as a submission does after its commit.
+ * change, and wakes the {@link FairDispatch} round, which publishes them with everyone else's in
+ * priority and fair order.
  *
  * <p>The database decides, not the broker: nothing is published before its time (no per-message
  * TTL or delayed-exchange plugin, which not every broker has and which would hold the only copy of
  * the schedule), a gateway restart loses nothing, and any number of replicas share the work, each
- * batch locking its rows with SKIP LOCKED. A task released whose publish then fails keeps its
- * outbox mark, and the {@link OutboxRelay} publishes it, as it does any other. Its own thread, not
+ * batch locking its rows with SKIP LOCKED. Its own thread, not
  * a {@code @Scheduled} method, so that its short interval neither waits for nor delays the relay.
  */
 @Component
@@ -45,17 +45,18 @@ class DueTaskRelease implements SmartLifecycle {
     private final OutboxStore outbox;
     private final TaskDispatcher dispatcher;
     private final GatewayProperties.Delayed delayed;
-    private final Duration confirmGrace;
+    private final FairDispatch fairDispatch;
     private final Counter released;
     private final Timer lag;
     private volatile boolean databaseDown;
     private volatile ScheduledExecutorService runner;
 
-    DueTaskRelease(OutboxStore outbox, TaskDispatcher dispatcher, GatewayProperties properties, MeterRegistry meters) {
+    DueTaskRelease(OutboxStore outbox, TaskDispatcher dispatcher, FairDispatch fairDispatch,
+            GatewayProperties properties, MeterRegistry meters) {
         this.outbox = outbox;
         this.dispatcher = dispatcher;
+        this.fairDispatch = fairDispatch;
         this.delayed = properties.delayed();
-        this.confirmGrace = properties.outbox().confirmGrace();
         this.released = Counter.builder("taskhive.tasks.released")
                 .description("Scheduled tasks queued when their time came").register(meters);
         this.lag = Timer.builder("taskhive.release.lag")
@@ -69,9 +70,10 @@ class DueTaskRelease implements SmartLifecycle {
     int releaseDue() {
         int total = 0;
         for (int round = 0; round < MAX_BATCHES_PER_ROUND; round++) {
-            List<ReleasedTask> batch = outbox.releaseDue(delayed.releaseBatchSize(), confirmGrace);
+            List<ReleasedTask> batch = outbox.releaseDue(delayed.releaseBatchSize());
             if (!batch.isEmpty()) {
-                announceAndDispatch(batch);
+                announce(batch);
+                fairDispatch.wake();
                 total += batch.size();
             }
             if (batch.size() < delayed.releaseBatchSize() || Thread.currentThread().isInterrupted()) {
@@ -81,18 +83,16 @@ class DueTaskRelease implements SmartLifecycle {
         return total;
     }
 
-    private void announceAndDispatch(List<ReleasedTask> batch) {
+    private void announce(List<ReleasedTask> batch) {
         List<TaskStatusEvent> changes = new ArrayList<>(batch.size());
-        List<Task> tasks = new ArrayList<>(batch.size());
         for (ReleasedTask released : batch) {
             Task task = released.task();
             changes.add(new TaskStatusEvent(released.transitionId(), task.id(), task.ownerId(), task.type(),
                     TaskStatus.SCHEDULED, TaskStatus.QUEUED, task.queuedAt(), null, task.attempts()));
-            tasks.add(task);
             lag.record(Duration.between(task.runAt(), task.queuedAt()));
         }
         released.increment(batch.size());
-        dispatcher.announceAndDispatch(changes, tasks);
+        dispatcher.announceAndDispatch(changes, List.of());
     }
 
     private void scheduledRound() {

@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
  * @param runAt          optional; when to run it (an ISO-8601 instant); until then it is SCHEDULED
  * @param delay          optional, instead of runAt; how long from now (e.g. {@code "30s"},
  *                       {@code "PT5M"}, or a number of seconds)
+ * @param priority       optional; 0 (the default) to 9, higher first while tasks wait
  */
 public record SubmitTaskRequest(String type, JsonNode payload, String content, Integer maxAttempts,
         Integer timeoutSeconds,
@@ -23,9 +24,12 @@ public record SubmitTaskRequest(String type, JsonNode payload, String content, I
         String runAt,
         @Schema(description = "Instead of runAt: how long from now, as 30s, 5m, 2h, PT90S or a number of seconds",
                 example = "30s")
-        String delay) {
+        String delay,
+        @Schema(description = "0 (the default) to 9: while tasks wait for a worker, higher ones go first",
+                minimum = "0", maximum = "9", example = "5")
+        Integer priority) {
 
     public static SubmitTaskRequest of(String type, JsonNode payload) {
-        return new SubmitTaskRequest(type, payload, null, null, null, null, null);
+        return new SubmitTaskRequest(type, payload, null, null, null, null, null, null);
     }
 }

@@ -48,7 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Accepts tasks: validates them (nothing invalid is stored or queued), stores them as QUEUED with
  * an outbox mark in one transaction, and answers; publishing follows without the caller waiting.
- * A task asked to run later is stored SCHEDULED instead, and {@link DueTaskRelease} queues it then.
+ * A task asked to run later is stored SCHEDULED instead, and {@link DueTaskRelease} queues it then;
+ * while the workers are behind, or its owner is at their limit of running tasks, a task is stored
+ * QUEUED but held, and {@link FairDispatch} publishes it in priority and fair order
+ * ({@link DispatchAdmission} decides).
  * Once this returns, the task is durable and will be published even if the broker is down right
  * now. Used by every entry point (REST, TCP), so the rules exist once.
  *
@@ -77,10 +80,15 @@ public class TaskSubmission {
     private final Coalescer<NewTask, Optional<RuntimeException>> inserts;
     private final TaskTracing tracing;
     private final SubmissionMeters meters;
+    private final DispatchAdmission admission;
+    private final FairDispatch fairDispatch;
 
     TaskSubmission(TaskStore store, TaskFinder finder, TaskTypeRegistry types, TaskDispatcher dispatcher,
             SubmissionRateLimiter rateLimiter, GatewayProperties properties,
-            JsonMapper json, TaskTracing tracing, SubmissionMeters meters) {
+            JsonMapper json, TaskTracing tracing, SubmissionMeters meters, DispatchAdmission admission,
+            FairDispatch fairDispatch) {
+        this.admission = admission;
+        this.fairDispatch = fairDispatch;
         this.tracing = tracing;
         this.meters = meters;
         this.store = store;
@@ -201,8 +209,21 @@ public class TaskSubmission {
     private NewTask admitted(CurrentUser user, SubmitTaskRequest request, Via via, Span span) {
         NewTask task = prepare(user, request, null, "", span);
         rateLimiter.acquire(user.id(), 1);
+        task = admitted(user, List.of(task)).getFirst();
         logAccepted(task, user, via);
         return task;
+    }
+
+    /**
+     * The owner's new tasks as they are to be stored: within their limit of waiting tasks (else a
+     * 429), and those to run now either published on insert or held for a dispatch round.
+     */
+    private List<NewTask> admitted(CurrentUser user, List<NewTask> tasks) {
+        int scheduled = (int) tasks.stream().filter(task -> task.runAt() != null).count();
+        if (admission.admit(user.id(), tasks.size() - scheduled, scheduled)) {
+            return tasks;
+        }
+        return tasks.stream().map(task -> task.runAt() == null ? task.asHeld() : task).toList();
     }
 
     /**
@@ -228,6 +249,7 @@ public class TaskSubmission {
         }
         NewTask task = prepare(user, request, key, "", span);
         rateLimiter.acquire(user.id(), 1);
+        task = admitted(user, List.of(task)).getFirst();
         logAccepted(task, user, via);
         Map<UUID, Long> transitions;
         try {
@@ -290,11 +312,13 @@ public class TaskSubmission {
             throw new ApiException(HttpStatus.BAD_REQUEST,
                     "a batch holds at most " + properties.maxBatchSize() + " tasks, not " + requests.size());
         }
-        List<NewTask> batch = new ArrayList<>(requests.size());
+        List<NewTask> prepared = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            batch.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
+            prepared.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
         }
+        List<NewTask> batch = prepared;
         rateLimiter.acquire(user.id(), batch.size());
+        batch = admitted(user, batch);
         batch.forEach(task -> logAccepted(task, user, via));
         Map<UUID, Long> transitions = store(batch);
         List<Task> stored = stored(batch);
@@ -333,8 +357,13 @@ public class TaskSubmission {
             // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             Instant runAt = runAt(request, now, where);
+            int priority = request.priority() == null ? Task.MIN_PRIORITY : request.priority();
+            if (priority < Task.MIN_PRIORITY || priority > Task.MAX_PRIORITY) {
+                throw new ApiException(HttpStatus.BAD_REQUEST,
+                        where + "priority must be between " + Task.MIN_PRIORITY + " and " + Task.MAX_PRIORITY);
+            }
             return new NewTask(TaskIds.next(), user.id(), type.key(), payloadJson, maxAttempts, timeout,
-                    idempotencyKey, now, TaskTracing.traceparent(span), runAt);
+                    idempotencyKey, now, TaskTracing.traceparent(span), runAt, priority, false);
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
         }
@@ -386,14 +415,20 @@ public class TaskSubmission {
     private void afterCommit(List<Task> committed, Map<UUID, Long> transitions) {
         List<TaskStatusEvent> created = new ArrayList<>(committed.size());
         List<Task> queued = new ArrayList<>(committed.size());
+        boolean held = false;
         for (Task task : committed) {
             created.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
                     task.status(), task.createdAt(), null, 0));
-            if (task.status() == TaskStatus.QUEUED) {
+            if (task.status() == TaskStatus.QUEUED && task.dispatchSeq() > 0) {
                 queued.add(task);
+            } else if (task.status() == TaskStatus.QUEUED) {
+                held = true;
             }
         }
         dispatcher.announceAndDispatch(created, queued);
+        if (held) {
+            fairDispatch.wake();
+        }
     }
 
     @PreDestroy

@@ -20,6 +20,7 @@ public record TaskView(
         UUID id,
         String type,
         TaskStatus status,
+        @Schema(description = "0 to 9; while tasks wait for a worker, higher ones go first") int priority,
         JsonNode payload,
         @Nullable @Schema(description = "The outcome, once SUCCEEDED") JsonNode result,
         @Nullable @Schema(description = "Why the last attempt failed") String error,

@@ -17,7 +17,7 @@ import io.taskhive.task.TaskStatus;
  * while its current message still has to reach the broker, and cleared once the broker confirmed
  * it (or a worker claimed the task). {@code dispatch_seq} numbers the publications, so that a late
  * confirm of an older one clears nothing. A SCHEDULED task has no mark: nothing is to be published
- * before its time, when {@link #releaseDue} queues it and marks its first publication.
+ * before its time, when {@link #releaseDue} queues it, held for a dispatch round.
  */
 @Component
 public class OutboxStore {
@@ -56,12 +56,13 @@ public class OutboxStore {
 
     /**
      * Queues up to {@code limit} SCHEDULED tasks whose time has come, the longest due first: each
-     * moves to QUEUED (its history says so, with the time it was released), with its first
-     * publication marked due {@code confirmGrace} from now. Rows another release (another gateway
-     * replica) or a cancel holds are skipped; the cancel decides, and a task whose cancel committed
-     * first is no longer SCHEDULED.
+     * moves to QUEUED (its history says so, with the time it was released), held back for the
+     * dispatch rounds ({@link DispatchStore}) to publish in their fair order, so that ten thousand
+     * tasks due at one instant queue fairly with everyone else's. Rows another release (another
+     * gateway replica) or a cancel holds are skipped; a task whose cancel committed first is no
+     * longer SCHEDULED.
      */
-    public List<ReleasedTask> releaseDue(int limit, Duration confirmGrace) {
+    public List<ReleasedTask> releaseDue(int limit) {
         return jdbc.sql("""
                 with due as (
                     select id from tasks
@@ -70,9 +71,7 @@ public class OutboxStore {
                      limit :limit
                      for update skip locked
                 ), released as (
-                    update tasks t set status = 'QUEUED', queued_at = now(),
-                                       dispatch_due_at = now() + make_interval(secs => :confirmGraceSeconds),
-                                       dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
+                    update tasks t set status = 'QUEUED', queued_at = now(), version = t.version + 1
                       from due where t.id = due.id and t.status = 'SCHEDULED'
                     returning t.*
                 ), logged as (
@@ -84,8 +83,7 @@ public class OutboxStore {
                  order by t.run_at, t.id
                 """.formatted(Rows.TASK_COLUMNS))
                 .param("limit", limit)
-                .param("confirmGraceSeconds", Rows.seconds(confirmGrace))
-                .query((row, number) -> new ReleasedTask(Rows.task(row, number), row.getLong(20))).list();
+                .query((row, number) -> new ReleasedTask(Rows.task(row, number), row.getLong(21))).list();
     }
 
     /**
