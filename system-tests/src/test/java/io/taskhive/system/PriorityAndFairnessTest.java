@@ -141,6 +141,29 @@ class PriorityAndFairnessTest extends ApiTestSupport {
         assertThat(reset.get("waiting").intValue()).isEqualTo(6);
     }
 
+    @Test
+    void aPriorityOutsideZeroToNineIsRefusedAndTheSocketTakesOneToo() throws Exception {
+        User user = newUser();
+        for (Object bad : List.of(10, -1, "high")) {
+            ApiClient.Response refused = api.post("/api/tasks", user.token(), Map.of("type", "uppercase",
+                    "payload", Map.of("text", "x"), "priority", bad));
+            assertThat(refused.status()).as(bad + ": " + refused.text()).isEqualTo(400);
+        }
+        assertThat(api.post("/api/tasks", user.token(), Map.of("type", "uppercase", "payload", Map.of("text", "x"),
+                "priority", 10)).json().get("detail").stringValue()).isEqualTo("priority must be between 0 and 9");
+        try (TcpClient client = new TcpClient(system.tcpPort)) {
+            client.request("{\"action\":\"login\",\"username\":\"" + user.username() + "\",\"password\":\""
+                    + user.password() + "\"}");
+            JsonNode done = client.request("{\"action\":\"submit\",\"type\":\"uppercase\","
+                    + "\"payload\":{\"text\":\"pronto\"},\"priority\":8,\"wait\":20}");
+            assertThat(done.get("task").get("priority").intValue()).isEqualTo(8);
+            assertThat(done.get("task").get("status").stringValue()).isEqualTo("SUCCEEDED");
+            JsonNode refused = client.request("{\"action\":\"submit\",\"type\":\"uppercase\","
+                    + "\"payload\":{\"text\":\"x\"},\"priority\":12}");
+            assertThat(refused.get("error").get("message").stringValue()).isEqualTo("priority must be between 0 and 9");
+        }
+    }
+
     private static void submitInBatches(User user, int count, String text) {
         for (int from = 0; from < count; from += 1_000) {
             List<Map<String, Object>> batch = new ArrayList<>(1_000);
