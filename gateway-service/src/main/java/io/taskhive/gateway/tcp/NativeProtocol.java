@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import io.taskhive.gateway.events.TaskEvents;
 import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.gateway.task.PageView;
+import io.taskhive.gateway.quota.UserQuotas;
 import io.taskhive.gateway.task.SubmitTaskRequest;
 import io.taskhive.gateway.task.TaskCommands;
 import io.taskhive.gateway.task.TaskCompletion;
@@ -46,10 +47,12 @@ class NativeProtocol {
     private final TaskViews views;
     private final TaskEvents events;
     private final JsonMapper json;
+    private final UserQuotas quotas;
 
     NativeProtocol(UserRegistration registration, LoginService login, TaskSubmission submission, TaskQueries queries,
             TaskCommands commands, TaskCompletion completion, TaskViews views, TaskEvents events,
-            JsonMapper json) {
+            JsonMapper json, UserQuotas quotas) {
+        this.quotas = quotas;
         this.registration = registration;
         this.login = login;
         this.submission = submission;
@@ -79,8 +82,9 @@ class NativeProtocol {
             case "cancel" -> TcpReplies.ok().set("task",
                     tree(views.of(commands.cancel(required(caller).id(), taskId(request)))));
             case "subscribe" -> subscribe(connection, required(caller));
+            case "quotas" -> TcpReplies.ok().set("quotas", tree(quotas.of(required(caller).id())));
             default -> TcpReplies.error("unknown_action", "unknown action '" + action
-                    + "'; actions: register, login, submit, get, list, cancel, subscribe, ping");
+                    + "'; actions: register, login, submit, get, list, cancel, subscribe, quotas, ping");
         });
     }
 
