@@ -1,6 +1,7 @@
 package io.taskhive.gateway.task;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -18,7 +19,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.messaging.TaskStatusEvent;
-import io.taskhive.task.Task;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.store.OutboxStore;
 import io.taskhive.task.store.ReleasedTask;
@@ -98,11 +98,10 @@ class DueTaskRelease implements SmartLifecycle {
 
     private void announce(List<ReleasedTask> batch) {
         List<TaskStatusEvent> changes = new ArrayList<>(batch.size());
-        for (ReleasedTask released : batch) {
-            Task task = released.task();
-            changes.add(new TaskStatusEvent(released.transitionId(), task.id(), task.ownerId(), task.type(),
+        for (ReleasedTask task : batch) {
+            changes.add(new TaskStatusEvent(task.transitionId(), task.id(), task.ownerId(), task.type(),
                     TaskStatus.SCHEDULED, TaskStatus.QUEUED, task.queuedAt(), null, task.attempts()));
-            lag.record(Duration.between(task.runAt(), task.queuedAt()));
+            lag.record(Duration.between(task.runAt(), Instant.now()));
         }
         released.increment(batch.size());
         dispatcher.announceAndDispatch(changes, List.of());
