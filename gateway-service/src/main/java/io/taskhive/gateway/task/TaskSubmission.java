@@ -302,6 +302,26 @@ public class TaskSubmission {
 
     private NewTask prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where,
             Span span) {
+        Validated task = validate(request, where);
+        // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return new NewTask(TaskIds.next(), user.id(), task.type(), task.payload(), task.maxAttempts(),
+                task.timeoutSeconds(), idempotencyKey, now, TaskTracing.traceparent(span));
+    }
+
+    /**
+     * A task as a submission would store it: its type's key, its payload as JSON text, its
+     * attempts and its timeout (null: its type's).
+     */
+    public record Validated(String type, String payload, int maxAttempts, Integer timeoutSeconds) {
+    }
+
+    /**
+     * The checks of a submission, and nothing else (no rate limit, nothing stored): what a recurring
+     * schedule runs on its task when it is created, so a schedule cannot hold a task its slots
+     * could not submit. {@code where} prefixes the refusal's detail.
+     */
+    public Validated validate(SubmitTaskRequest request, String where) {
         if (request == null) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + "a task object is required");
         }
@@ -328,13 +348,18 @@ public class TaskSubmission {
                 throw new ApiException(HttpStatus.BAD_REQUEST,
                         where + "timeoutSeconds must be between 1 and " + properties.maxTimeoutSeconds());
             }
-            // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            return new NewTask(TaskIds.next(), user.id(), type.key(), payloadJson, maxAttempts, timeout,
-                    idempotencyKey, now, TaskTracing.traceparent(span));
+            return new Validated(type.key(), payloadJson, maxAttempts, timeout);
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
         }
+    }
+
+    /**
+     * Announces and publishes tasks that another transaction has just stored as QUEUED (a
+     * schedule's slots): the same path as a submission's after its commit, relay included.
+     */
+    public void publishStored(List<Task> committed, Map<UUID, Long> transitions) {
+        afterCommit(committed, transitions);
     }
 
     private static String checkIdempotencyKey(String key) {
