@@ -57,6 +57,12 @@ final class ApiClient {
         return send(builder);
     }
 
+    Response patch(String path, String token, Object body) {
+        String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return send(request(path, token).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(text)));
+    }
+
     /** A body sent byte for byte, as a client with a broken encoder would. */
     Response postBytes(String path, String token, byte[] body) {
         return send(request(path, token).header("Content-Type", "application/json")

@@ -20,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -48,7 +50,21 @@ class ScheduleController {
             name = "Location", description = "The schedule's URL: /api/schedules/{id}", required = true,
             schema = @Schema(type = "string", format = "uri-reference")))
     @ProblemResponses({409, 413})
-    ResponseEntity<ScheduleView> create(@AuthenticationPrincipal Jwt jwt, @RequestBody ScheduleRequest request) {
+    ResponseEntity<ScheduleView> create(@AuthenticationPrincipal Jwt jwt,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = "application/json", schema = @Schema(implementation = ScheduleRequest.class),
+                    examples = {
+                        @ExampleObject(name = "weekday mornings", summary = "a cron in a time zone",
+                                value = """
+                                        {"name": "morning count", "cron": "0 0 9 * * MON-FRI", "timeZone": "Europe/Madrid",
+                                         "task": {"type": "word_count", "payload": {"text": "buenos dias a todos"}},
+                                         "missedRunPolicy": "RUN_ONCE"}"""),
+                        @ExampleObject(name = "every minute", summary = "a fixed interval, catching up after downtime",
+                                value = """
+                                        {"name": "heartbeat", "intervalSeconds": 60,
+                                         "task": {"type": "uppercase", "payload": {"text": "still here"}},
+                                         "missedRunPolicy": "RUN_ALL", "maxMissedRuns": 5}""")}))
+            @RequestBody ScheduleRequest request) {
         ScheduleView created = schedules.create(CurrentUser.of(jwt), request);
         return ResponseEntity.created(URI.create("/api/schedules/" + created.id())).body(created);
     }
@@ -80,7 +96,7 @@ class ScheduleController {
     @ApiResponse(responseCode = "200", description = "The schedule as changed")
     @ProblemResponses({404, 409, 413})
     ScheduleView update(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id,
-            @RequestBody ScheduleRequest change) {
+            @RequestBody ScheduleChange change) {
         return schedules.update(CurrentUser.of(jwt), id, change);
     }
 

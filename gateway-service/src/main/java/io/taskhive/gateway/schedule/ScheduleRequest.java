@@ -4,8 +4,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.taskhive.gateway.task.SubmitTaskRequest;
 
 /**
- * A new schedule, or (PATCH) the fields of one to change: a field left out keeps its value. Give
- * either {@code cron} or {@code intervalSeconds}.
+ * A new schedule: a name, a task, and either {@code cron} or {@code intervalSeconds}.
  *
  * @param name            unique among the owner's schedules, 1 to 100 characters
  * @param cron            six fields, seconds first ({@code 0 0 9 * * MON-FRI}), or a macro
@@ -17,8 +16,8 @@ import io.taskhive.gateway.task.SubmitTaskRequest;
  * @param maxMissedRuns   with RUN_ALL, the most missed slots that still get a task (default 10)
  * @param paused          true: no task is created until it is resumed (false)
  */
-@Schema(description = "A schedule: when (cron in a time zone, or every N seconds), what task each slot submits, "
-        + "and what missed slots become. On PATCH every field is optional and a field left out is kept")
+@Schema(description = "A new schedule: when (cron in a time zone, or every N seconds; give one of them), what "
+        + "task each slot submits, and what missed slots become", requiredProperties = {"name", "task"})
 public record ScheduleRequest(
         @Schema(minLength = 1, maxLength = 100, example = "nightly report") String name,
         @Schema(description = "Spring cron, six fields with seconds first, or @yearly/@monthly/@weekly/@daily/"

@@ -119,7 +119,7 @@ public class Schedules {
      * Applies the fields given. A new cadence, or a resume, starts from the first slot after now:
      * slots that passed while paused are not missed, they were not wanted.
      */
-    public ScheduleView update(CurrentUser user, UUID id, @Nullable ScheduleRequest change) {
+    public ScheduleView update(CurrentUser user, UUID id, @Nullable ScheduleChange change) {
         if (change == null) {
             throw badRequest("a schedule object is required");
         }
