@@ -120,7 +120,7 @@ class OpenApiDocumentTest extends ApiTestSupport {
         calls.add(new Call("updateSchedule", "pause", api.patch("/api/schedules/" + schedules.getLast(), token,
                 Map.of("paused", true)), 200));
         for (String schedule : schedules) {
-            calls.add(new Call("deleteSchedule", "", api.delete("/api/schedules/" + schedule, token), 204));
+            calls.add(new Call("deleteSchedule", "", api.delete("/api/schedules/" + schedule, token), 200));
         }
         // Event streams: a finished task's replays its history and ends; the stream of all of them stays open.
         calls.add(new Call("streamTaskEvents", "a finished task",
@@ -146,10 +146,6 @@ class OpenApiDocumentTest extends ApiTestSupport {
                             .isNotBlank();
                 }
             });
-            if (!documented.has("content")) {
-                assertThat(call.response().text()).as(what + " has no body").isEmpty();
-                continue;
-            }
             if (documented.get("content").has("text/event-stream")) {
                 assertThat(call.response().contentType()).as(what).startsWith("text/event-stream");
                 assertThat(call.response().text()).as(what).doesNotContain("\"outcome\"");

@@ -103,11 +103,10 @@ class ScheduleController {
     @DeleteMapping("/{id}")
     @Operation(operationId = "deleteSchedule", summary = "Delete a schedule",
             description = "The tasks it created stay")
-    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "200", description = "Deleted: the schedule as it was, with no next run")
     @ProblemResponses(404)
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
-        schedules.delete(CurrentUser.of(jwt), id);
-        return ResponseEntity.noContent().build();
+    ScheduleView delete(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
+        return schedules.delete(CurrentUser.of(jwt), id);
     }
 
     record ScheduleList(List<ScheduleView> schedules) {

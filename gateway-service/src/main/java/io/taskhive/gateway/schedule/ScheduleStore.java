@@ -123,11 +123,13 @@ class ScheduleStore {
                 .query(ScheduleStore::schedule).list();
     }
 
-    boolean delete(UUID id, @Nullable Long ownerId) {
-        return jdbc.sql("delete from schedules where id = :id and owner_id = coalesce(cast(:owner as bigint), owner_id)")
+    /** Deletes the schedule (its slots' rows go with it; its tasks stay) and returns it as it was. */
+    Optional<Schedule> delete(UUID id, @Nullable Long ownerId) {
+        return jdbc.sql("delete from schedules where id = :id and owner_id = coalesce(cast(:owner as bigint), owner_id)"
+                + " returning " + COLUMNS)
                 .param("id", id)
                 .param("owner", new SqlParameterValue(Types.BIGINT, ownerId))
-                .update() == 1;
+                .query(ScheduleStore::schedule).optional();
     }
 
     /**

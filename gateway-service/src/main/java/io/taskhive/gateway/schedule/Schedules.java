@@ -180,10 +180,16 @@ public class Schedules {
         }
     }
 
-    public void delete(CurrentUser user, UUID id) {
-        if (!store.delete(id, scope(user))) {
-            throw new ScheduleNotFoundException(id);
-        }
+    /** Deletes it; the tasks it created stay. Returns it as it was (no next run: it has none now). */
+    public ScheduleView delete(CurrentUser user, UUID id) {
+        Schedule deleted = store.delete(id, scope(user)).orElseThrow(() -> new ScheduleNotFoundException(id));
+        return view(withoutNextRun(deleted), null);
+    }
+
+    private static Schedule withoutNextRun(Schedule s) {
+        return new Schedule(s.id(), s.ownerId(), s.name(), s.cron(), s.timeZone(), s.intervalSeconds(), s.taskType(),
+                s.taskPayload(), s.maxAttempts(), s.timeoutSeconds(), s.missedRunPolicy(), s.maxMissedRuns(), s.paused(),
+                null, s.lastSlotAt(), s.lastTaskId(), s.skippedSlots(), s.createdAt(), s.updatedAt());
     }
 
     /** Null (everyone's) for an admin. */

@@ -17,6 +17,9 @@ import io.taskhive.gateway.task.TaskQueries;
 import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.gateway.task.TaskViews;
 import io.taskhive.gateway.user.InvalidCredentialsException;
+import io.taskhive.gateway.schedule.ScheduleChange;
+import io.taskhive.gateway.schedule.ScheduleRequest;
+import io.taskhive.gateway.schedule.Schedules;
 import io.taskhive.gateway.user.LoginService;
 import io.taskhive.gateway.user.Role;
 import io.taskhive.gateway.user.UserAccount;
@@ -25,6 +28,7 @@ import io.taskhive.gateway.user.UsernameTakenException;
 import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.TaskStatus;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -45,11 +49,13 @@ class NativeProtocol {
     private final TaskCompletion completion;
     private final TaskViews views;
     private final TaskEvents events;
+    private final Schedules schedules;
     private final JsonMapper json;
 
     NativeProtocol(UserRegistration registration, LoginService login, TaskSubmission submission, TaskQueries queries,
             TaskCommands commands, TaskCompletion completion, TaskViews views, TaskEvents events,
-            JsonMapper json) {
+            Schedules schedules, JsonMapper json) {
+        this.schedules = schedules;
         this.registration = registration;
         this.login = login;
         this.submission = submission;
@@ -79,8 +85,19 @@ class NativeProtocol {
             case "cancel" -> TcpReplies.ok().set("task",
                     tree(views.of(commands.cancel(required(caller).id(), taskId(request)))));
             case "subscribe" -> subscribe(connection, required(caller));
+            // Recurring schedules: the REST bodies, under "schedule" and "changes".
+            case "schedules" -> TcpReplies.ok().set("schedules", tree(schedules.list(required(caller), false)));
+            case "schedule" -> TcpReplies.ok().set("schedule",
+                    tree(schedules.get(required(caller), scheduleId(request))));
+            case "schedule_create" -> TcpReplies.ok().set("schedule", tree(schedules.create(required(caller),
+                    body(request, "schedule", ScheduleRequest.class))));
+            case "schedule_update" -> TcpReplies.ok().set("schedule", tree(schedules.update(required(caller),
+                    scheduleId(request), body(request, "changes", ScheduleChange.class))));
+            case "schedule_delete" -> TcpReplies.ok().set("schedule",
+                    tree(schedules.delete(required(caller), scheduleId(request))));
             default -> TcpReplies.error("unknown_action", "unknown action '" + action
-                    + "'; actions: register, login, submit, get, list, cancel, subscribe, ping");
+                    + "'; actions: register, login, submit, get, list, cancel, subscribe, schedules, schedule, "
+                    + "schedule_create, schedule_update, schedule_delete, ping");
         });
     }
 
@@ -189,6 +206,28 @@ class NativeProtocol {
             return UUID.fromString(id == null ? "" : id);
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "task_id must be a task id (UUID)");
+        }
+    }
+
+    /** An object field read as the REST body it stands for; one that does not fit is a 400. */
+    private <T> T body(JsonNode request, String field, Class<T> type) {
+        JsonNode value = request.get(field);
+        if (value == null || !value.isObject()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, field + " must be an object, as the REST API's body");
+        }
+        try {
+            return json.treeToValue(value, type);
+        } catch (JacksonException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, field + " does not fit: " + e.getOriginalMessage());
+        }
+    }
+
+    private static UUID scheduleId(JsonNode request) {
+        String id = TcpRequestRouter.text(request, "schedule_id");
+        try {
+            return UUID.fromString(id == null ? "" : id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "schedule_id must be a schedule id (UUID)");
         }
     }
 
