@@ -225,6 +225,27 @@ class ScheduleTest extends ApiTestSupport {
         assertThat(left).as("the slots' rows go with their schedule").isZero();
     }
 
+    /** A row no API would write (a cron that does not parse) fails alone; the other schedules go on. */
+    @Test
+    void aBrokenScheduleDoesNotHoldUpTheOthers() {
+        User user = newUser();
+        UUID broken = UUID.randomUUID();
+        queryRows("""
+                insert into schedules (id, owner_id, name, cron, time_zone, task_type, task_payload, max_attempts,
+                                       missed_policy, max_missed_runs, next_run_at, created_at, updated_at)
+                values (?, ?, 'broken', 'not a cron', 'UTC', 'uppercase', '{"text":"x"}', 1, 'SKIP', 1,
+                        now() - interval '1 hour', now(), now())
+                returning id""", broken, user.id());
+        try {
+            String id = create(user, everySecond("healthy", "SKIP")).get("id").stringValue();
+            awaitSchedule(user, id, s -> !s.get("lastTaskId").isNull(), WAIT);
+            assertThat(slots(broken.toString())).isEmpty();
+            assertThat(api.delete("/api/schedules/" + id, user.token()).status()).isEqualTo(200);
+        } finally {
+            queryRows("delete from schedules where id = ? returning id", broken);
+        }
+    }
+
     @Test
     void aUserReachesOnlyTheirOwnSchedulesAndAnAdminReachesAll() {
         User owner = newUser();

@@ -133,20 +133,31 @@ class ScheduleStore {
     }
 
     /**
-     * Up to {@code limit} running schedules whose next slot is due at {@code now}, locked until the
-     * caller's transaction ends; rows another gateway holds are skipped, so gateways share the
-     * work instead of queueing on it.
+     * Up to {@code limit} running schedules whose next slot is due at {@code now} (only the one with
+     * id {@code only}, if given), locked until the caller's transaction ends; rows another gateway
+     * holds are skipped, so gateways share the work instead of queueing on it.
      */
-    List<Schedule> claimDue(Instant now, int limit) {
+    List<Schedule> claimDue(Instant now, int limit, @Nullable UUID only) {
         return jdbc.sql("select " + COLUMNS + """
                  from schedules
-                where not paused and next_run_at <= :now
+                where not paused and next_run_at <= :now and id = coalesce(cast(:only as uuid), id)
                 order by next_run_at
                 limit :limit
                   for update skip locked""")
                 .param("now", at(now))
                 .param("limit", limit)
+                .param("only", new SqlParameterValue(Types.OTHER, only))
                 .query(ScheduleStore::schedule).list();
+    }
+
+    /** The ids of up to {@code limit} due schedules, without locking them. */
+    List<UUID> dueIds(Instant now, int limit) {
+        return jdbc.sql("""
+                select id from schedules where not paused and next_run_at <= :now order by next_run_at limit :limit
+                """)
+                .param("now", at(now))
+                .param("limit", limit)
+                .query(UUID.class).list();
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -59,6 +60,8 @@ public class ScheduleTicker implements SmartLifecycle {
     private final Counter created;
     private final Counter skipped;
     private volatile ScheduledExecutorService runner;
+    /** Only the ticker's thread reads and writes it. */
+    private boolean databaseAway;
 
     ScheduleTicker(ScheduleStore store, TaskStore tasks, TaskSubmission submission, ScheduleProperties properties,
             GatewayProperties gateway, PlatformTransactionManager transactionManager, MeterRegistry meters) {
@@ -88,7 +91,7 @@ public class ScheduleTicker implements SmartLifecycle {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             Stored stored;
             try {
-                stored = transactions.execute(status -> runDue(now, properties.batchSize()));
+                stored = transactions.execute(status -> runDue(now, properties.batchSize(), null));
             } catch (DataAccessResourceFailureException | TransientDataAccessException
                     | TransactionException e) {
                 throw e; // the database is away: the next tick tries again
@@ -104,29 +107,25 @@ public class ScheduleTicker implements SmartLifecycle {
         }
     }
 
+    /** Each due schedule in a transaction of its own; one that fails waits for the next tick. */
     private Stored oneByOne(Instant now) {
         List<Task> all = new ArrayList<>();
         Map<UUID, Long> transitions = new HashMap<>();
-        for (int i = 0; i < properties.batchSize(); i++) {
-            Stored one;
+        for (UUID id : store.dueIds(now, properties.batchSize())) {
             try {
-                one = transactions.execute(status -> runDue(now, 1));
+                Stored one = transactions.execute(status -> runDue(now, 1, id));
+                all.addAll(one.tasks());
+                transitions.putAll(one.transitions());
             } catch (RuntimeException e) {
-                log.warn("a schedule's slot failed; it is tried again next tick", e);
-                break;
-            }
-            all.addAll(one.tasks());
-            transitions.putAll(one.transitions());
-            if (one.schedules() == 0) {
-                break;
+                log.warn("schedule {}: its due slots failed; tried again next tick", id, e);
             }
         }
-        // fewer than a batch: the tick ends here and the next one goes on
+        // counted as less than a batch: this tick ends here, the next goes on
         return new Stored(all, transitions, 0);
     }
 
-    private Stored runDue(Instant now, int limit) {
-        List<Schedule> due = store.claimDue(now, limit);
+    private Stored runDue(Instant now, int limit, @Nullable UUID only) {
+        List<Schedule> due = store.claimDue(now, limit, only);
         List<NewTask> newTasks = new ArrayList<>();
         Map<UUID, String> details = new HashMap<>();
         for (Schedule schedule : due) {
@@ -173,8 +172,16 @@ public class ScheduleTicker implements SmartLifecycle {
     private void scheduledTick() {
         try {
             tick();
+            if (databaseAway) {
+                databaseAway = false;
+                log.info("schedule ticks resumed: the database is back");
+            }
         } catch (DataAccessException | TransactionException e) {
-            log.warn("schedule tick stopped, database unavailable: {}", e.getMessage());
+            // once per outage, not four times a second; slots missed meanwhile follow their policy
+            if (!databaseAway) {
+                databaseAway = true;
+                log.warn("schedule ticks stopped, database unavailable: {}", e.getMessage());
+            }
         } catch (RuntimeException e) {
             // an unexpected failure must not end the ticks (the executor would drop the schedule)
             log.warn("schedule tick failed", e);
