@@ -13,6 +13,7 @@ create table schedules (
     task_payload      jsonb        not null,
     max_attempts      integer      not null,
     timeout_seconds   integer,
+    priority          smallint     not null default 0,
     missed_policy     varchar(16)  not null check (missed_policy in ('SKIP', 'RUN_ONCE', 'RUN_ALL')),
     max_missed_runs   integer      not null check (max_missed_runs >= 1),
     paused            boolean      not null default false,

@@ -98,7 +98,9 @@ class ScheduleTest extends ApiTestSupport {
         ConfigurableApplicationContext restarted = null;
         try {
             assertThat(second.getBean(ScheduleTicker.class).isRunning()).isTrue();
-            JsonNode schedule = create(user, everySecond("thirty slots", "RUN_ALL"));
+            Map<String, Object> body = everySecond("thirty slots", "RUN_ALL");
+            body.put("task", Map.of("type", "uppercase", "payload", Map.of("text", "tick"), "priority", 7));
+            JsonNode schedule = create(user, body);
             String id = schedule.get("id").stringValue();
             Instant first = instant(schedule.get("nextRunAt"));
             assertThat(schedule.get("nextRunTimes")).hasSize(5);
@@ -134,6 +136,7 @@ class ScheduleTest extends ApiTestSupport {
             }
             String lastTask = rows.getLast().substring(rows.getLast().indexOf('|') + 1);
             JsonNode task = api.get("/api/tasks/" + lastTask, user.token()).json();
+            assertThat(task.get("priority").intValue()).as("the schedule's task, as declared").isEqualTo(7);
             assertThat(task.get("history").get(0).get("detail").stringValue())
                     .isEqualTo("created by schedule " + id + " for its slot " + slotOf(rows.getLast()));
             assertThat(paused.get("lastTaskId").stringValue()).isEqualTo(lastTask);
@@ -329,6 +332,10 @@ class ScheduleTest extends ApiTestSupport {
                 "task", Map.of("type", "uppercase", "payload", Map.of("text", "x"), "maxAttempts", 0)));
         bad.put("task: timeoutSeconds must be between 1 and", Map.of("name", "a", "intervalSeconds", 60,
                 "task", Map.of("type", "uppercase", "payload", Map.of("text", "x"), "timeoutSeconds", 999_999)));
+        bad.put("task: priority must be between 0 and 9", Map.of("name", "a", "intervalSeconds", 60,
+                "task", Map.of("type", "uppercase", "payload", Map.of("text", "x"), "priority", 12)));
+        bad.put("task: runAt and delay do not apply to a schedule's task", Map.of("name", "a", "intervalSeconds", 60,
+                "task", Map.of("type", "uppercase", "payload", Map.of("text", "x"), "delay", "PT5M")));
         bad.forEach((detail, body) -> {
             ApiClient.Response refused = api.post("/api/schedules", user.token(), body);
             assertThat(refused.status()).as(refused.text()).isEqualTo(400);

@@ -31,7 +31,8 @@ final class ScheduleCommand {
                 ? "cron '" + schedule.get("cron").asString() + "' " + schedule.path("timeZone").asString()
                 : "every " + schedule.path("intervalSeconds").asLong() + "s";
         String next = schedule.path("paused").asBoolean() ? "paused"
-                : schedule.path("nextRunAt").isString() ? "next " + schedule.get("nextRunAt").asString() : "no next run";
+                : schedule.path("nextRunAt").isString() ? "next " + schedule.get("nextRunAt").asString()
+                : "no next run";
         cli.out().println(schedule.path("id").asString() + "  " + schedule.path("name").asString() + "  " + cadence
                 + "  " + schedule.path("task").path("type").asString() + "  " + next);
     }
@@ -41,8 +42,8 @@ final class ScheduleCommand {
     static final class Create implements Callable<Integer> {
         @ParentCommand ScheduleCommand schedule;
         @Option(names = {"-n", "--name"}, required = true) String name;
-        @Option(names = "--cron", description = "six fields, seconds first ('0 0 9 * * MON-FRI'), or @hourly, @daily...")
-        String cron;
+        @Option(names = "--cron",
+                description = "six fields, seconds first ('0 0 9 * * MON-FRI'), or @hourly, @daily...") String cron;
         @Option(names = "--time-zone", description = "the cron's IANA time zone (default UTC)") String timeZone;
         @Option(names = "--every", paramLabel = "SECONDS", description = "instead of --cron: every so many seconds")
         Long everySeconds;

@@ -20,9 +20,17 @@ import org.springframework.scheduling.support.CronExpression;
  */
 record Schedule(UUID id, long ownerId, String name, @Nullable String cron, @Nullable String timeZone,
         @Nullable Long intervalSeconds, String taskType, String taskPayload, int maxAttempts,
-        @Nullable Integer timeoutSeconds, MissedRunPolicy missedRunPolicy, int maxMissedRuns, boolean paused,
+        @Nullable Integer timeoutSeconds, int priority, MissedRunPolicy missedRunPolicy, int maxMissedRuns,
+        boolean paused,
         @Nullable Instant nextRunAt, @Nullable Instant lastSlotAt, @Nullable UUID lastTaskId, long skippedSlots,
         Instant createdAt, Instant updatedAt) {
+
+    /** This schedule with another next slot (null: none). */
+    Schedule withNextRunAt(@Nullable Instant next) {
+        return new Schedule(id, ownerId, name, cron, timeZone, intervalSeconds, taskType, taskPayload, maxAttempts,
+                timeoutSeconds, priority, missedRunPolicy, maxMissedRuns, paused, next, lastSlotAt, lastTaskId,
+                skippedSlots, createdAt, updatedAt);
+    }
 
     /** Its cadence; stored values were validated on the way in. Intervals count from its creation's second. */
     Cadence cadence() {

@@ -27,7 +27,7 @@ class ScheduleStore {
 
     private static final String COLUMNS = """
             id, owner_id, name, cron, time_zone, interval_seconds, task_type, cast(task_payload as text),
-            max_attempts, timeout_seconds, missed_policy, max_missed_runs, paused, next_run_at, last_slot_at,
+            max_attempts, timeout_seconds, priority, missed_policy, max_missed_runs, paused, next_run_at, last_slot_at,
             last_task_id, skipped_slots, created_at, updated_at""";
 
     private final JdbcClient jdbc;
@@ -49,10 +49,10 @@ class ScheduleStore {
     void insert(Schedule s) {
         jdbc.sql("""
                 insert into schedules (id, owner_id, name, cron, time_zone, interval_seconds, task_type, task_payload,
-                                       max_attempts, timeout_seconds, missed_policy, max_missed_runs, paused,
+                                       max_attempts, timeout_seconds, priority, missed_policy, max_missed_runs, paused,
                                        next_run_at, created_at, updated_at)
                 values (:id, :owner, :name, :cron, :zone, :interval, :type, cast(:payload as jsonb), :maxAttempts,
-                        :timeout, :policy, :maxMissed, :paused, :next, :createdAt, :updatedAt)
+                        :timeout, :priority, :policy, :maxMissed, :paused, :next, :createdAt, :updatedAt)
                 """)
                 .param("id", s.id())
                 .param("owner", s.ownerId())
@@ -67,7 +67,8 @@ class ScheduleStore {
                 update schedules
                    set name = :name, cron = :cron, time_zone = :zone, interval_seconds = :interval,
                        task_type = :type, task_payload = cast(:payload as jsonb), max_attempts = :maxAttempts,
-                       timeout_seconds = :timeout, missed_policy = :policy, max_missed_runs = :maxMissed,
+                       timeout_seconds = :timeout, priority = :priority, missed_policy = :policy,
+                       max_missed_runs = :maxMissed,
                        paused = :paused, next_run_at = :next, updated_at = :updatedAt
                  where id = :id
                 """)
@@ -86,6 +87,7 @@ class ScheduleStore {
                 Map.entry("payload", s.taskPayload()),
                 Map.entry("maxAttempts", s.maxAttempts()),
                 Map.entry("timeout", new SqlParameterValue(Types.INTEGER, s.timeoutSeconds())),
+                Map.entry("priority", s.priority()),
                 Map.entry("policy", s.missedRunPolicy().name()),
                 Map.entry("maxMissed", s.maxMissedRuns()),
                 Map.entry("paused", s.paused()),
@@ -175,7 +177,8 @@ class ScheduleStore {
         return jdbc.sql("""
                 insert into schedule_slots (schedule_id, slot_at, task_id)
                 select :schedule, s.slot_at, s.task_id
-                  from unnest(cast(cast(:slots as text[]) as timestamptz[]), cast(:taskIds as uuid[])) as s(slot_at, task_id)
+                  from unnest(cast(cast(:slots as text[]) as timestamptz[]), cast(:taskIds as uuid[]))
+                       as s(slot_at, task_id)
                     on conflict do nothing
                 returning slot_at
                 """)
@@ -229,9 +232,9 @@ class ScheduleStore {
     private static Schedule schedule(ResultSet row, int number) throws SQLException {
         return new Schedule(row.getObject(1, UUID.class), row.getLong(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getObject(6, Long.class), row.getString(7), row.getString(8), row.getInt(9),
-                row.getObject(10, Integer.class), MissedRunPolicy.valueOf(row.getString(11)), row.getInt(12),
-                row.getBoolean(13), instant(row, 14), instant(row, 15), row.getObject(16, UUID.class),
-                row.getLong(17), instant(row, 18), instant(row, 19));
+                row.getObject(10, Integer.class), row.getInt(11), MissedRunPolicy.valueOf(row.getString(12)),
+                row.getInt(13), row.getBoolean(14), instant(row, 15), instant(row, 16), row.getObject(17, UUID.class),
+                row.getLong(18), instant(row, 19), instant(row, 20));
     }
 
     private static @Nullable Instant instant(ResultSet row, int column) throws SQLException {

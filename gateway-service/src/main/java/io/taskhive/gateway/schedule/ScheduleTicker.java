@@ -134,8 +134,11 @@ public class ScheduleTicker implements SmartLifecycle {
             Map<Instant, NewTask> bySlot = new LinkedHashMap<>();
             Map<Instant, UUID> ids = new LinkedHashMap<>();
             for (Instant slot : plan.run()) {
+                // Held, as a delayed task when it is released: the dispatch round publishes it in
+                // priority and fair order, within its owner's limit of running tasks.
                 NewTask task = new NewTask(TaskIds.next(), schedule.ownerId(), schedule.taskType(),
-                        schedule.taskPayload(), schedule.maxAttempts(), schedule.timeoutSeconds(), null, now, null);
+                        schedule.taskPayload(), schedule.maxAttempts(), schedule.timeoutSeconds(), null, now, null,
+                        null, schedule.priority(), true);
                 bySlot.put(slot, task);
                 ids.put(slot, task.id());
             }
@@ -159,7 +162,7 @@ public class ScheduleTicker implements SmartLifecycle {
         }
         Map<UUID, Long> transitions = newTasks.isEmpty() ? Map.of()
                 : tasks.insert(newTasks, gateway.outbox().confirmGrace(), details);
-        return new Stored(newTasks.stream().map(NewTask::queued).toList(), transitions, due.size());
+        return new Stored(newTasks.stream().map(NewTask::stored).toList(), transitions, due.size());
     }
 
     private void publish(Stored stored) {

@@ -25,7 +25,8 @@ public record ScheduleView(
         boolean paused,
         @Nullable @Schema(description = "Its next slot; null while paused or once a cron has none left")
         Instant nextRunAt,
-        @Schema(description = "Its next slots, the first being nextRunAt; none while paused") List<Instant> nextRunTimes,
+        @Schema(description = "Its next slots, the first being nextRunAt; none while paused")
+        List<Instant> nextRunTimes,
         @Nullable @Schema(description = "The latest slot that created a task") Instant lastSlotAt,
         @Nullable @Schema(description = "The task that slot created") UUID lastTaskId,
         @Schema(description = "Missed slots its policy gave no task") long skippedSlots,
@@ -37,7 +38,8 @@ public record ScheduleView(
 
     /** The task each slot submits, as validated when the schedule was created or changed. */
     public record TaskTemplate(String type, JsonNode payload, int maxAttempts,
-            @Nullable @Schema(description = "Its time limit per attempt, if it asked for one") Integer timeoutSeconds) {
+            @Nullable @Schema(description = "Its time limit per attempt, if it asked for one") Integer timeoutSeconds,
+            @Schema(description = "0 (the default) to 9: the priority of each slot's task") int priority) {
     }
 
     /** A slot and the task it created (which retention may have deleted since). */

@@ -75,7 +75,7 @@ public class Schedules {
         } else {
             throw badRequest("give cron (with an optional timeZone) or intervalSeconds");
         }
-        TaskSubmission.Validated task = submission.validate(request.task(), "task: ");
+        TaskSubmission.Validated task = task(request.task());
         MissedRunPolicy policy = request.missedRunPolicy() == null ? MissedRunPolicy.SKIP
                 : policy(request.missedRunPolicy());
         int maxMissed = request.maxMissedRuns() == null
@@ -84,7 +84,8 @@ public class Schedules {
         boolean paused = Boolean.TRUE.equals(request.paused());
         Instant now = now();
         Schedule draft = new Schedule(TaskIds.next(), user.id(), name, cron == null ? null : request.cron().trim(),
-                zone, interval, task.type(), task.payload(), task.maxAttempts(), task.timeoutSeconds(), policy,
+                zone, interval, task.type(), task.payload(), task.maxAttempts(), task.timeoutSeconds(), task.priority(),
+                policy,
                 maxMissed, paused, null, null, null, 0, now, now);
         Schedule schedule = withNextRun(draft, now);
         try {
@@ -128,7 +129,7 @@ public class Schedules {
         }
         // Checked before the transaction, so a refusal never waits for the row.
         String name = change.name() == null ? null : name(change.name());
-        TaskSubmission.Validated task = change.task() == null ? null : submission.validate(change.task(), "task: ");
+        TaskSubmission.Validated task = change.task() == null ? null : task(change.task());
         MissedRunPolicy policy = change.missedRunPolicy() == null ? null : policy(change.missedRunPolicy());
         Integer maxMissed = change.maxMissedRuns() == null ? null : maxMissedRuns(change.maxMissedRuns());
         Long interval = change.intervalSeconds() == null ? null : interval(change.intervalSeconds());
@@ -163,10 +164,13 @@ public class Schedules {
                 boolean paused = change.paused() == null ? s.paused() : change.paused();
                 Instant now = now();
                 Schedule next = new Schedule(s.id(), s.ownerId(), name == null ? s.name() : name, cron, timeZone,
-                        every, task == null ? s.taskType() : task.type(), task == null ? s.taskPayload() : task.payload(),
+                        every, task == null ? s.taskType() : task.type(),
+                        task == null ? s.taskPayload() : task.payload(),
                         task == null ? s.maxAttempts() : task.maxAttempts(),
                         task == null ? s.timeoutSeconds() : task.timeoutSeconds(),
-                        policy == null ? s.missedRunPolicy() : policy, maxMissed == null ? s.maxMissedRuns() : maxMissed,
+                        task == null ? s.priority() : task.priority(),
+                        policy == null ? s.missedRunPolicy() : policy,
+                        maxMissed == null ? s.maxMissedRuns() : maxMissed,
                         paused, s.nextRunAt(), s.lastSlotAt(), s.lastTaskId(), s.skippedSlots(), s.createdAt(), now);
                 if (paused || cadenceChanged || s.paused()) {
                     next = withNextRun(next, now);
@@ -183,13 +187,7 @@ public class Schedules {
     /** Deletes it; the tasks it created stay. Returns it as it was (no next run: it has none now). */
     public ScheduleView delete(CurrentUser user, UUID id) {
         Schedule deleted = store.delete(id, scope(user)).orElseThrow(() -> new ScheduleNotFoundException(id));
-        return view(withoutNextRun(deleted), null);
-    }
-
-    private static Schedule withoutNextRun(Schedule s) {
-        return new Schedule(s.id(), s.ownerId(), s.name(), s.cron(), s.timeZone(), s.intervalSeconds(), s.taskType(),
-                s.taskPayload(), s.maxAttempts(), s.timeoutSeconds(), s.missedRunPolicy(), s.maxMissedRuns(), s.paused(),
-                null, s.lastSlotAt(), s.lastTaskId(), s.skippedSlots(), s.createdAt(), s.updatedAt());
+        return view(deleted.withNextRunAt(null), null);
     }
 
     /** Null (everyone's) for an admin. */
@@ -199,10 +197,7 @@ public class Schedules {
 
     /** Its next slot after {@code now}; none while paused. */
     private static Schedule withNextRun(Schedule s, Instant now) {
-        Instant next = s.paused() ? null : s.firstSlotAfter(now);
-        return new Schedule(s.id(), s.ownerId(), s.name(), s.cron(), s.timeZone(), s.intervalSeconds(), s.taskType(),
-                s.taskPayload(), s.maxAttempts(), s.timeoutSeconds(), s.missedRunPolicy(), s.maxMissedRuns(),
-                s.paused(), next, s.lastSlotAt(), s.lastTaskId(), s.skippedSlots(), s.createdAt(), s.updatedAt());
+        return s.withNextRunAt(s.paused() ? null : s.firstSlotAfter(now));
     }
 
     ScheduleView view(Schedule s, @Nullable List<ScheduleStore.Run> recent) {
@@ -216,12 +211,21 @@ public class Schedules {
         }
         return new ScheduleView(s.id(), s.ownerId(), s.name(), s.cron(), s.timeZone(), s.intervalSeconds(),
                 new ScheduleView.TaskTemplate(s.taskType(), json.readTree(s.taskPayload()), s.maxAttempts(),
-                        s.timeoutSeconds()),
+                        s.timeoutSeconds(), s.priority()),
                 s.missedRunPolicy(), s.maxMissedRuns(), s.paused(), s.paused() ? null : s.nextRunAt(),
                 List.copyOf(upcoming), s.lastSlotAt(), s.lastTaskId(), s.skippedSlots(),
                 recent == null ? null : recent.stream().map(r -> new ScheduleView.RunView(r.slotAt(), r.taskId()))
                         .toList(),
                 s.createdAt(), s.updatedAt());
+    }
+
+    /** The submission's checks; when it runs is the slot's to say, not the task's. */
+    private TaskSubmission.Validated task(io.taskhive.gateway.task.SubmitTaskRequest request) {
+        TaskSubmission.Validated task = submission.validate(request, "task: ");
+        if (request.runAt() != null || request.delay() != null) {
+            throw badRequest("task: runAt and delay do not apply to a schedule's task, which runs at each slot");
+        }
+        return task;
     }
 
     private static String name(@Nullable String name) {

@@ -20,6 +20,7 @@ public record TaskView(
         UUID id,
         String type,
         TaskStatus status,
+        @Schema(description = "0 to 9; while tasks wait for a worker, higher ones go first") int priority,
         JsonNode payload,
         @Nullable @Schema(description = "The outcome, once SUCCEEDED") JsonNode result,
         @Nullable @Schema(description = "Why the last attempt failed") String error,
@@ -29,7 +30,9 @@ public record TaskView(
         @Nullable String idempotencyKey,
         long ownerId,
         Instant createdAt,
-        Instant queuedAt,
+        @Nullable @Schema(description = "When its submitter asked it to run; it was SCHEDULED until then")
+        Instant runAt,
+        @Nullable @Schema(description = "When it was last queued; null while SCHEDULED") Instant queuedAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
         @Nullable @Schema(description = "The worker running it, or that ran it last") String workerId,

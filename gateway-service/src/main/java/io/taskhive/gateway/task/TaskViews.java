@@ -28,10 +28,10 @@ public class TaskViews {
                 .map(t -> new TaskView.TransitionView(t.fromStatus(), t.toStatus(), t.at(), t.workerId(),
                         t.attempt(), t.detail()))
                 .toList();
-        return new TaskView(task.id(), task.type(), task.status(), parse(task.payload()),
+        return new TaskView(task.id(), task.type(), task.status(), task.priority(), parse(task.payload()),
                 parse(task.result()), task.error(), task.attempts(), task.maxAttempts(),
                 task.timeoutSeconds(),
-                task.idempotencyKey(), task.ownerId(), task.createdAt(), task.queuedAt(),
+                task.idempotencyKey(), task.ownerId(), task.createdAt(), task.runAt(), task.queuedAt(),
                 task.startedAt(), task.finishedAt(), task.workerId(), history);
     }
 

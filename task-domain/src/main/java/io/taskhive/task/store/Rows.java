@@ -23,7 +23,7 @@ final class Rows {
     static final String TASK_COLUMNS = """
             t.id, t.owner_id, t.type, t.payload, t.status, t.result, t.error, t.attempts, t.max_attempts,
             t.timeout_seconds, t.idempotency_key, t.created_at, t.queued_at, t.started_at, t.finished_at,
-            t.worker_id, t.dispatch_seq, t.traceparent""";
+            t.worker_id, t.dispatch_seq, t.traceparent, t.run_at, t.priority""";
 
     private Rows() {
     }
@@ -34,7 +34,7 @@ final class Rows {
         return new Task(row.getObject(1, UUID.class), row.getLong(2), row.getString(3), row.getString(4),
                 TaskStatus.valueOf(row.getString(5)), row.getString(6), row.getString(7), row.getInt(8),
                 row.getInt(9), timeoutSeconds, row.getString(11), instant(row, 12), instant(row, 13),
-                instant(row, 14), instant(row, 15), row.getString(16), row.getInt(17), row.getString(18));
+                instant(row, 14), instant(row, 15), row.getString(16), row.getInt(17), row.getString(18), instant(row, 19), row.getInt(20));
     }
 
     /** A {@code task_transitions} row: id, task_id, from_status, to_status, at, worker_id, attempt, detail. */
