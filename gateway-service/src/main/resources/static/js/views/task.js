@@ -89,6 +89,7 @@ export function taskView(main, { id, admin }) {
         h('dt', {}, 'Type'), h('dd', {}, task.type),
         h('dt', {}, 'Status'), h('dd', { id: 'task-status' }, statusBadge(task.status)),
         h('dt', {}, 'Attempts'), h('dd', {}, `${task.attempts} of ${task.maxAttempts}`),
+        h('dt', {}, 'Priority'), h('dd', { id: 'task-priority' }, String(task.priority ?? 0)),
         h('dt', {}, 'Submitted'), h('dd', {}, timeElement(task.createdAt)),
         task.runAt ? [h('dt', {}, 'Scheduled for'), h('dd', { id: 'task-run-at' }, timeElement(task.runAt))] : null,
         h('dt', {}, 'Started'), h('dd', {}, timeElement(task.startedAt)),

@@ -97,12 +97,14 @@ class CliTest extends ApiTestSupport {
     }
 
     @Test
-    void submitSchedulesATaskForLaterOverTheSocketAndOverHttp() throws Exception {
+    void submitSchedulesATaskForLaterWithAPriorityOverTheSocketAndOverHttp() throws Exception {
         User user = newUser();
         cli("login", "-u", user.username(), "-p", user.password());
-        Run later = cli("submit", "-t", "uppercase", "-c", "later", "--delay", "1h");
+        Run later = cli("submit", "-t", "uppercase", "-c", "later", "--delay", "1h", "--priority", "7");
         assertThat(later.exit()).as(later.err()).isZero();
         assertThat(later.out()).contains("SCHEDULED").contains("runs at ");
+        assertThat(ApiClient.JSON.readTree(cli("--json", "list", "--status", "SCHEDULED").out()).get("items").get(0)
+                .get("priority").intValue()).isEqualTo(7);
         String runAt = java.time.Instant.now().plusSeconds(7_200).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 .toString();
         JsonNode atTime = ApiClient.JSON.readTree(cli("--json", "--http", system.baseUrl, "submit", "-t", "uppercase",

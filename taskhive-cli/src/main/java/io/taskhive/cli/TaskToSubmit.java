@@ -5,11 +5,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A task as {@code submit} describes it: its type, either a payload or the seeds' plain content,
- * and the optional idempotency key and time to run ({@code runAt} an ISO-8601 time, or
- * {@code delay} such as {@code 30s}; the gateway reads and checks both).
+ * and the optional idempotency key, time to run ({@code runAt} an ISO-8601 time, or {@code delay}
+ * such as {@code 30s}) and priority (0 to 9); the gateway reads and checks them.
  */
 record TaskToSubmit(String type, JsonNode payload, String content, String idempotencyKey, String runAt,
-        String delay) {
+        String delay, Integer priority) {
 
     /** The fields both the REST body and the socket request carry, under the given names. */
     void writeTo(ObjectNode request, String runAtField) {
@@ -24,6 +24,9 @@ record TaskToSubmit(String type, JsonNode payload, String content, String idempo
         }
         if (delay != null) {
             request.put("delay", delay);
+        }
+        if (priority != null) {
+            request.put("priority", priority);
         }
     }
 }

@@ -111,6 +111,9 @@ public final class TaskhiveCli implements Callable<Integer> {
         if (!task.path("error").isMissingNode() && !task.path("error").isNull()) {
             line.append("  error: ").append(task.get("error").asString());
         }
+        if (task.path("priority").asInt(0) > 0) {
+            line.append("  priority ").append(task.get("priority").asInt());
+        }
         if (task.path("status").asString().equals("SCHEDULED")) {
             line.append("  runs at ").append(task.path("runAt").asString());
         }
@@ -177,6 +180,8 @@ public final class TaskhiveCli implements Callable<Integer> {
                 + "SCHEDULED until then") String runAt;
         @Option(names = "--delay", description = "run it this long from now: 30s, 5m, 2h, PT90S or seconds")
         String delay;
+        @Option(names = {"-P", "--priority"}, description = "0 (default) to 9: higher ones go first while tasks wait")
+        Integer priority;
 
         @Override
         public Integer call() {
@@ -195,7 +200,7 @@ public final class TaskhiveCli implements Callable<Integer> {
             Duration wait = Duration.ofSeconds(waitSeconds == null ? 0 : waitSeconds);
             try (TaskhiveClient client = cli.client(true)) {
                 JsonNode task = client.submit(new TaskToSubmit(type, parsedPayload, content, idempotencyKey, runAt,
-                        delay), wait);
+                        delay, priority), wait);
                 cli.printTask(task);
                 if (wait.isZero()) {
                     return 0;

@@ -34,6 +34,8 @@ import io.taskhive.task.store.DispatchStore;
 class FairDispatch implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(FairDispatch.class);
+    /** Between rounds while held tasks are being published. */
+    private static final long BUSY_PAUSE_MILLIS = 10;
 
     private final DispatchStore store;
     private final DispatchAdmission admission;
@@ -92,9 +94,11 @@ class FairDispatch implements SmartLifecycle {
                     databaseDown = false;
                     log.info("dispatch rounds running again, database back");
                 }
-                // a full round: more may be waiting, and room may be left; otherwise wait
+                // A full round: more may wait, and room may be left: go on. A round that found
+                // room: the workers are taking tasks, so room comes back soon. Otherwise, wait.
                 if (published < properties.dispatch().roundSize()) {
-                    wakeUp.tryAcquire(interval, TimeUnit.MILLISECONDS);
+                    wakeUp.tryAcquire(published > 0 ? Math.min(interval, BUSY_PAUSE_MILLIS) : interval,
+                            TimeUnit.MILLISECONDS);
                     wakeUp.drainPermits();
                 }
             } catch (InterruptedException e) {

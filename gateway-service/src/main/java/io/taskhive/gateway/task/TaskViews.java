@@ -28,8 +28,8 @@ public class TaskViews {
                 .map(t -> new TaskView.TransitionView(t.fromStatus(), t.toStatus(), t.at(), t.workerId(),
                         t.attempt(), t.detail()))
                 .toList();
-        return new TaskView(task.id(), task.type(), task.status(), task.priority(), parse(task.payload()),
-                parse(task.result()), task.error(), task.attempts(), task.maxAttempts(),
+        return new TaskView(task.id(), task.type(), task.status(), parse(task.payload()),
+                parse(task.result()), task.error(), task.attempts(), task.maxAttempts(), task.priority(),
                 task.timeoutSeconds(),
                 task.idempotencyKey(), task.ownerId(), task.createdAt(), task.runAt(), task.queuedAt(),
                 task.startedAt(), task.finishedAt(), task.workerId(), history);
