@@ -117,6 +117,9 @@ class CliTest extends ApiTestSupport {
         assertThat(unreadable.err()).contains("delay is a duration such as 30s");
         assertThat(cli("submit", "-t", "uppercase", "-c", "x", "--delay", "1m", "--at", runAt).exit()).isEqualTo(2);
         assertThat(cli("--json", "list", "--status", "SCHEDULED").out()).contains(atTime.get("id").stringValue());
+        assertThat(cli("quotas").out()).contains("running 0 of at most 1000; waiting 2 of at most 100000");
+        assertThat(ApiClient.JSON.readTree(cli("--json", "--http", system.baseUrl, "quotas").out()).get("waiting")
+                .intValue()).isEqualTo(2);
     }
 
     @Test

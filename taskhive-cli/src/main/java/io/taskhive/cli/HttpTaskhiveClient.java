@@ -150,6 +150,11 @@ final class HttpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
+    public JsonNode quotas() {
+        return send("GET", "/api/quotas", null);
+    }
+
+    @Override
     public void watch(String taskId, Predicate<JsonNode> onEvent) {
         throw new CliException(2, "watch follows live updates over the TCP connection; drop --http");
     }

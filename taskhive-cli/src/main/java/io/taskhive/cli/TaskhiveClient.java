@@ -24,6 +24,9 @@ interface TaskhiveClient extends AutoCloseable {
 
     JsonNode cancel(String taskId);
 
+    /** The user's limits, and their tasks counted against them. */
+    JsonNode quotas();
+
     /**
      * Hands each status change of the user's tasks to {@code onEvent} until it returns false; with
      * a task id, first that task's current status (it may have finished already).

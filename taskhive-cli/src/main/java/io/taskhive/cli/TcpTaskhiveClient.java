@@ -173,6 +173,11 @@ final class TcpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
+    public JsonNode quotas() {
+        return call(request("quotas")).get("quotas");
+    }
+
+    @Override
     public void watch(String taskId, Predicate<JsonNode> onEvent) {
         call(request("subscribe"));
         if (taskId != null) {

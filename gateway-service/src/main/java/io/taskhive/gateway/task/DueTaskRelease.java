@@ -24,7 +24,8 @@ import io.taskhive.task.store.OutboxStore;
 import io.taskhive.task.store.ReleasedTask;
 
 /**
- * Queues scheduled tasks when their time comes: every {@code release-interval}, each gateway moves
+ * Queues scheduled tasks when their time comes: every {@code release-interval}, or at the next
+ * task's time when that is sooner, each gateway moves
  * the due SCHEDULED tasks to QUEUED in batches ({@link OutboxStore#releaseDue}), announces the
  * change, and wakes the {@link FairDispatch} round, which publishes them with everyone else's in
  * priority and fair order.
@@ -41,6 +42,7 @@ class DueTaskRelease implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DueTaskRelease.class);
     /** Most batches per round, so one round over a huge backlog still lets the gateway stop quickly. */
     private static final int MAX_BATCHES_PER_ROUND = 100;
+    private static final long MIN_PAUSE_MILLIS = 5;
 
     private final OutboxStore outbox;
     private final TaskDispatcher dispatcher;
@@ -50,6 +52,7 @@ class DueTaskRelease implements SmartLifecycle {
     private final Timer lag;
     private volatile boolean databaseDown;
     private volatile ScheduledExecutorService runner;
+    private final long interval;
 
     DueTaskRelease(OutboxStore outbox, TaskDispatcher dispatcher, FairDispatch fairDispatch,
             GatewayProperties properties, MeterRegistry meters) {
@@ -57,6 +60,7 @@ class DueTaskRelease implements SmartLifecycle {
         this.dispatcher = dispatcher;
         this.fairDispatch = fairDispatch;
         this.delayed = properties.delayed();
+        this.interval = Math.max(MIN_PAUSE_MILLIS, properties.delayed().releaseInterval().toMillis());
         this.released = Counter.builder("taskhive.tasks.released")
                 .description("Scheduled tasks queued when their time came").register(meters);
         this.lag = Timer.builder("taskhive.release.lag")
@@ -95,7 +99,21 @@ class DueTaskRelease implements SmartLifecycle {
         dispatcher.announceAndDispatch(changes, List.of());
     }
 
+    /** Runs a round, then plans the next: at the next task's time, if that comes before the interval. */
     private void scheduledRound() {
+        long delay = interval;
+        try {
+            delay = round();
+        } finally {
+            ScheduledExecutorService executor = runner;
+            if (executor != null && !executor.isShutdown()) {
+                executor.schedule(this::scheduledRound, delay, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** One round; returns how long to wait before the next, in milliseconds. */
+    private long round() {
         try {
             int count = releaseDue();
             if (databaseDown) {
@@ -105,6 +123,10 @@ class DueTaskRelease implements SmartLifecycle {
             if (count > 0) {
                 log.debug("released {} scheduled task(s)", count);
             }
+            // Waking at the next task's time rather than up to an interval after it; never sooner
+            // than a few milliseconds, in case another gateway holds the due rows.
+            Long untilNext = outbox.millisUntilNextDue();
+            return untilNext == null ? interval : Math.max(MIN_PAUSE_MILLIS, Math.min(interval, untilNext));
         } catch (DataAccessException e) {
             // said once per outage: at this interval a line per round would bury everything else
             if (!databaseDown) {
@@ -113,18 +135,18 @@ class DueTaskRelease implements SmartLifecycle {
                         e.getMostSpecificCause().getMessage());
             }
         } catch (RuntimeException e) {
-            // an unexpected failure must not end the rounds (the executor would drop the schedule)
+            // an unexpected failure must not end the rounds
             log.warn("releasing scheduled tasks failed", e);
         }
+        return interval;
     }
 
     @Override
     public void start() {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("scheduled-release").factory());
-        long interval = Math.max(1, delayed.releaseInterval().toMillis());
-        executor.scheduleWithFixedDelay(this::scheduledRound, interval, interval, TimeUnit.MILLISECONDS);
         runner = executor;
+        executor.schedule(this::scheduledRound, interval, TimeUnit.MILLISECONDS);
     }
 
     @Override

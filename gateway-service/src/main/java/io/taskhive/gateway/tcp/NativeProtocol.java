@@ -10,6 +10,10 @@ import org.springframework.stereotype.Component;
 import io.taskhive.gateway.events.TaskEvents;
 import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.gateway.task.PageView;
+import io.taskhive.gateway.quota.UserQuotas;
+import io.taskhive.gateway.schedule.ScheduleChange;
+import io.taskhive.gateway.schedule.ScheduleRequest;
+import io.taskhive.gateway.schedule.Schedules;
 import io.taskhive.gateway.task.SubmitTaskRequest;
 import io.taskhive.gateway.task.TaskCommands;
 import io.taskhive.gateway.task.TaskCompletion;
@@ -17,9 +21,6 @@ import io.taskhive.gateway.task.TaskQueries;
 import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.gateway.task.TaskViews;
 import io.taskhive.gateway.user.InvalidCredentialsException;
-import io.taskhive.gateway.schedule.ScheduleChange;
-import io.taskhive.gateway.schedule.ScheduleRequest;
-import io.taskhive.gateway.schedule.Schedules;
 import io.taskhive.gateway.user.LoginService;
 import io.taskhive.gateway.user.Role;
 import io.taskhive.gateway.user.UserAccount;
@@ -51,10 +52,12 @@ class NativeProtocol {
     private final TaskEvents events;
     private final Schedules schedules;
     private final JsonMapper json;
+    private final UserQuotas quotas;
 
     NativeProtocol(UserRegistration registration, LoginService login, TaskSubmission submission, TaskQueries queries,
             TaskCommands commands, TaskCompletion completion, TaskViews views, TaskEvents events,
-            Schedules schedules, JsonMapper json) {
+            JsonMapper json, UserQuotas quotas, Schedules schedules) {
+        this.quotas = quotas;
         this.schedules = schedules;
         this.registration = registration;
         this.login = login;
@@ -85,6 +88,7 @@ class NativeProtocol {
             case "cancel" -> TcpReplies.ok().set("task",
                     tree(views.of(commands.cancel(required(caller).id(), taskId(request)))));
             case "subscribe" -> subscribe(connection, required(caller));
+            case "quotas" -> TcpReplies.ok().set("quotas", tree(quotas.of(required(caller).id())));
             // Recurring schedules: the REST bodies, under "schedule" and "changes".
             case "schedules" -> TcpReplies.ok().set("schedules", tree(schedules.list(required(caller), false)));
             case "schedule" -> TcpReplies.ok().set("schedule",
@@ -96,8 +100,8 @@ class NativeProtocol {
             case "schedule_delete" -> TcpReplies.ok().set("schedule",
                     tree(schedules.delete(required(caller), scheduleId(request))));
             default -> TcpReplies.error("unknown_action", "unknown action '" + action
-                    + "'; actions: register, login, submit, get, list, cancel, subscribe, schedules, schedule, "
-                    + "schedule_create, schedule_update, schedule_delete, ping");
+                    + "'; actions: register, login, submit, get, list, cancel, subscribe, quotas, schedules, "
+                    + "schedule, schedule_create, schedule_update, schedule_delete, ping");
         });
     }
 

@@ -6,6 +6,8 @@ import static io.taskhive.task.store.Rows.in;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -84,6 +86,16 @@ public class OutboxStore {
                 """.formatted(Rows.TASK_COLUMNS))
                 .param("limit", limit)
                 .query((row, number) -> new ReleasedTask(Rows.task(row, number), row.getLong(21))).list();
+    }
+
+    /**
+     * How long until the next SCHEDULED task is due, by the database's clock (negative if one is
+     * due already); null if none is scheduled.
+     */
+    public @Nullable Long millisUntilNextDue() {
+        List<Long> next = jdbc.sql("select cast(extract(epoch from min(run_at) - now()) * 1000 as bigint) from tasks "
+                + "where status = 'SCHEDULED'").query(Long.class).list();
+        return next.isEmpty() ? null : next.getFirst();
     }
 
     /**

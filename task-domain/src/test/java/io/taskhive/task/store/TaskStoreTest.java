@@ -113,6 +113,7 @@ class TaskStoreTest {
         jdbc.sql("update tasks set dispatch_due_at = null where id in (:ids)")
                 .param("ids", List.of(later.id(), due.id())).update();
 
+        assertThat(outbox.millisUntilNextDue()).as("one is due already").isNotPositive();
         List<ReleasedTask> released = outbox.releaseDue(1_000);
         assertThat(released).extracting(r -> r.task().id()).containsExactly(due.id());
         Task queued = released.getFirst().task();
@@ -131,6 +132,7 @@ class TaskStoreTest {
         assertThat(jdbc.sql("select dispatch_due_at is null from tasks where id = :id").param("id", due.id())
                 .query(Boolean.class).single()).as("no outbox mark: a dispatch round publishes it").isTrue();
         assertThat(outbox.releaseDue(1_000)).as("released once").isEmpty();
+        assertThat(outbox.millisUntilNextDue()).as("the next in an hour").isBetween(3_500_000L, 3_600_000L);
         assertThat(finder.find(later.id()).orElseThrow().status()).isEqualTo(TaskStatus.SCHEDULED);
     }
 
