@@ -143,12 +143,14 @@ class CliTest extends ApiTestSupport {
         User user = newUser();
         cli("login", "-u", user.username(), "-p", user.password());
         Run created = cli("--json", "schedule", "create", "--name", "nightly", "--cron", "0 0 2 * * *",
-                "--time-zone", "Europe/Madrid", "--type", "word_count", "--content", "uno dos", "--missed", "RUN_ONCE");
+                "--time-zone", "Europe/Madrid", "--type", "word_count", "--content", "uno dos", "--missed", "RUN_ONCE",
+                "--priority", "4");
         assertThat(created.exit()).as(created.err()).isZero();
         JsonNode schedule = ApiClient.JSON.readTree(created.out());
         String id = schedule.get("id").stringValue();
         assertThat(schedule.get("nextRunTimes")).hasSize(5);
         assertThat(schedule.get("missedRunPolicy").stringValue()).isEqualTo("RUN_ONCE");
+        assertThat(schedule.get("task").get("priority").intValue()).isEqualTo(4);
 
         Run paused = cli("schedule", "pause", id);
         assertThat(paused.exit()).as(paused.err()).isZero();

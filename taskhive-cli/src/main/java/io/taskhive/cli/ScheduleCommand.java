@@ -50,6 +50,7 @@ final class ScheduleCommand {
         @Option(names = {"-t", "--type"}, required = true, description = "the task type of each slot") String type;
         @Option(names = {"-c", "--content"}, description = "the task's text (or seconds, or name)") String content;
         @Option(names = "--payload", description = "the task's payload as JSON") String payload;
+        @Option(names = "--priority", description = "0 to 9, of each slot's task (default 0)") Integer priority;
         @Option(names = "--missed", description = "SKIP (default), RUN_ONCE or RUN_ALL: what slots missed while no "
                 + "gateway ran become") String missed;
         @Option(names = "--max-missed", description = "with RUN_ALL, the most missed slots that get a task")
@@ -73,6 +74,9 @@ final class ScheduleCommand {
                 }
             } else {
                 task.put("content", content);
+            }
+            if (priority != null) {
+                task.put("priority", priority);
             }
             ObjectNode body = TaskhiveCli.JSON.createObjectNode().put("name", name);
             if (cron != null) {
