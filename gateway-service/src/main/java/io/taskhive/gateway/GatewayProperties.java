@@ -77,7 +77,7 @@ public record GatewayProperties(
      * @param releaseBatchSize most due tasks queued per statement
      */
     public record Delayed(@DefaultValue("365d") Duration maxDelay, @DefaultValue("200ms") Duration releaseInterval,
-            @DefaultValue("1000") @Min(1) @Max(10_000) int releaseBatchSize) {
+            @DefaultValue("2500") @Min(1) @Max(10_000) int releaseBatchSize) {
     }
 
     /**

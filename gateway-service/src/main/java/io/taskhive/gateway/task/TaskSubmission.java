@@ -316,9 +316,8 @@ public class TaskSubmission {
         for (int i = 0; i < requests.size(); i++) {
             prepared.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
         }
-        List<NewTask> batch = prepared;
-        rateLimiter.acquire(user.id(), batch.size());
-        batch = admitted(user, batch);
+        rateLimiter.acquire(user.id(), prepared.size());
+        List<NewTask> batch = admitted(user, prepared);
         batch.forEach(task -> logAccepted(task, user, via));
         Map<UUID, Long> transitions = store(batch);
         List<Task> stored = stored(batch);
