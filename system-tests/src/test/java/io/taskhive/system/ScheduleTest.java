@@ -288,6 +288,25 @@ class ScheduleTest extends ApiTestSupport {
             JsonNode malformed = others.request("{\"action\":\"schedule\",\"schedule_id\":\"nope\"}\n");
             assertThat(malformed.get("error").get("code").stringValue()).as(malformed.toString())
                     .isEqualTo("invalid_request");
+            for (String bad : List.of("{\"action\":\"schedule_create\"}",
+                    "{\"action\":\"schedule_create\",\"schedule\":{\"name\":\"x\",\"cron\":\"bad\","
+                            + "\"task\":{\"type\":\"uppercase\",\"payload\":{\"text\":\"x\"}}}}",
+                    "{\"action\":\"schedule_create\",\"schedule\":{\"name\":\"x\",\"intervalSeconds\":\"often\"}}",
+                    "{\"action\":\"schedule_update\",\"schedule_id\":\"" + id + "\"}")) {
+                JsonNode refusedCreate = others.request(bad + "\n");
+                assertThat(refusedCreate.get("error").get("code").stringValue()).as(bad + " " + refusedCreate)
+                        .isEqualTo("invalid_request");
+            }
+            JsonNode created = others.request("{\"action\":\"schedule_create\",\"schedule\":{\"name\":\"over tcp\","
+                    + "\"intervalSeconds\":3600,\"paused\":true,"
+                    + "\"task\":{\"type\":\"reverse\",\"payload\":{\"text\":\"abc\"}}}}\n");
+            String tcpId = created.get("schedule").get("id").stringValue();
+            JsonNode resumed = others.request("{\"action\":\"schedule_update\",\"schedule_id\":\"" + tcpId
+                    + "\",\"changes\":{\"paused\":false}}\n");
+            assertThat(resumed.get("schedule").get("nextRunAt").isString()).as(resumed.toString()).isTrue();
+            JsonNode removed = others.request("{\"action\":\"schedule_delete\",\"schedule_id\":\"" + tcpId
+                    + "\"}\n");
+            assertThat(removed.get("schedule").get("name").stringValue()).isEqualTo("over tcp");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
