@@ -30,10 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
         description = "Submit and follow tasks on a taskhive gateway.",
         subcommands = {TaskhiveCli.Register.class, TaskhiveCli.Login.class, TaskhiveCli.Submit.class,
                 TaskhiveCli.Get.class, TaskhiveCli.ListTasks.class, TaskhiveCli.Cancel.class, TaskhiveCli.Watch.class,
-                TaskhiveCli.Quotas.class},
+                TaskhiveCli.Quotas.class, ScheduleCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the task ended other than SUCCEEDED", "2:bad usage",
-                "3:not logged in, or the token was refused", "4:no such task", "5:refused by the server",
+                "3:not logged in, or the token was refused", "4:no such task (or schedule)", "5:refused by the server",
                 "6:server unreachable", "7:the task was still unfinished when --wait ran out",
                 "8:an unexpected reply or error"})
 public final class TaskhiveCli implements Callable<Integer> {
