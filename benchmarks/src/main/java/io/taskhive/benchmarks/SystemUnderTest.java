@@ -93,7 +93,15 @@ final class SystemUnderTest implements AutoCloseable {
         // One client submits tens of thousands of tasks: the per-user rate limit would measure itself.
         gatewayEnvironment.put("TASKHIVE_GATEWAY_RATE_LIMIT_TASKS_PER_SECOND", "1000000");
         gatewayEnvironment.put("TASKHIVE_GATEWAY_RATE_LIMIT_BURST", "1000000");
+        // ... and so would the per-user limits on waiting and running tasks (an admin raises them for
+        // such a user); the dispatch window (dispatch.ahead) stays as shipped.
+        gatewayEnvironment.put("TASKHIVE_GATEWAY_QUOTAS_MAX_QUEUED", "10000000");
+        gatewayEnvironment.put("TASKHIVE_GATEWAY_QUOTAS_MAX_RUNNING", "1000000");
         gatewayEnvironment.putAll(gatewaySettings);
+        // -Dbench.gateway.TASKHIVE_X=value: a setting of the gateway changed for one run (A/B comparisons)
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.gateway."))
+                .forEach(name -> gatewayEnvironment.put(name.substring("bench.gateway.".length()),
+                        System.getProperty(name)));
         Process gateway = launch("gateway-service", "gateway", List.of(), gatewayEnvironment);
         SystemUnderTest system = new SystemUnderTest(database, broker, gateway, httpPort, tcpPort);
         try {
