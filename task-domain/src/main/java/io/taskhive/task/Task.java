@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import io.taskhive.artifact.Artifact;
+
 /**
  * A submitted task, as its row in {@code tasks} holds it. Its status only changes through the
  * guarded statements of {@link io.taskhive.task.store}, never by writing a changed copy back, so
@@ -15,12 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param timeoutSeconds this task's own timeout per attempt, or null for its type's
  * @param dispatchSeq    which publication of the task the outbox mark stands for
  * @param traceparent    the W3C traceparent of its submission, carried by every publication, or null
+ * @param artifact       its result file in the artifact store, or null (none, or kept inline in the result)
  */
 public record Task(UUID id, long ownerId, String type, String payload, TaskStatus status,
         @Nullable String result, @Nullable String error, int attempts, int maxAttempts,
         @Nullable Integer timeoutSeconds, @Nullable String idempotencyKey, Instant createdAt, Instant queuedAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable String workerId, int dispatchSeq,
-        @Nullable String traceparent) {
+        @Nullable String traceparent, @Nullable Artifact artifact) {
 
     /** Identifies this publication of the task in a publisher confirm: {@code id:dispatchSeq}. */
     public String dispatchKey() {
@@ -36,6 +39,6 @@ public record Task(UUID id, long ownerId, String type, String payload, TaskStatu
             @Nullable Instant finishedAt, @Nullable String finalWorkerId) {
         return new Task(id, ownerId, type, payload, finalStatus, finalResult, finalError, finalAttempts,
                 finalMaxAttempts, timeoutSeconds, idempotencyKey, createdAt, finalQueuedAt, finalStartedAt, finishedAt,
-                finalWorkerId, dispatchSeq, traceparent);
+                finalWorkerId, dispatchSeq, traceparent, artifact);
     }
 }

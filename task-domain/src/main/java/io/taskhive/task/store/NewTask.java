@@ -24,6 +24,6 @@ public record NewTask(UUID id, long ownerId, String type, String payload, int ma
     /** The task as its insert stores it: QUEUED, no attempt yet, its first publication due. */
     public Task queued() {
         return new Task(id, ownerId, type, payload, TaskStatus.QUEUED, null, null, 0, maxAttempts, timeoutSeconds,
-                idempotencyKey, createdAt, createdAt, null, null, null, 1, traceparent);
+                idempotencyKey, createdAt, createdAt, null, null, null, 1, traceparent, null);
     }
 }
