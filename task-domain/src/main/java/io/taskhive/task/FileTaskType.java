@@ -19,9 +19,12 @@ public interface FileTaskType extends TaskType {
     /** An upper bound of the size of the file {@link #produce} makes of this (valid) payload. */
     long maxFileBytes(JsonNode payload);
 
-    /** The file's metadata alone; the worker calls {@link #produce}, never this. */
+    /**
+     * The result with the file inline, as a worker records a file up to the threshold. (The worker
+     * calls {@link #produce} and decides where the file goes; this is the type's example result.)
+     */
     @Override
     default JsonNode run(JsonNode payload) throws Exception {
-        return produce(payload).metadata();
+        return FileResults.inline(produce(payload));
     }
 }

@@ -107,9 +107,12 @@ class ReportTask implements FileTaskType {
                 i += Character.charCount(cp);
                 offset++;
             }
-            String word = strip(text.substring(start, i)).toLowerCase(Locale.ROOT);
+            String token = text.substring(start, i);
+            String word = strip(token);
             if (!word.isEmpty()) {
-                words.add(new Word(word, startOffset));
+                // where the word itself starts, after any punctuation before it
+                int leading = token.codePointCount(0, token.indexOf(word));
+                words.add(new Word(word.toLowerCase(Locale.ROOT), startOffset + leading));
             }
         }
         return words;
@@ -154,13 +157,8 @@ class ReportTask implements FileTaskType {
                 .required("distinctWords", JsonSchemas.integer("how many rows the CSV has"))
                 .required("file", file).build();
         String exampleText = "To be, or not to be";
-        FileOutput example = produce(JsonNodeFactory.instance.objectNode().put("text", exampleText));
-        ObjectNode exampleResult = example.metadata().deepCopy();
-        exampleResult.putObject("file").put("name", example.fileName()).put("contentType", example.contentType())
-                .put("size", example.content().length)
-                .put("sha256", FileResults.sha256(example.content()))
-                .put("stored", "inline")
-                .put("content", new String(example.content(), StandardCharsets.UTF_8));
+        ObjectNode exampleResult = FileResults.inline(produce(JsonNodeFactory.instance.objectNode()
+                .put("text", exampleText)));
         return new TaskTypeDescription("A word-frequency report of a text, as a CSV file (downloadable from "
                 + "/api/tasks/{id}/result)", payload, result, JsonNodeFactory.instance.objectNode().put("text",
                         exampleText), exampleResult, exampleText);
