@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
+
 import io.taskhive.gateway.GatewayApplication;
 import io.taskhive.testing.TcpProxy;
 import io.taskhive.testing.TestInfrastructure;
@@ -33,12 +35,22 @@ final class RunningSystem {
             "taskhive.worker.heartbeat-interval", "1s", "taskhive.worker.orphan-grace", "4s",
             "taskhive.worker.database-retry-interval", "500ms", "spring.rabbitmq.requested-heartbeat", "3s");
 
+    /** Results above this go to the artifact store: small, so a report of a few hundred words does. */
+    static final String ARTIFACT_THRESHOLD = "2KB";
+    /** Objects no task refers to are orphans once this old (the sweep is run by the tests that want it). */
+    static final String ARTIFACT_ORPHAN_AGE = "2s";
+
     private static RunningSystem instance;
 
     final TestInfrastructure.Database database;
     final TestInfrastructure.Broker broker;
     final TcpProxy gatewayBrokerLink;
     final TcpProxy gatewayDatabaseLink;
+    /** S3Mock, in process: the artifact storage of both services, reached through {@link #artifactLink}. */
+    final S3MockExtension artifactStorage;
+    /** Between both services and the artifact storage, so tests can take the storage away. */
+    final TcpProxy artifactLink;
+    final String artifactBucket;
     final ConfigurableApplicationContext worker;
     final ConfigurableApplicationContext gateway;
     final String baseUrl;
@@ -52,11 +64,36 @@ final class RunningSystem {
         broker = infrastructure.newBroker();
         gatewayBrokerLink = new TcpProxy(broker.host(), broker.port());
         gatewayDatabaseLink = new TcpProxy(database.host(), database.port());
+        // In this JVM S3Mock sees the gateway's classpath: without these exclusions Spring Security would
+        // guard it too and answer every request 401.
+        artifactStorage = S3MockExtension.builder().silent().withSecureConnection(false)
+                .withProperty("spring.autoconfigure.exclude", String.join(",",
+                        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.actuate.web.servlet."
+                                + "ManagementWebSecurityAutoConfiguration",
+                        "org.springframework.boot.security.oauth2.server.resource.autoconfigure."
+                                + "OAuth2ResourceServerAutoConfiguration",
+                        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web."
+                                + "OAuth2ResourceServerWebSecurityAutoConfiguration"))
+                .build();
+        artifactStorage.start();
+        artifactLink = new TcpProxy("127.0.0.1", artifactStorage.getHttpPort());
+        artifactBucket = "taskhive-it-" + UUID.randomUUID();
 
         Map<String, Object> shared = new HashMap<>(database.springProperties());
         shared.put("server.port", 0);
         shared.put("taskhive.tasks.named-duration", "100ms");
         shared.putAll(FAST_RETRIES);
+        shared.put("taskhive.artifacts.endpoint", "http://127.0.0.1:" + artifactLink.port());
+        shared.put("taskhive.artifacts.bucket", artifactBucket);
+        shared.put("taskhive.artifacts.access-key", "it-key");
+        shared.put("taskhive.artifacts.secret-key", "it-secret");
+        shared.put("taskhive.artifacts.threshold", ARTIFACT_THRESHOLD);
+        shared.put("taskhive.artifacts.request-timeout", "2s");
+        shared.put("taskhive.artifacts.orphan-age", ARTIFACT_ORPHAN_AGE);
 
         Map<String, Object> workerProperties = new HashMap<>(shared);
         workerProperties.putAll(broker.springProperties());
@@ -103,6 +140,8 @@ final class RunningSystem {
             worker.close();
             gatewayBrokerLink.close();
             gatewayDatabaseLink.close();
+            artifactLink.close();
+            artifactStorage.stop();
         });
     }
 
