@@ -66,7 +66,12 @@ final class RunningSystem {
         gatewayDatabaseLink = new TcpProxy(database.host(), database.port());
         // In this JVM S3Mock sees the gateway's classpath: without these exclusions Spring Security would
         // guard it too and answer every request 401.
-        artifactStorage = S3MockExtension.builder().silent().withSecureConnection(false)
+        int artifactPort = freePort();
+        artifactLink = new TcpProxy("127.0.0.1", artifactPort);
+        artifactBucket = "taskhive-it-" + UUID.randomUUID();
+        // Not silent(): that sets the root log level for the whole JVM, which the tests that read the
+        // services' log lines would miss.
+        artifactStorage = S3MockExtension.builder().withSecureConnection(false).withHttpPort(artifactPort)
                 .withProperty("spring.autoconfigure.exclude", String.join(",",
                         "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
                         "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
@@ -79,9 +84,6 @@ final class RunningSystem {
                         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web."
                                 + "OAuth2ResourceServerWebSecurityAutoConfiguration"))
                 .build();
-        artifactStorage.start();
-        artifactLink = new TcpProxy("127.0.0.1", artifactStorage.getHttpPort());
-        artifactBucket = "taskhive-it-" + UUID.randomUUID();
 
         Map<String, Object> shared = new HashMap<>(database.springProperties());
         shared.put("server.port", 0);
@@ -129,6 +131,9 @@ final class RunningSystem {
                         .run(arguments(gatewayProperties)));
         worker = workerStart.join();
         gateway = gatewayStart.join();
+        // After the services, which set up this JVM's logging first, as they do alone; until now their
+        // storage was unreachable, and the first upload creates the bucket.
+        artifactStorage.start();
         int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
         managementUrl = managementUrl(gateway);
@@ -160,6 +165,14 @@ final class RunningSystem {
 
     static String managementUrl(ConfigurableApplicationContext gateway) {
         return "http://127.0.0.1:" + gateway.getEnvironment().getRequiredProperty("local.management.port");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** As command-line arguments, which override the applications' own defaults. */

@@ -22,9 +22,9 @@ public record TaskView(
         TaskStatus status,
         JsonNode payload,
         @Nullable @Schema(description = "The outcome, once SUCCEEDED") JsonNode result,
-        @Nullable @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "The result file of a task type that makes one (e.g. report), once SUCCEEDED: "
-                + "download it from its url") ArtifactView artifact,
+                + "download it from its url; absent otherwise") ArtifactView artifact,
         @Nullable @Schema(description = "Why the last attempt failed") String error,
         int attempts,
         int maxAttempts,
