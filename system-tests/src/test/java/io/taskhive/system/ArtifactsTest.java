@@ -104,6 +104,31 @@ class ArtifactsTest extends ApiTestSupport {
     }
 
     @Test
+    void aSocketClientFetchesTheFileWithTheResultAction() throws Exception {
+        User owner = newUser();
+        String id = submit(owner, "report", Map.of("text", text(300))).get("id").stringValue();
+        JsonNode task = awaitStatus(owner, id, TaskStatus.SUCCEEDED, TIMEOUT);
+        try (TcpClient tcp = new TcpClient(system.tcpPort)) {
+            JsonNode got = tcp.request("{\"action\":\"get\",\"token\":\"" + owner.token() + "\",\"task_id\":\""
+                    + id + "\"}\n");
+            assertThat(got.get("task").get("artifact").get("url").stringValue()).isEqualTo("/api/tasks/" + id + "/result");
+            JsonNode reply = tcp.request("{\"action\":\"result\",\"token\":\"" + owner.token()
+                    + "\",\"task_id\":\"" + id + "\"}\n");
+            assertThat(reply.get("ok").booleanValue()).as(reply.toString()).isTrue();
+            byte[] content = Base64.getDecoder().decode(reply.get("file").get("base64").stringValue());
+            assertThat(sha256(content)).isEqualTo(task.get("artifact").get("sha256").stringValue())
+                    .isEqualTo(reply.get("file").get("sha256").stringValue());
+            assertThat(reply.get("file").get("name").stringValue()).isEqualTo("report.csv");
+
+            User stranger = newUser();
+            JsonNode refused = tcp.request("{\"action\":\"result\",\"token\":\"" + stranger.token()
+                    + "\",\"task_id\":\"" + id + "\"}\n");
+            assertThat(refused.get("ok").booleanValue()).isFalse();
+            assertThat(refused.get("error").get("code").stringValue()).isEqualTo("not_found");
+        }
+    }
+
+    @Test
     void aSmallReportStaysInTheRowAndDownloadsAlike() throws Exception {
         User owner = newUser();
         String id = submit(owner, "report", Map.of("text", "uno dos dos")).get("id").stringValue();
