@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's examples run as written, in order, against the running system: the shell block of
- * "The API by example", the TCP session, and the command-line client's block. Each {@code # -> }
+ * The README's examples run as written, in order, against the running system: the shell blocks of
+ * "The API by example" and "Artifacts", the TCP session, and the command-line client's block. Each {@code # -> }
  * line is the output of the commands above it ({@code …} stands for what varies); in the TCP session
  * the lines with an {@code "action"} are sent and the others must arrive (events may come between).
  *
@@ -55,11 +55,12 @@ class ReadmeExamplesTest extends ApiTestSupport {
         String cli = onlyBlock(readme, "## The command-line client");
 
         runShell("The API by example", api);
+        runShell("Artifacts", onlyBlock(readme, "## Artifacts"));
         runTcpSession(tcp);
         Assumptions.assumeTrue(hasClientJar(), "skipped the client's block: taskhive-cli is not packaged "
                 + "(./mvnw verify packages it before these tests)");
         runShell("The command-line client", cli);
-        System.out.println("README-EXAMPLES blocks=3 outputs-checked=" + checked);
+        System.out.println("README-EXAMPLES blocks=4 outputs-checked=" + checked);
     }
 
     private static String onlyBlock(String readme, String heading) {
