@@ -66,7 +66,7 @@ export function shortId(id) {
 }
 
 export const FINAL_STATUSES = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD']);
-export const STATUSES = ['QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD'];
+export const STATUSES = ['SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD'];
 
 export function statusBadge(status) {
   return h('span', { class: `status status-${String(status).toLowerCase()}`, 'data-status': status }, status);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "benchmarks", mixinStandardHelpOptions = true,
         subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, SubmitLatencyBenchmark.class,
                 ConcurrencyBenchmark.class, ScaleOutBenchmark.class, ConnectionsBenchmark.class, SseBenchmark.class,
-                HistoryBenchmark.class, StartupBenchmark.class},
+                HistoryBenchmark.class, StartupBenchmark.class, SchedulingBenchmark.class},
         description = "taskhive benchmarks; each ends with a line RESULT name=... key=value ...")
 public final class Benchmarks {
 

@@ -24,6 +24,9 @@ import jakarta.validation.constraints.Min;
  *                         TCP {@code "wait"}, seed 1's synchronous requests)
  * @param rateLimit        per-user submission rate limit
  * @param outbox           publication of submitted tasks to the broker
+ * @param delayed          tasks submitted to run later
+ * @param dispatch         fair dispatch: when tasks are held back, and how the rounds publish them
+ * @param quotas           each user's limits, unless an admin set their own
  * @param shutdownDelay    on shutdown, how long the gateway goes on serving after its readiness turned
  *                         503 and before its listeners stop, so that a load balancer polling
  *                         readiness (HAProxy under Compose) stops sending it requests first; 0 where
@@ -40,6 +43,9 @@ public record GatewayProperties(
         @DefaultValue("60s") Duration maxWait,
         @DefaultValue @Valid RateLimit rateLimit,
         @DefaultValue @Valid Outbox outbox,
+        @DefaultValue @Valid Delayed delayed,
+        @DefaultValue @Valid Dispatch dispatch,
+        @DefaultValue @Valid Quotas quotas,
         @DefaultValue("0s") Duration shutdownDelay) {
 
     public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -61,5 +67,39 @@ public record GatewayProperties(
      */
     public record Outbox(@DefaultValue("5s") Duration confirmGrace, @DefaultValue("10s") Duration retryAfter,
             @DefaultValue("1s") Duration relayInterval, @DefaultValue("500") @Min(1) @Max(10_000) int relayBatchSize) {
+    }
+
+    /**
+     * @param maxDelay         furthest ahead a task may be asked to run ({@code runAt}, {@code delay})
+     * @param releaseInterval  how often each gateway looks for scheduled tasks that came due: a due
+     *                         task waits at most about this long (plus the release of those due
+     *                         before it) to be queued
+     * @param releaseBatchSize most due tasks queued per statement
+     */
+    public record Delayed(@DefaultValue("365d") Duration maxDelay, @DefaultValue("200ms") Duration releaseInterval,
+            @DefaultValue("1000") @Min(1) @Max(10_000) int releaseBatchSize) {
+    }
+
+    /**
+     * @param ahead         most tasks published and not started yet (in the broker and the workers'
+     *                      prefetch) before new tasks are held back for the dispatch rounds, which
+     *                      publish them in priority and fair order; a new task waits behind at most
+     *                      about this many
+     * @param roundInterval how often each gateway runs a dispatch round when no submission wakes it
+     * @param roundSize     most held tasks one round publishes
+     * @param countsMaxAge  how old the counts may be that a gateway decides by without asking the
+     *                      database again (the backlog, a user's running and waiting tasks)
+     */
+    public record Dispatch(@DefaultValue("1000") @Min(1) int ahead, @DefaultValue("100ms") Duration roundInterval,
+            @DefaultValue("1000") @Min(1) @Max(10_000) int roundSize,
+            @DefaultValue("200ms") Duration countsMaxAge) {
+    }
+
+    /**
+     * @param maxRunning tasks of one user running at once (counting those published to run)
+     * @param maxQueued  tasks of one user waiting (SCHEDULED, QUEUED, RETRYING); submissions past it
+     *                   are refused with 429
+     */
+    public record Quotas(@DefaultValue("1000") @Min(1) int maxRunning, @DefaultValue("100000") @Min(1) int maxQueued) {
     }
 }

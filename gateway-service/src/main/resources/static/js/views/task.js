@@ -89,7 +89,9 @@ export function taskView(main, { id, admin }) {
         h('dt', {}, 'Type'), h('dd', {}, task.type),
         h('dt', {}, 'Status'), h('dd', { id: 'task-status' }, statusBadge(task.status)),
         h('dt', {}, 'Attempts'), h('dd', {}, `${task.attempts} of ${task.maxAttempts}`),
+        h('dt', {}, 'Priority'), h('dd', { id: 'task-priority' }, String(task.priority ?? 0)),
         h('dt', {}, 'Submitted'), h('dd', {}, timeElement(task.createdAt)),
+        task.runAt ? [h('dt', {}, 'Scheduled for'), h('dd', { id: 'task-run-at' }, timeElement(task.runAt))] : null,
         h('dt', {}, 'Started'), h('dd', {}, timeElement(task.startedAt)),
         h('dt', {}, 'Finished'), h('dd', {}, timeElement(task.finishedAt)),
         h('dt', {}, 'Run time'), run,
@@ -143,11 +145,11 @@ export function taskView(main, { id, admin }) {
 
 /**
  * The history, starting with the submission: where the stored history has no entry for it (the
- * first QUEUED), one is made from the task's creation time, so the timeline always starts there.
+ * first QUEUED or SCHEDULED), one is made from the task's creation time, so the timeline always starts there.
  */
 function withSubmission(task) {
   const history = task.history || [];
-  if (history.length && history[0].from === null && history[0].to === 'QUEUED') {
+  if (history.length && history[0].from === null) {
     return history;
   }
   return [{ from: null, to: 'QUEUED', at: task.createdAt, attempt: 0, workerId: null, detail: null }, ...history];

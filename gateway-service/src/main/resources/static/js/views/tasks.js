@@ -43,6 +43,14 @@ function submitForm(types, onSubmitted) {
   const timeout = h('input', { id: 'timeout-seconds', name: 'timeoutSeconds', type: 'number', min: 1, step: 1, inputmode: 'numeric', 'aria-describedby': 'timeout-seconds-hint' });
   const maxAttemptsHint = h('p', { class: 'hint', id: 'max-attempts-hint' });
   const timeoutHint = h('p', { class: 'hint', id: 'timeout-seconds-hint' });
+  const priority = h('select', { id: 'priority', name: 'priority', 'aria-describedby': 'priority-hint' },
+    Array.from({ length: 10 }, (_, level) => h('option', { value: String(level) },
+      level === 0 ? '0 (default)' : level === 9 ? '9 (highest)' : String(level))));
+  const priorityHint = h('p', { class: 'hint', id: 'priority-hint' },
+    'While tasks wait for a worker, higher priorities go first.');
+  const runAt = h('input', { id: 'run-at', name: 'runAt', type: 'datetime-local', step: 1, 'aria-describedby': 'run-at-hint' });
+  const runAtHint = h('p', { class: 'hint', id: 'run-at-hint' },
+    'Your local time. Leave empty to run it at once; until then it waits as SCHEDULED and can be cancelled.');
   const formError = h('div', { class: 'form-error', role: 'alert', tabindex: '-1', hidden: true });
   const done = h('p', { class: 'notice', role: 'status', hidden: true });
   const button = h('button', { type: 'submit' }, 'Submit task');
@@ -65,7 +73,9 @@ function submitForm(types, onSubmitted) {
     payloadFields,
     h('details', { class: 'options' }, h('summary', {}, 'Options'),
       h('div', { class: 'field' }, h('label', { for: maxAttempts.id }, 'Max attempts'), maxAttempts, maxAttemptsHint),
-      h('div', { class: 'field' }, h('label', { for: timeout.id }, 'Timeout (seconds)'), timeout, timeoutHint)),
+      h('div', { class: 'field' }, h('label', { for: timeout.id }, 'Timeout (seconds)'), timeout, timeoutHint),
+      h('div', { class: 'field' }, h('label', { for: priority.id }, 'Priority'), priority, priorityHint),
+      h('div', { class: 'field' }, h('label', { for: runAt.id }, 'Run at'), runAt, runAtHint)),
     h('div', { class: 'actions' }, button),
     done);
 
@@ -81,12 +91,21 @@ function submitForm(types, onSubmitted) {
     if (timeout.value) {
       body.timeoutSeconds = Number(timeout.value);
     }
+    if (priority.value !== '0') {
+      body.priority = Number(priority.value);
+    }
+    if (runAt.value) {
+      // the input holds a local time without an offset; the API takes an instant
+      body.runAt = new Date(runAt.value).toISOString();
+    }
     button.disabled = true;
     try {
       const task = await api.post('/api/tasks', body);
       onSubmitted(task);
       replaceChildren(done, 'Submitted: ', h('a', { href: `#/tasks/${task.id}` }, `task ${shortId(task.id)}`),
-        ` (${task.type}). It shows in your tasks as it runs.`);
+        task.status === 'SCHEDULED'
+          ? ` (${task.type}), scheduled for ${new Date(task.runAt).toLocaleString()}.`
+          : ` (${task.type}). It shows in your tasks as it runs.`);
       done.hidden = false;
       announce(`Task ${shortId(task.id)} submitted.`);
     } catch (e) {

@@ -57,6 +57,11 @@ final class ApiClient {
         return send(builder);
     }
 
+    Response put(String path, String token, Object body) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
     /** A body sent byte for byte, as a client with a broken encoder would. */
     Response postBytes(String path, String token, byte[] body) {
         return send(request(path, token).header("Content-Type", "application/json")

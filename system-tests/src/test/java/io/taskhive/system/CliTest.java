@@ -129,6 +129,29 @@ class CliTest extends ApiTestSupport {
     }
 
     @Test
+    void submitSchedulesATaskForLaterWithAPriorityOverTheSocketAndOverHttp() throws Exception {
+        User user = newUser();
+        cli("login", "-u", user.username(), "-p", user.password());
+        Run later = cli("submit", "-t", "uppercase", "-c", "later", "--delay", "1h", "--priority", "7");
+        assertThat(later.exit()).as(later.err()).isZero();
+        assertThat(later.out()).contains("SCHEDULED").contains("runs at ");
+        assertThat(ApiClient.JSON.readTree(cli("--json", "list", "--status", "SCHEDULED").out()).get("items").get(0)
+                .get("priority").intValue()).isEqualTo(7);
+        String runAt = java.time.Instant.now().plusSeconds(7_200).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        JsonNode atTime = ApiClient.JSON.readTree(cli("--json", "--http", system.baseUrl, "submit", "-t", "uppercase",
+                "-c", "at a time", "--at", runAt).out());
+        assertThat(atTime.get("status").stringValue()).isEqualTo("SCHEDULED");
+        assertThat(java.time.Instant.parse(atTime.get("runAt").stringValue())).isEqualTo(runAt);
+
+        Run unreadable = cli("submit", "-t", "uppercase", "-c", "x", "--delay", "soonish");
+        assertThat(unreadable.exit()).isEqualTo(5);
+        assertThat(unreadable.err()).contains("delay is a duration such as 30s");
+        assertThat(cli("submit", "-t", "uppercase", "-c", "x", "--delay", "1m", "--at", runAt).exit()).isEqualTo(2);
+        assertThat(cli("--json", "list", "--status", "SCHEDULED").out()).contains(atTime.get("id").stringValue());
+    }
+
+    @Test
     void watchFollowsATaskToItsOutcomeEvenOneThatHasFinishedAlready() throws Exception {
         User user = newUser();
         cli("login", "-u", user.username(), "-p", user.password());

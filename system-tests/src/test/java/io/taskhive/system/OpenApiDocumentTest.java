@@ -114,6 +114,10 @@ class OpenApiDocumentTest extends ApiTestSupport {
                 200));
         calls.add(new Call("retryTasks", "example", api.post("/api/admin/tasks/retry", admin,
                 exampleBody(document, operations.get("retryTasks"))), 200));
+        calls.add(new Call("getMyQuotas", "", api.get("/api/quotas", token), 200));
+        calls.add(new Call("getUserQuotas", "", api.get("/api/admin/users/" + user.id() + "/quotas", admin), 200));
+        calls.add(new Call("setUserQuotas", "example", api.put("/api/admin/users/" + user.id() + "/quotas", admin,
+                exampleBody(document, operations.get("setUserQuotas"))), 200));
         // Event streams: a finished task's replays its history and ends; the stream of all of them stays open.
         calls.add(new Call("streamTaskEvents", "a finished task",
                 api.get("/api/tasks/" + submitted.getFirst() + "/events", token), 200));

@@ -27,6 +27,8 @@ final class RunningSystem {
     static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
     static final String JWT_SECRET = "test-secret-" + UUID.randomUUID() + UUID.randomUUID();
     static final int RATE_LIMIT_BURST = 300;
+    /** Tasks published and not started before new ones are held for the dispatch rounds. */
+    static final int DISPATCH_AHEAD = 300;
     /** Short retry delays, so tests see several attempts in seconds. */
     static final Map<String, Object> FAST_RETRIES = Map.of(
             "taskhive.retry.initial-delay", "200ms", "taskhive.retry.max-delay", "2s");
@@ -116,6 +118,8 @@ final class RunningSystem {
         gatewayProperties.put("taskhive.gateway.outbox.confirm-grace", "1s");
         gatewayProperties.put("taskhive.gateway.outbox.retry-after", "1s");
         gatewayProperties.put("taskhive.gateway.outbox.relay-interval", "200ms");
+        // A short dispatch window: the rounds, and the order they publish in, take part in most tests.
+        gatewayProperties.put("taskhive.gateway.dispatch.ahead", DISPATCH_AHEAD);
         gatewayProperties.put("taskhive.tcp.port", 0);
         gatewayProperties.put("management.server.port", 0);
         gatewayProperties.put("taskhive.tcp.idle-timeout", "3s");

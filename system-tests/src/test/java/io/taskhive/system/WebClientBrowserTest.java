@@ -154,6 +154,42 @@ class WebClientBrowserTest extends ApiTestSupport {
     }
 
     @Test
+    void aTaskScheduledForLaterWithAPriorityWaitsAsScheduledAndIsCancelledFromTheList() {
+        User user = newUser();
+        Browser browser = browser();
+        browser.logIn(user.username(), user.password());
+        browser.awaitText("#mine-live", "Live");
+        java.time.ZonedDateTime runAt = java.time.ZonedDateTime.now(java.time.ZoneId.of(Browser.TIME_ZONE))
+                .plusMinutes(10).withNano(0);
+        browser.select("#task-type", "uppercase");
+        browser.type("#payload-text", "later");
+        browser.click("#submit-form details.options summary");
+        browser.select("#priority", "7");
+        // the local time, as the datetime-local input holds it (typing into it depends on the locale)
+        browser.script("const input = document.querySelector('#run-at'); input.value = arguments[0];"
+                + "input.dispatchEvent(new Event('input', { bubbles: true }));",
+                runAt.toLocalDateTime().toString());
+        browser.click("#submit-form button[type=submit]");
+        String taskId = submittedTaskId(browser);
+        browser.awaitText("#submit-form .notice", "scheduled for");
+        browser.waitFor(d -> "SCHEDULED".equals(rowStatus(browser, taskId)));
+        JsonNode stored = api.get("/api/tasks/" + taskId, user.token()).json();
+        assertThat(java.time.Instant.parse(stored.get("runAt").stringValue())).as("the browser's local time, as an instant")
+                .isEqualTo(runAt.toInstant());
+        assertThat(stored.get("priority").intValue()).isEqualTo(7);
+
+        browser.click("tr[data-task-id='" + taskId + "'] button.danger");
+        browser.waitFor(d -> "CANCELLED".equals(rowStatus(browser, taskId)));
+        browser.route("#/tasks/" + taskId);
+        browser.awaitText("#task-status", "CANCELLED");
+        assertThat(browser.find("#task-priority").getText()).isEqualTo("7");
+        assertThat(browser.find("#task-run-at").getText()).contains(java.time.format.DateTimeFormatter
+                .ofPattern("hh:mm:ss").format(runAt));
+        assertThat(browser.all("#task-history li").stream().map(li -> li.getDomAttribute("data-status")))
+                .containsExactly("SCHEDULED", "CANCELLED");
+    }
+
+    @Test
     void aTaskPageShowsItsHistoryAndRetriesAFailedTask() {
         User user = newUser();
         String key = "web-" + UUID.randomUUID();

@@ -17,13 +17,21 @@ import io.taskhive.artifact.Artifact;
  * @param timeoutSeconds this task's own timeout per attempt, or null for its type's
  * @param dispatchSeq    which publication of the task the outbox mark stands for
  * @param traceparent    the W3C traceparent of its submission, carried by every publication, or null
+ * @param runAt          when its submitter asked it to run (it waited SCHEDULED until then), or null
+ *                       for as soon as possible
+ * @param priority       0 to 9, higher first while tasks wait for a worker
  * @param artifact       its result file in the artifact store, or null (none, or kept inline in the result)
  */
 public record Task(UUID id, long ownerId, String type, String payload, TaskStatus status,
         @Nullable String result, @Nullable String error, int attempts, int maxAttempts,
-        @Nullable Integer timeoutSeconds, @Nullable String idempotencyKey, Instant createdAt, Instant queuedAt,
+        @Nullable Integer timeoutSeconds, @Nullable String idempotencyKey, Instant createdAt, @Nullable Instant queuedAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable String workerId, int dispatchSeq,
-        @Nullable String traceparent, @Nullable Artifact artifact) {
+        @Nullable String traceparent, @Nullable Instant runAt, int priority,
+        @Nullable Artifact artifact) {
+
+    /** The lowest and highest priority a task may have. */
+    public static final int MIN_PRIORITY = 0;
+    public static final int MAX_PRIORITY = 9;
 
     /** Identifies this publication of the task in a publisher confirm: {@code id:dispatchSeq}. */
     public String dispatchKey() {
@@ -39,6 +47,6 @@ public record Task(UUID id, long ownerId, String type, String payload, TaskStatu
             @Nullable Instant finishedAt, @Nullable String finalWorkerId) {
         return new Task(id, ownerId, type, payload, finalStatus, finalResult, finalError, finalAttempts,
                 finalMaxAttempts, timeoutSeconds, idempotencyKey, createdAt, finalQueuedAt, finalStartedAt, finishedAt,
-                finalWorkerId, dispatchSeq, traceparent, artifact);
+                finalWorkerId, dispatchSeq, traceparent, runAt, priority, artifact);
     }
 }

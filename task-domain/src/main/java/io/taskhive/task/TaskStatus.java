@@ -11,23 +11,24 @@ import java.util.Set;
  * whatever the interleaving.
  *
  * <pre>
- *   QUEUED ──claim──▶ RUNNING ──▶ SUCCEEDED | FAILED | DEAD
- *     ▲  ▲              │ │
- *     │  └─hand back────┘ └──retry later──▶ RETRYING ──claim──▶ RUNNING
- *     └────── retry (owner, admin) ◀── FAILED | DEAD
- *   QUEUED | RETRYING | RUNNING ──cancel──▶ CANCELLED
+ *   SCHEDULED ──due──▶ QUEUED ──claim──▶ RUNNING ──▶ SUCCEEDED | FAILED | DEAD
+ *                        ▲  ▲              │ │
+ *                        │  └─hand back────┘ └──retry later──▶ RETRYING ──claim──▶ RUNNING
+ *                        └────── retry (owner, admin) ◀── FAILED | DEAD
+ *   SCHEDULED | QUEUED | RETRYING | RUNNING ──cancel──▶ CANCELLED
  * </pre>
- * A RUNNING task whose worker stopped heartbeating is claimed again (taken over) or moved on by the
- * orphan sweeper (RETRYING, or DEAD when no attempt is left).
+ * A task submitted with a later time to run starts SCHEDULED, and is not published until the
+ * gateway's release finds it due. A RUNNING task whose worker stopped heartbeating is claimed
+ * again (taken over) or moved on by the orphan sweeper (RETRYING, or DEAD when no attempt is left).
  */
 public enum TaskStatus {
-    QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, CANCELLED, DEAD;
+    SCHEDULED, QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, CANCELLED, DEAD;
 
     private static final Set<TaskStatus> FINAL = Collections.unmodifiableSet(
             EnumSet.of(SUCCEEDED, FAILED, CANCELLED, DEAD));
     private static final Set<TaskStatus> CLAIMABLE = Collections.unmodifiableSet(EnumSet.of(QUEUED, RETRYING));
     private static final Set<TaskStatus> CANCELLABLE = Collections.unmodifiableSet(
-            EnumSet.of(QUEUED, RETRYING, RUNNING));
+            EnumSet.of(SCHEDULED, QUEUED, RETRYING, RUNNING));
     private static final Set<TaskStatus> RETRYABLE = Collections.unmodifiableSet(EnumSet.of(FAILED, DEAD));
 
     public boolean isFinal() {

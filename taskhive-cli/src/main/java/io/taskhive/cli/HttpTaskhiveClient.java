@@ -84,15 +84,11 @@ final class HttpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
-    public JsonNode submit(String type, JsonNode payload, String content, String idempotencyKey, Duration wait) {
-        ObjectNode body = json.createObjectNode().put("type", type);
-        if (payload != null) {
-            body.set("payload", payload);
-        } else {
-            body.put("content", content);
-        }
-        JsonNode task = idempotencyKey == null ? send("POST", "/api/tasks", body)
-                : send("POST", "/api/tasks", body, "Idempotency-Key", idempotencyKey);
+    public JsonNode submit(TaskToSubmit submitted, Duration wait) {
+        ObjectNode body = json.createObjectNode();
+        submitted.writeTo(body, "runAt");
+        JsonNode task = submitted.idempotencyKey() == null ? send("POST", "/api/tasks", body)
+                : send("POST", "/api/tasks", body, "Idempotency-Key", submitted.idempotencyKey());
         long deadline = System.nanoTime() + wait.toNanos();
         while (!TaskhiveCli.FINAL.contains(task.path("status").asString("")) && System.nanoTime() < deadline) {
             try {

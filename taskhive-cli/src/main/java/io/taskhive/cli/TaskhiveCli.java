@@ -110,6 +110,12 @@ public final class TaskhiveCli implements Callable<Integer> {
         if (!task.path("error").isMissingNode() && !task.path("error").isNull()) {
             line.append("  error: ").append(task.get("error").asString());
         }
+        if (task.path("priority").asInt(0) > 0) {
+            line.append("  priority ").append(task.get("priority").asInt());
+        }
+        if (task.path("status").asString().equals("SCHEDULED")) {
+            line.append("  runs at ").append(task.path("runAt").asString());
+        }
         out().println(line);
     }
 
@@ -169,11 +175,20 @@ public final class TaskhiveCli implements Callable<Integer> {
         @Option(names = {"-w", "--wait"}, arity = "0..1", fallbackValue = "60",
                 description = "wait for the outcome, up to this many seconds (default 60)") Integer waitSeconds;
         @Option(names = "--idempotency-key", description = "the same key returns the same task") String idempotencyKey;
+        @Option(names = "--at", description = "run it at this time (ISO-8601, e.g. 2026-12-01T09:00:00Z); "
+                + "SCHEDULED until then") String runAt;
+        @Option(names = "--delay", description = "run it this long from now: 30s, 5m, 2h, PT90S or seconds")
+        String delay;
+        @Option(names = {"-P", "--priority"}, description = "0 (default) to 9: higher ones go first while tasks wait")
+        Integer priority;
 
         @Override
         public Integer call() {
             if ((content == null) == (payload == null)) {
                 throw new CliException(2, "give either --content or --payload");
+            }
+            if (runAt != null && delay != null) {
+                throw new CliException(2, "give either --at or --delay");
             }
             JsonNode parsedPayload;
             try {
@@ -183,7 +198,8 @@ public final class TaskhiveCli implements Callable<Integer> {
             }
             Duration wait = Duration.ofSeconds(waitSeconds == null ? 0 : waitSeconds);
             try (TaskhiveClient client = cli.client(true)) {
-                JsonNode task = client.submit(type, parsedPayload, content, idempotencyKey, wait);
+                JsonNode task = client.submit(new TaskToSubmit(type, parsedPayload, content, idempotencyKey, runAt,
+                        delay, priority), wait);
                 cli.printTask(task);
                 if (wait.isZero()) {
                     return 0;

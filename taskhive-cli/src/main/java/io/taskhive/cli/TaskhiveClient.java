@@ -15,7 +15,7 @@ interface TaskhiveClient extends AutoCloseable {
     JsonNode login(String username, String password);
 
     /** The task as submitted, or as finished when {@code wait} is not zero. */
-    JsonNode submit(String type, JsonNode payload, String content, String idempotencyKey, Duration wait);
+    JsonNode submit(TaskToSubmit task, Duration wait);
 
     JsonNode get(String taskId);
 

@@ -104,15 +104,11 @@ final class TcpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
-    public JsonNode submit(String type, JsonNode payload, String content, String idempotencyKey, Duration wait) {
-        ObjectNode request = request("submit").put("type", type);
-        if (payload != null) {
-            request.set("payload", payload);
-        } else {
-            request.put("content", content);
-        }
-        if (idempotencyKey != null) {
-            request.put("idempotency_key", idempotencyKey);
+    public JsonNode submit(TaskToSubmit task, Duration wait) {
+        ObjectNode request = request("submit");
+        task.writeTo(request, "run_at");
+        if (task.idempotencyKey() != null) {
+            request.put("idempotency_key", task.idempotencyKey());
         }
         if (!wait.isZero()) {
             request.put("wait", wait.toMillis() / 1000.0);

@@ -204,7 +204,8 @@ class ServerRepliesTest {
         try (FakeServers.Tcp gateway = new FakeServers.Tcp(line -> List.of(
                 "{\"ok\":true,\"task\":" + TASK.formatted("SUCCEEDED", "{\"text\":\"X\"}", "null") + "}"))) {
             try (TcpTaskhiveClient client = new TcpTaskhiveClient("127.0.0.1", gateway.port(), null, TaskhiveCli.JSON)) {
-                JsonNode task = client.submit("uppercase", null, "x", "key-7", Duration.ofMillis(2_500));
+                JsonNode task = client.submit(new TaskToSubmit("uppercase", null, "x", "key-7", null, null, null),
+                        Duration.ofMillis(2_500));
                 assertThat(task.get("status").stringValue()).isEqualTo("SUCCEEDED");
             }
             JsonNode sent = TaskhiveCli.JSON.readTree(gateway.received.getFirst());

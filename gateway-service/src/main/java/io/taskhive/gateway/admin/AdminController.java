@@ -110,7 +110,7 @@ class AdminController {
     }
 
     @PostMapping("/tasks/{id}/cancel")
-    @Operation(operationId = "cancelAnyTask", summary = "Cancel anyone's QUEUED, RETRYING or RUNNING task",
+    @Operation(operationId = "cancelAnyTask", summary = "Cancel anyone's SCHEDULED, QUEUED, RETRYING or RUNNING task",
             description = "As the owner's cancel; 409 if it has already finished")
     @ApiResponse(responseCode = "200", description = "The task, now CANCELLED")
     @ProblemResponses({404, 409})

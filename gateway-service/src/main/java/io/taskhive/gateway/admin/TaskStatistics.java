@@ -108,19 +108,27 @@ class TaskStatistics {
     }
 
     /**
-     * Tasks accepted but not yet published: QUEUED for longer than the confirm grace and still
-     * marked (a publication the broker confirmed clears the mark within half the grace), and
-     * RETRYING ones whose retry has been due for longer than the grace; with the age in seconds of
-     * the oldest (null when there is none).
+     * Tasks accepted but not yet published: QUEUED and still marked longer than the confirm grace
+     * after their first publication was due (a publication the broker confirmed clears the mark
+     * within half the grace), and RETRYING ones whose retry has been due for longer than the grace;
+     * with the age in seconds of the oldest (null when there is none). A first publication is due
+     * at submission, or, for a task held for fair dispatch, when a round published it (its mark,
+     * {@code dispatch_seq} 1, was set then, {@code confirmGrace} ahead): a task that waited its
+     * turn was not unpublished. Once the relay has published a task again, its age counts from its
+     * submission, as it always did.
      */
     Backlog outboxBacklog() {
         return jdbc.sql("""
                 select count(*),
-                       extract(epoch from now() - min(case when status = 'QUEUED' then queued_at
-                                                           else dispatch_due_at end))
+                       extract(epoch from now() - min(case
+                           when status = 'QUEUED' and dispatch_seq = 1
+                               then dispatch_due_at - make_interval(secs => :grace)
+                           when status = 'QUEUED' then queued_at
+                           else dispatch_due_at end))
                   from tasks
                  where dispatch_due_at is not null
-                   and ((status = 'QUEUED' and queued_at < now() - make_interval(secs => :grace))
+                   and ((status = 'QUEUED' and dispatch_seq = 1 and dispatch_due_at < now())
+                        or (status = 'QUEUED' and dispatch_seq > 1 and queued_at < now() - make_interval(secs => :grace))
                         or (status = 'RETRYING' and dispatch_due_at < now() - make_interval(secs => :grace)))
                 """)
                 .param("grace", confirmGraceSeconds)

@@ -54,7 +54,7 @@ public class TaskCommands {
     }
 
     /**
-     * QUEUED, RETRYING or RUNNING becomes CANCELLED. A worker running it learns of it from the
+     * SCHEDULED, QUEUED, RETRYING or RUNNING becomes CANCELLED. A worker running it learns of it from the
      * CANCELLED event and interrupts it; its late outcome cannot overwrite CANCELLED.
      */
     public Task cancel(long ownerId, UUID id) {

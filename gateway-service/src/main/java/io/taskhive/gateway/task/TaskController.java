@@ -162,7 +162,7 @@ class TaskController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(operationId = "cancelTask", summary = "Cancel a QUEUED, RETRYING or RUNNING task",
+    @Operation(operationId = "cancelTask", summary = "Cancel a SCHEDULED, QUEUED, RETRYING or RUNNING task",
             description = "409 if it has already finished")
     @ApiResponse(responseCode = "200", description = "The task, now CANCELLED")
     @ProblemResponses({404, 409})

@@ -97,17 +97,21 @@ class TaskDispatcher {
     }
 
     /**
-     * Announces committed tasks' changes to QUEUED, then publishes the tasks, both on the event
+     * Announces committed tasks' changes (to QUEUED; also to SCHEDULED, for tasks that are not to
+     * be published yet), then publishes the tasks, both on the event
      * publisher's thread, and returns at once. Announced first, so that no subscriber sees a task's
      * RUNNING before its QUEUED; in order with the gateway's other announcements, so that none sees
      * its CANCELLED first either. Should publishing not happen (the broker away, the gateway
      * stopping), the outbox relay publishes the tasks when their marks fall due.
      */
-    void announceAndDispatch(List<TaskStatusEvent> queued, List<Task> tasks) {
-        if (tasks.isEmpty()) {
+    void announceAndDispatch(List<TaskStatusEvent> changes, List<Task> tasks) {
+        if (changes.isEmpty() && tasks.isEmpty()) {
             return;
         }
-        events.publishAllInOrder(queued).whenComplete((announced, failure) -> {
+        events.publishAllInOrder(changes).whenComplete((announced, failure) -> {
+            if (tasks.isEmpty()) {
+                return;
+            }
             try {
                 dispatch(tasks);
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.taskhive.gateway.task;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -50,6 +51,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Accepts tasks: validates them (nothing invalid is stored or queued), stores them as QUEUED with
  * an outbox mark in one transaction, and answers; publishing follows without the caller waiting.
+ * A task asked to run later is stored SCHEDULED instead, and {@link DueTaskRelease} queues it then;
+ * while the workers are behind, or its owner is at their limit of running tasks, a task is stored
+ * QUEUED but held, and {@link FairDispatch} publishes it in priority and fair order
+ * ({@link DispatchAdmission} decides).
  * Once this returns, the task is durable and will be published even if the broker is down right
  * now. Used by every entry point (REST, TCP), so the rules exist once.
  *
@@ -78,13 +83,17 @@ public class TaskSubmission {
     private final Coalescer<NewTask, Optional<RuntimeException>> inserts;
     private final TaskTracing tracing;
     private final SubmissionMeters meters;
+    private final DispatchAdmission admission;
+    private final FairDispatch fairDispatch;
     private final boolean artifactsAvailable;
     private final long artifactThreshold;
 
     TaskSubmission(TaskStore store, TaskFinder finder, TaskTypeRegistry types, TaskDispatcher dispatcher,
             SubmissionRateLimiter rateLimiter, GatewayProperties properties,
-            JsonMapper json, TaskTracing tracing, SubmissionMeters meters, ArtifactStore artifacts,
-            ArtifactProperties artifactProperties) {
+            JsonMapper json, TaskTracing tracing, SubmissionMeters meters, DispatchAdmission admission,
+            FairDispatch fairDispatch, ArtifactStore artifacts, ArtifactProperties artifactProperties) {
+        this.admission = admission;
+        this.fairDispatch = fairDispatch;
         this.artifactsAvailable = artifacts.available();
         this.artifactThreshold = artifactProperties.threshold().toBytes();
         this.tracing = tracing;
@@ -160,7 +169,7 @@ public class TaskSubmission {
         failure.ifPresent(e -> {
             throw e;
         });
-        return new Submitted(task.queued(), true);
+        return new Submitted(task.stored(), true);
     }
 
     /**
@@ -179,7 +188,7 @@ public class TaskSubmission {
                     failure.ifPresent(e -> {
                         throw e;
                     });
-                    return new Submitted(task.queued(), true);
+                    return new Submitted(task.stored(), true);
                 });
             } else {
                 stored = CompletableFuture.completedFuture(submitWithKey(user, request, key, via, span));
@@ -207,8 +216,21 @@ public class TaskSubmission {
     private NewTask admitted(CurrentUser user, SubmitTaskRequest request, Via via, Span span) {
         NewTask task = prepare(user, request, null, "", span);
         rateLimiter.acquire(user.id(), 1);
+        task = admitted(user, List.of(task)).getFirst();
         logAccepted(task, user, via);
         return task;
+    }
+
+    /**
+     * The owner's new tasks as they are to be stored: within their limit of waiting tasks (else a
+     * 429), and those to run now either published on insert or held for a dispatch round.
+     */
+    private List<NewTask> admitted(CurrentUser user, List<NewTask> tasks) {
+        int scheduled = (int) tasks.stream().filter(task -> task.runAt() != null).count();
+        if (admission.admit(user.id(), tasks.size() - scheduled, scheduled)) {
+            return tasks;
+        }
+        return tasks.stream().map(task -> task.runAt() == null ? task.asHeld() : task).toList();
     }
 
     /**
@@ -234,6 +256,7 @@ public class TaskSubmission {
         }
         NewTask task = prepare(user, request, key, "", span);
         rateLimiter.acquire(user.id(), 1);
+        task = admitted(user, List.of(task)).getFirst();
         logAccepted(task, user, via);
         Map<UUID, Long> transitions;
         try {
@@ -242,9 +265,9 @@ public class TaskSubmission {
             return finder.findByIdempotencyKey(user.id(), key)
                     .map(winner -> new Submitted(winner, false)).orElseThrow(() -> e);
         }
-        Task queued = task.queued();
-        afterCommit(List.of(queued), transitions);
-        return new Submitted(queued, true);
+        Task stored = task.stored();
+        afterCommit(List.of(stored), transitions);
+        return new Submitted(stored, true);
     }
 
     /**
@@ -256,14 +279,14 @@ public class TaskSubmission {
         try {
             Map<UUID, Long> transitions = store(batch);
             batch.forEach(task -> results.add(Optional.empty()));
-            afterCommit(queued(batch), transitions);
+            afterCommit(stored(batch), transitions);
         } catch (DataIntegrityViolationException e) {
             List<Task> stored = new ArrayList<>();
             Map<UUID, Long> transitions = new HashMap<>();
             for (NewTask task : batch) {
                 try {
                     transitions.putAll(store(List.of(task)));
-                    stored.add(task.queued());
+                    stored.add(task.stored());
                     results.add(Optional.empty());
                 } catch (RuntimeException failure) {
                     results.add(Optional.of(failure));
@@ -279,8 +302,8 @@ public class TaskSubmission {
         return store.insert(batch, properties.outbox().confirmGrace());
     }
 
-    private static List<Task> queued(List<NewTask> batch) {
-        return batch.stream().map(NewTask::queued).toList();
+    private static List<Task> stored(List<NewTask> batch) {
+        return batch.stream().map(NewTask::stored).toList();
     }
 
     /** All or nothing: one invalid task rejects the whole batch before anything is stored. */
@@ -296,16 +319,18 @@ public class TaskSubmission {
             throw new ApiException(HttpStatus.BAD_REQUEST,
                     "a batch holds at most " + properties.maxBatchSize() + " tasks, not " + requests.size());
         }
-        List<NewTask> batch = new ArrayList<>(requests.size());
+        List<NewTask> prepared = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            batch.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
+            prepared.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
         }
+        List<NewTask> batch = prepared;
         rateLimiter.acquire(user.id(), batch.size());
+        batch = admitted(user, batch);
         batch.forEach(task -> logAccepted(task, user, via));
         Map<UUID, Long> transitions = store(batch);
-        List<Task> queued = queued(batch);
-        afterCommit(queued, transitions);
-        return queued;
+        List<Task> stored = stored(batch);
+        afterCommit(stored, transitions);
+        return stored;
     }
 
     private NewTask prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where,
@@ -339,8 +364,14 @@ public class TaskSubmission {
             }
             // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Instant runAt = runAt(request, now, where);
+            int priority = request.priority() == null ? Task.MIN_PRIORITY : request.priority();
+            if (priority < Task.MIN_PRIORITY || priority > Task.MAX_PRIORITY) {
+                throw new ApiException(HttpStatus.BAD_REQUEST,
+                        where + "priority must be between " + Task.MIN_PRIORITY + " and " + Task.MAX_PRIORITY);
+            }
             return new NewTask(TaskIds.next(), user.id(), type.key(), payloadJson, maxAttempts, timeout,
-                    idempotencyKey, now, TaskTracing.traceparent(span));
+                    idempotencyKey, now, TaskTracing.traceparent(span), runAt, priority, false);
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
         }
@@ -362,6 +393,33 @@ public class TaskSubmission {
         }
     }
 
+    /**
+     * When the task is to run: null for at once (nothing asked, a zero delay, or a time already
+     * past, as Celery treats a past ETA), else a time within {@code max-delay} of now.
+     */
+    private Instant runAt(SubmitTaskRequest request, Instant now, String where) {
+        if (request.runAt() == null && request.delay() == null) {
+            return null;
+        }
+        if (request.runAt() != null && request.delay() != null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, where + "give either runAt or delay, not both");
+        }
+        Duration maxDelay = properties.delayed().maxDelay();
+        Instant latest = now.plus(maxDelay);
+        Instant runAt;
+        if (request.runAt() != null) {
+            runAt = RunAt.parseInstant(request.runAt(), where);
+        } else {
+            Duration delay = RunAt.parseDelay(request.delay(), where);
+            runAt = delay.compareTo(maxDelay) > 0 ? Instant.MAX : now.plus(delay);
+        }
+        if (runAt.isAfter(latest)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST,
+                    where + "a task may be scheduled at most " + RunAt.describe(maxDelay) + " ahead");
+        }
+        return runAt.isAfter(now) ? runAt.truncatedTo(ChronoUnit.MICROS) : null;
+    }
+
     private static String checkIdempotencyKey(String key) {
         if (key == null) {
             return null;
@@ -379,12 +437,22 @@ public class TaskSubmission {
      * announcing and publishing happen on the event publisher's thread.
      */
     private void afterCommit(List<Task> committed, Map<UUID, Long> transitions) {
-        List<TaskStatusEvent> queued = new ArrayList<>(committed.size());
+        List<TaskStatusEvent> created = new ArrayList<>(committed.size());
+        List<Task> queued = new ArrayList<>(committed.size());
+        boolean held = false;
         for (Task task : committed) {
-            queued.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
-                    TaskStatus.QUEUED, task.createdAt(), null, 0));
+            created.add(new TaskStatusEvent(transitions.get(task.id()), task.id(), task.ownerId(), task.type(), null,
+                    task.status(), task.createdAt(), null, 0));
+            if (task.status() == TaskStatus.QUEUED && task.dispatchSeq() > 0) {
+                queued.add(task);
+            } else if (task.status() == TaskStatus.QUEUED) {
+                held = true;
+            }
         }
-        dispatcher.announceAndDispatch(queued, committed);
+        dispatcher.announceAndDispatch(created, queued);
+        if (held) {
+            fairDispatch.wake();
+        }
     }
 
     @PreDestroy

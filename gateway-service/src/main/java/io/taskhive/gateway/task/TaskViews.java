@@ -31,9 +31,9 @@ public class TaskViews {
                 .toList();
         JsonNode result = parse(task.result());
         return new TaskView(task.id(), task.type(), task.status(), parse(task.payload()),
-                result, artifact(task, result), task.error(), task.attempts(), task.maxAttempts(),
+                result, artifact(task, result), task.error(), task.attempts(), task.maxAttempts(), task.priority(),
                 task.timeoutSeconds(),
-                task.idempotencyKey(), task.ownerId(), task.createdAt(), task.queuedAt(),
+                task.idempotencyKey(), task.ownerId(), task.createdAt(), task.runAt(), task.queuedAt(),
                 task.startedAt(), task.finishedAt(), task.workerId(), history);
     }
 

@@ -154,7 +154,8 @@ class NativeProtocol {
         return submission.submitAsync(user, new SubmitTaskRequest(
                 TcpRequestRouter.text(request, "type"), payload == null || payload.isNull() ? null : payload,
                 TcpRequestRouter.text(request, "content"), integer(request, "max_attempts"),
-                integer(request, "timeout_seconds")),
+                integer(request, "timeout_seconds"), TcpRequestRouter.text(request, "run_at"),
+                TcpRequestRouter.text(request, "delay"), integer(request, "priority")),
                 TcpRequestRouter.text(request, "idempotency_key"), TaskSubmission.Via.TCP)
                 .thenCompose(submitted -> (wait.isZero() ? CompletableFuture.completedFuture(submitted.task())
                         : completion.whenFinished(submitted, wait))

@@ -18,7 +18,7 @@ class TaskDispatcherMessagesTest {
 
     private static Task withPayloadOf(int characters) {
         String payload = "{\"text\":\"" + "x".repeat(Math.max(0, characters - 11)) + "\"}";
-        return new NewTask(TaskIds.next(), 1, "uppercase", payload, 3, null, null, Instant.now(), null).queued();
+        return new NewTask(TaskIds.next(), 1, "uppercase", payload, 3, null, null, Instant.now(), null, null, 0, false).stored();
     }
 
     @Test

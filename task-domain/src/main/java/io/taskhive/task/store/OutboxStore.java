@@ -6,6 +6,8 @@ import static io.taskhive.task.store.Rows.in;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +18,8 @@ import io.taskhive.task.TaskStatus;
  * The transactional outbox on the {@code tasks} rows: a task's {@code dispatch_due_at} is set
  * while its current message still has to reach the broker, and cleared once the broker confirmed
  * it (or a worker claimed the task). {@code dispatch_seq} numbers the publications, so that a late
- * confirm of an older one clears nothing.
+ * confirm of an older one clears nothing. A SCHEDULED task has no mark: nothing is to be published
+ * before its time, when {@link #releaseDue} queues it, held for a dispatch round.
  */
 @Component
 public class OutboxStore {
@@ -51,6 +54,48 @@ public class OutboxStore {
                 .param("limit", limit)
                 .param("retryAfterSeconds", Rows.seconds(retryAfter))
                 .query(Rows::task).list();
+    }
+
+    /**
+     * Queues up to {@code limit} SCHEDULED tasks whose time has come, the longest due first: each
+     * moves to QUEUED (its history says so, with the time it was released), held back for the
+     * dispatch rounds ({@link DispatchStore}) to publish in their fair order, so that ten thousand
+     * tasks due at one instant queue fairly with everyone else's. Rows another release (another
+     * gateway replica) or a cancel holds are skipped; a task whose cancel committed first is no
+     * longer SCHEDULED.
+     */
+    public List<ReleasedTask> releaseDue(int limit) {
+        return jdbc.sql("""
+                with due as (
+                    select id from tasks
+                     where status = 'SCHEDULED' and run_at <= now()
+                     order by run_at
+                     limit :limit
+                     for update skip locked
+                ), released as (
+                    update tasks t set status = 'QUEUED', queued_at = now(), version = t.version + 1
+                      from due where t.id = due.id and t.status = 'SCHEDULED'
+                    returning t.*
+                ), logged as (
+                    insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
+                    select id, 'SCHEDULED', 'QUEUED', queued_at, attempts, 'due' from released
+                    returning task_id, id
+                )
+                select %s, l.id from released t join logged l on l.task_id = t.id
+                 order by t.run_at, t.id
+                """.formatted(Rows.TASK_COLUMNS))
+                .param("limit", limit)
+                .query((row, number) -> new ReleasedTask(Rows.task(row, number), row.getLong(21))).list();
+    }
+
+    /**
+     * How long until the next SCHEDULED task is due, by the database's clock (negative if one is
+     * due already); null if none is scheduled.
+     */
+    public @Nullable Long millisUntilNextDue() {
+        List<Long> next = jdbc.sql("select cast(extract(epoch from min(run_at) - now()) * 1000 as bigint) from tasks "
+                + "where status = 'SCHEDULED'").query(Long.class).list();
+        return next.isEmpty() ? null : next.getFirst();
     }
 
     /**

@@ -24,8 +24,8 @@ final class Rows {
     static final String TASK_COLUMNS = """
             t.id, t.owner_id, t.type, t.payload, t.status, t.result, t.error, t.attempts, t.max_attempts,
             t.timeout_seconds, t.idempotency_key, t.created_at, t.queued_at, t.started_at, t.finished_at,
-            t.worker_id, t.dispatch_seq, t.traceparent, t.artifact_key, t.artifact_size, t.artifact_content_type,
-            t.artifact_sha256""";
+            t.worker_id, t.dispatch_seq, t.traceparent, t.run_at, t.priority, t.artifact_key, t.artifact_size,
+            t.artifact_content_type, t.artifact_sha256""";
 
     private Rows() {
     }
@@ -37,7 +37,7 @@ final class Rows {
                 TaskStatus.valueOf(row.getString(5)), row.getString(6), row.getString(7), row.getInt(8),
                 row.getInt(9), timeoutSeconds, row.getString(11), instant(row, 12), instant(row, 13),
                 instant(row, 14), instant(row, 15), row.getString(16), row.getInt(17), row.getString(18),
-                artifact(row, 19));
+                instant(row, 19), row.getInt(20), artifact(row, 21));
     }
 
     /** The four artifact columns from {@code first} on, or null when the task has no artifact. */

@@ -110,8 +110,10 @@ public class TaskStore {
     }
 
     /**
-     * Stores new tasks as QUEUED in one statement, each with its first history row (none to QUEUED,
-     * at its creation). Their outbox mark falls due {@code confirmGrace} after their creation. An
+     * Stores new tasks in one statement, each with its first history row (none to its status, at
+     * its creation): QUEUED, with an outbox mark due {@code confirmGrace} after its creation, or
+     * held back (QUEUED, no mark: a dispatch round publishes it), or, given a time to run,
+     * SCHEDULED, with no mark until the release queues it. An
      * idempotency key already used by the same owner fails the whole statement (a
      * {@code DuplicateKeyException}). Returns the id of each task's history row, by task id.
      */
@@ -126,6 +128,9 @@ public class TaskStore {
         String[] keys = new String[size];
         String[] createdAt = new String[size];
         String[] traceparents = new String[size];
+        String[] runAt = new String[size];
+        Integer[] priorities = new Integer[size];
+        Boolean[] published = new Boolean[size];
         for (int i = 0; i < size; i++) {
             NewTask task = tasks.get(i);
             ids[i] = task.id();
@@ -137,26 +142,33 @@ public class TaskStore {
             keys[i] = task.idempotencyKey();
             createdAt[i] = task.createdAt().toString();
             traceparents[i] = task.traceparent();
+            runAt[i] = task.runAt() == null ? null : task.runAt().toString();
+            priorities[i] = task.priority();
+            published[i] = task.publishedOnInsert();
         }
         Map<UUID, Long> transitions = new HashMap<>(size * 2);
         jdbc.sql("""
                 with inserted as (
                     insert into tasks (id, owner_id, type, payload, status, attempts, max_attempts, timeout_seconds,
                                        idempotency_key, created_at, queued_at, dispatch_due_at, dispatch_seq, version,
-                                       traceparent)
-                    select n.id, n.owner_id, n.type, cast(n.payload as jsonb), 'QUEUED', 0, n.max_attempts,
-                           n.timeout_seconds, n.idempotency_key, n.created_at, n.created_at,
-                           n.created_at + make_interval(secs => :confirmGraceSeconds), 1, 0, n.traceparent
+                                       traceparent, run_at, priority)
+                    select n.id, n.owner_id, n.type, cast(n.payload as jsonb),
+                           case when n.run_at is null then 'QUEUED' else 'SCHEDULED' end, 0, n.max_attempts,
+                           n.timeout_seconds, n.idempotency_key, n.created_at,
+                           case when n.run_at is null then n.created_at end,
+                           case when n.published then n.created_at + make_interval(secs => :confirmGraceSeconds) end,
+                           case when n.published then 1 else 0 end, 0, n.traceparent, n.run_at, n.priority
                       from unnest(cast(:ids as uuid[]), cast(:ownerIds as bigint[]), cast(:types as varchar[]),
                                   cast(:payloads as text[]), cast(:maxAttempts as int[]), cast(:timeouts as int[]),
                                   cast(:keys as varchar[]), cast(:createdAt as timestamptz[]),
-                                  cast(:traceparents as varchar[]))
+                                  cast(:traceparents as varchar[]), cast(:runAt as timestamptz[]),
+                                  cast(:priorities as smallint[]), cast(:published as boolean[]))
                            as n(id, owner_id, type, payload, max_attempts, timeout_seconds, idempotency_key,
-                                created_at, traceparent)
-                    returning id, created_at
+                                created_at, traceparent, run_at, priority, published)
+                    returning id, created_at, status
                 )
                 insert into task_transitions (task_id, from_status, to_status, at, attempt)
-                select id, null, 'QUEUED', created_at, 0 from inserted
+                select id, null, status, created_at, 0 from inserted
                 returning task_id, id
                 """)
                 .param("ids", array("uuid", ids))
@@ -168,6 +180,9 @@ public class TaskStore {
                 .param("keys", array("varchar", keys))
                 .param("createdAt", array("text", createdAt))
                 .param("traceparents", array("varchar", traceparents))
+                .param("runAt", array("text", runAt))
+                .param("priorities", array("int2", priorities))
+                .param("published", array("bool", published))
                 .param("confirmGraceSeconds", Rows.seconds(confirmGrace))
                 .query((RowCallbackHandler) row -> transitions.put(row.getObject(1, UUID.class), row.getLong(2)));
         return transitions;

@@ -236,7 +236,7 @@ class RetentionStoreTest {
 
     private NewTask newTask() {
         return new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, 0, false);
     }
 
     /**

@@ -74,7 +74,7 @@ class TaskStoreTest {
         Map<UUID, Long> transitions = tasks.insert(List.of(submitted), GRACE);
 
         Task stored = finder.find(submitted.id()).orElseThrow();
-        assertThat(stored).isEqualTo(submitted.queued());
+        assertThat(stored).isEqualTo(submitted.stored());
         assertThat(finder.findOwned(submitted.id(), owner)).contains(stored);
         assertThat(finder.findOwned(submitted.id(), owner + 1_000)).isEmpty();
         assertThat(finder.findByIdempotencyKey(owner, "key-1")).contains(stored);
@@ -85,6 +85,69 @@ class TaskStoreTest {
             assertThat(t.toStatus()).isEqualTo(TaskStatus.QUEUED);
             assertThat(t.at()).isEqualTo(submitted.createdAt());
         });
+    }
+
+    @Test
+    void aTaskWithATimeToRunWaitsScheduledUnpublishedAndIsQueuedOnlyOnceDue() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        NewTask later = scheduled(now, now.plus(Duration.ofHours(1)));
+        NewTask due = scheduled(now, now.minusMillis(1));
+        Map<UUID, Long> transitions = tasks.insert(List.of(later, due), GRACE);
+
+        Task waiting = finder.find(later.id()).orElseThrow();
+        assertThat(waiting).isEqualTo(later.stored());
+        assertThat(waiting.status()).isEqualTo(TaskStatus.SCHEDULED);
+        assertThat(waiting.queuedAt()).isNull();
+        assertThat(finder.history(later.id())).singleElement().satisfies(t -> {
+            assertThat(t.id()).isEqualTo(transitions.get(later.id()));
+            assertThat(t.toStatus()).isEqualTo(TaskStatus.SCHEDULED);
+        });
+        assertThat(jdbc.sql("select count(*) from tasks where id in (:ids) and dispatch_due_at is not null")
+                .param("ids", List.of(later.id(), due.id())).query(Long.class).single())
+                .as("no outbox mark: nothing to publish before its time").isZero();
+        jdbc.sql("update tasks set dispatch_due_at = now() - interval '1 second' where id in (:ids)")
+                .param("ids", List.of(later.id(), due.id())).update();
+        assertThat(outbox.claimDue(10_000, GRACE)).extracting(Task::id).doesNotContain(later.id(), due.id());
+        assertThat(attempts.claim(List.of(new Claim(due.id(), false)), "w1", GRACE))
+                .as("a stray message cannot start it early").isEmpty();
+        jdbc.sql("update tasks set dispatch_due_at = null where id in (:ids)")
+                .param("ids", List.of(later.id(), due.id())).update();
+
+        assertThat(outbox.millisUntilNextDue()).as("one is due already").isNotPositive();
+        List<ReleasedTask> released = outbox.releaseDue(1_000);
+        assertThat(released).extracting(r -> r.task().id()).containsExactly(due.id());
+        Task queued = released.getFirst().task();
+        assertThat(queued.status()).isEqualTo(TaskStatus.QUEUED);
+        assertThat(queued.runAt()).isEqualTo(due.runAt());
+        assertThat(queued.queuedAt()).isAfterOrEqualTo(due.runAt());
+        assertThat(queued.dispatchSeq()).as("held for a dispatch round").isZero();
+        assertThat(finder.find(due.id())).contains(queued);
+        assertThat(finder.history(due.id())).last().satisfies(t -> {
+            assertThat(t.id()).isEqualTo(released.getFirst().transitionId());
+            assertThat(t.fromStatus()).isEqualTo(TaskStatus.SCHEDULED);
+            assertThat(t.toStatus()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(t.at()).isEqualTo(queued.queuedAt());
+            assertThat(t.detail()).isEqualTo("due");
+        });
+        assertThat(jdbc.sql("select dispatch_due_at is null from tasks where id = :id").param("id", due.id())
+                .query(Boolean.class).single()).as("no outbox mark: a dispatch round publishes it").isTrue();
+        assertThat(outbox.releaseDue(1_000)).as("released once").isEmpty();
+        assertThat(outbox.millisUntilNextDue()).as("the next in an hour").isBetween(3_500_000L, 3_600_000L);
+        assertThat(finder.find(later.id()).orElseThrow().status()).isEqualTo(TaskStatus.SCHEDULED);
+    }
+
+    @Test
+    void aReleaseTakesTheLongestDueFirstInBatchesAndNeverACancelledTask() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<NewTask> batch = List.of(scheduled(now, now.minusSeconds(3)), scheduled(now, now.minusSeconds(1)),
+                scheduled(now, now.minusSeconds(2)), scheduled(now, now.minusSeconds(4)));
+        tasks.insert(batch, GRACE);
+        assertThat(tasks.cancel(batch.get(3).id(), owner, "cancelled by its owner")).isPresent();
+
+        assertThat(outbox.releaseDue(2)).extracting(r -> r.task().id())
+                .containsExactly(batch.get(0).id(), batch.get(2).id());
+        assertThat(outbox.releaseDue(2)).extracting(r -> r.task().id()).containsExactly(batch.get(1).id());
+        assertThat(finder.find(batch.get(3).id()).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
     }
 
     @Test
@@ -276,7 +339,11 @@ class TaskStoreTest {
 
     private NewTask newTask(String type, String key) {
         return new NewTask(TaskIds.next(), owner, type, "{\"text\": \"hi\"}", 3, null, key,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, 0, false);
+    }
+
+    private NewTask scheduled(Instant createdAt, Instant runAt) {
+        return new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null, createdAt, null, runAt, 0, false);
     }
 
     private UUID insert(String type) {
@@ -296,7 +363,7 @@ class TaskStoreTest {
     /** A task put straight into {@code status}, as if earlier statements had moved it there. */
     private UUID storedIn(TaskStatus status, int maxAttempts, String type) {
         NewTask task = new NewTask(TaskIds.next(), owner, type, "{}", maxAttempts, null, null,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, 0, false);
         tasks.insert(List.of(task), GRACE);
         jdbc.sql("update tasks set status = :status, attempts = case when :status = 'QUEUED' then 0 else 1 end "
                 + "where id = :id").param("status", status.name()).param("id", task.id()).update();

@@ -51,7 +51,7 @@ public class Seed1Protocol {
         String content = TcpRequestRouter.text(request, request.has("contenido") ? "contenido" : "content");
         TaskType type = types.require(typeName);
         return submission.submitAsync(user, new SubmitTaskRequest(type.key(), null, content == null ? "" : content,
-                null, null), null, TaskSubmission.Via.TCP)
+                null, null, null, null, null), null, TaskSubmission.Via.TCP)
                 .thenCompose(submitted -> completion.whenFinished(submitted, completion.maxWait()))
                 .thenApply(task -> reply(type, task));
     }

@@ -73,7 +73,7 @@ public class Seed2Protocol {
     private JsonNode newTask(CurrentUser user, JsonNode request) {
         String name = TcpRequestRouter.text(request, "task");
         TaskSubmission.Submitted submitted = submission.submit(user, new SubmitTaskRequest("named", null,
-                name == null ? "" : name, null, null), null, TaskSubmission.Via.TCP);
+                name == null ? "" : name, null, null, null, null, null), null, TaskSubmission.Via.TCP);
         ObjectNode reply = JsonNodeFactory.instance.objectNode().put("status", "task_created");
         return reply.put("task_id", submitted.task().id().toString());
     }

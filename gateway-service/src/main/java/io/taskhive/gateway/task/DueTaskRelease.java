@@ -1,0 +1,171 @@
+package io.taskhive.gateway.task;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.taskhive.gateway.GatewayProperties;
+import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.task.Task;
+import io.taskhive.task.TaskStatus;
+import io.taskhive.task.store.OutboxStore;
+import io.taskhive.task.store.ReleasedTask;
+
+/**
+ * Queues scheduled tasks when their time comes: every {@code release-interval}, or at the next
+ * task's time when that is sooner, each gateway moves
+ * the due SCHEDULED tasks to QUEUED in batches ({@link OutboxStore#releaseDue}), announces the
+ * change, and wakes the {@link FairDispatch} round, which publishes them with everyone else's in
+ * priority and fair order.
+ *
+ * <p>The database decides, not the broker: nothing is published before its time (no per-message
+ * TTL or delayed-exchange plugin, which not every broker has and which would hold the only copy of
+ * the schedule), a gateway restart loses nothing, and any number of replicas share the work, each
+ * batch locking its rows with SKIP LOCKED. Its own thread, not
+ * a {@code @Scheduled} method, so that its short interval neither waits for nor delays the relay.
+ */
+@Component
+class DueTaskRelease implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DueTaskRelease.class);
+    /** Most batches per round, so one round over a huge backlog still lets the gateway stop quickly. */
+    private static final int MAX_BATCHES_PER_ROUND = 100;
+    private static final long MIN_PAUSE_MILLIS = 5;
+
+    private final OutboxStore outbox;
+    private final TaskDispatcher dispatcher;
+    private final GatewayProperties.Delayed delayed;
+    private final FairDispatch fairDispatch;
+    private final Counter released;
+    private final Timer lag;
+    private volatile boolean databaseDown;
+    private volatile ScheduledExecutorService runner;
+    private final long interval;
+
+    DueTaskRelease(OutboxStore outbox, TaskDispatcher dispatcher, FairDispatch fairDispatch,
+            GatewayProperties properties, MeterRegistry meters) {
+        this.outbox = outbox;
+        this.dispatcher = dispatcher;
+        this.fairDispatch = fairDispatch;
+        this.delayed = properties.delayed();
+        this.interval = Math.max(MIN_PAUSE_MILLIS, properties.delayed().releaseInterval().toMillis());
+        this.released = Counter.builder("taskhive.tasks.released")
+                .description("Scheduled tasks queued when their time came").register(meters);
+        this.lag = Timer.builder("taskhive.release.lag")
+                .description("From a scheduled task's time to run to its release to the queue")
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+                        Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .register(meters);
+    }
+
+    /** One round: releases what is due, batch after batch, until a batch comes back short. */
+    int releaseDue() {
+        int total = 0;
+        for (int round = 0; round < MAX_BATCHES_PER_ROUND; round++) {
+            List<ReleasedTask> batch = outbox.releaseDue(delayed.releaseBatchSize());
+            if (!batch.isEmpty()) {
+                announce(batch);
+                fairDispatch.wake();
+                total += batch.size();
+            }
+            if (batch.size() < delayed.releaseBatchSize() || Thread.currentThread().isInterrupted()) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private void announce(List<ReleasedTask> batch) {
+        List<TaskStatusEvent> changes = new ArrayList<>(batch.size());
+        for (ReleasedTask released : batch) {
+            Task task = released.task();
+            changes.add(new TaskStatusEvent(released.transitionId(), task.id(), task.ownerId(), task.type(),
+                    TaskStatus.SCHEDULED, TaskStatus.QUEUED, task.queuedAt(), null, task.attempts()));
+            lag.record(Duration.between(task.runAt(), task.queuedAt()));
+        }
+        released.increment(batch.size());
+        dispatcher.announceAndDispatch(changes, List.of());
+    }
+
+    /** Runs a round, then plans the next: at the next task's time, if that comes before the interval. */
+    private void scheduledRound() {
+        long delay = interval;
+        try {
+            delay = round();
+        } finally {
+            ScheduledExecutorService executor = runner;
+            if (executor != null && !executor.isShutdown()) {
+                executor.schedule(this::scheduledRound, delay, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** One round; returns how long to wait before the next, in milliseconds. */
+    private long round() {
+        try {
+            int count = releaseDue();
+            if (databaseDown) {
+                databaseDown = false;
+                log.info("scheduled tasks released again, database back");
+            }
+            if (count > 0) {
+                log.debug("released {} scheduled task(s)", count);
+            }
+            // Waking at the next task's time rather than up to an interval after it; never sooner
+            // than a few milliseconds, in case another gateway holds the due rows.
+            Long untilNext = outbox.millisUntilNextDue();
+            return untilNext == null ? interval : Math.max(MIN_PAUSE_MILLIS, Math.min(interval, untilNext));
+        } catch (DataAccessException e) {
+            // said once per outage: at this interval a line per round would bury everything else
+            if (!databaseDown) {
+                databaseDown = true;
+                log.warn("scheduled tasks not released, database unavailable: {}",
+                        e.getMostSpecificCause().getMessage());
+            }
+        } catch (RuntimeException e) {
+            // an unexpected failure must not end the rounds
+            log.warn("releasing scheduled tasks failed", e);
+        }
+        return interval;
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("scheduled-release").factory());
+        runner = executor;
+        executor.schedule(this::scheduledRound, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService executor = runner;
+        runner = null;
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                // a batch in flight commits (JDBC is not interruptible) and is announced; no new round starts
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return runner != null;
+    }
+}

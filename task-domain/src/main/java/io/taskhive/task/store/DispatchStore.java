@@ -1,0 +1,127 @@
+package io.taskhive.task.store;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import io.taskhive.task.Task;
+
+/**
+ * Fair dispatch on the {@code tasks} rows. A QUEUED task with {@code dispatch_seq = 0} is held: stored,
+ * never published. The gateways' dispatch rounds publish held tasks a batch at a time, in the order
+ * that makes priorities and fairness hold (highest priority first; within a priority, each owner's
+ * first waiting task before anyone's second), and never more of one owner's than their limit of
+ * running tasks leaves room for.
+ */
+@Component
+public class DispatchStore {
+
+    /** Key of the advisory lock that lets one gateway at a time run a dispatch round. */
+    private static final long ROUND_LOCK = 0x7461736b68697665L; // "taskhive"
+
+    private final JdbcClient jdbc;
+
+    DispatchStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Whether any task is held, and how many tasks are published but not started yet (in the
+     * broker or a worker's prefetch): how far the workers are behind.
+     */
+    public DispatchBacklog backlog() {
+        return jdbc.sql("""
+                select exists (select 1 from tasks where status = 'QUEUED' and dispatch_seq = 0),
+                       (select count(*) from tasks where status = 'QUEUED' and dispatch_seq > 0)
+                """).query((row, number) -> new DispatchBacklog(row.getBoolean(1), row.getLong(2))).single();
+    }
+
+    /**
+     * Takes the round's lock for the current transaction, if no other gateway holds it. Must run
+     * in the same transaction as {@link #dispatchHeld}, which then sees every earlier round.
+     */
+    public boolean tryLockRound() {
+        return jdbc.sql("select pg_try_advisory_xact_lock(:key)").param("key", ROUND_LOCK).query(Boolean.class)
+                .single();
+    }
+
+    /**
+     * Marks up to {@code limit} held tasks for publication now (their outbox mark due
+     * {@code confirmGrace} from now, so the relay publishes them should this gateway not) and
+     * returns them in the order to publish them: priority first, then each owner in turn, then
+     * age (a round publishes up to a thousand at once: the order within it decides who starts
+     * first). No owner gets more than their limit of running tasks ({@code users.max_running}, else
+     * {@code defaultMaxRunning}) minus those running or published and not started yet.
+     */
+    public List<Task> dispatchHeld(int limit, int defaultMaxRunning, Duration confirmGrace) {
+        return jdbc.sql("""
+                with recursive owners(owner_id) as (
+                    (select owner_id from tasks where status = 'QUEUED' and dispatch_seq = 0 order by owner_id limit 1)
+                    union all
+                    select (select t.owner_id from tasks t
+                             where t.status = 'QUEUED' and t.dispatch_seq = 0 and t.owner_id > o.owner_id
+                             order by t.owner_id limit 1)
+                      from owners o where o.owner_id is not null
+                ), budgets as (
+                    select o.owner_id,
+                           coalesce(u.max_running, :defaultMaxRunning)
+                             - (select count(*) from tasks r where r.owner_id = o.owner_id and r.status = 'RUNNING')
+                             - (select count(*) from tasks q
+                                 where q.owner_id = o.owner_id and q.status = 'QUEUED' and q.dispatch_seq > 0)
+                             as free
+                      from owners o join users u on u.id = o.owner_id
+                ), candidates as (
+                    select c.id, c.priority, c.created_at, c.turn
+                      from budgets b
+                      cross join lateral (
+                          select t.id, t.priority, t.created_at,
+                                 row_number() over (order by t.priority desc, t.created_at, t.id) as turn
+                            from tasks t
+                           where t.owner_id = b.owner_id and t.status = 'QUEUED' and t.dispatch_seq = 0
+                           order by t.priority desc, t.created_at, t.id
+                           limit greatest(least(b.free, :limit), 0)
+                      ) c
+                ), chosen as (
+                    select id, priority, turn, created_at from candidates
+                     order by priority desc, turn, created_at, id limit :limit
+                ), marked as (
+                    update tasks t
+                       set dispatch_seq = t.dispatch_seq + 1,
+                           dispatch_due_at = now() + make_interval(secs => :confirmGraceSeconds),
+                           version = t.version + 1
+                      from chosen c
+                     where t.id = c.id and t.status = 'QUEUED' and t.dispatch_seq = 0
+                    returning t.*
+                )
+                select %s from marked t join chosen c on c.id = t.id
+                 order by c.priority desc, c.turn, c.created_at, c.id
+                """.formatted(Rows.TASK_COLUMNS))
+                .param("limit", limit)
+                .param("defaultMaxRunning", defaultMaxRunning)
+                .param("confirmGraceSeconds", Rows.seconds(confirmGrace))
+                .query(Rows::task).list();
+    }
+
+    /**
+     * One owner's load against their limits (each the owner's own, else the default): tasks
+     * running or published and not started, and tasks waiting (SCHEDULED, QUEUED, RETRYING).
+     */
+    public OwnerLoad ownerLoad(long ownerId, int defaultMaxRunning, int defaultMaxQueued) {
+        return jdbc.sql("""
+                select coalesce(u.max_running, :defaultMaxRunning), coalesce(u.max_queued, :defaultMaxQueued),
+                       (select count(*) from tasks r where r.owner_id = u.id and r.status = 'RUNNING')
+                       + (select count(*) from tasks q where q.owner_id = u.id and q.status = 'QUEUED'
+                                                          and q.dispatch_seq > 0),
+                       (select count(*) from tasks w where w.owner_id = u.id
+                                                     and w.status in ('SCHEDULED', 'QUEUED', 'RETRYING'))
+                  from users u where u.id = :ownerId
+                """)
+                .param("ownerId", ownerId)
+                .param("defaultMaxRunning", defaultMaxRunning)
+                .param("defaultMaxQueued", defaultMaxQueued)
+                .query((row, number) -> new OwnerLoad(row.getInt(1), row.getInt(2), row.getLong(3), row.getLong(4)))
+                .optional().orElse(new OwnerLoad(defaultMaxRunning, defaultMaxQueued, 0, 0));
+    }
+}

@@ -1,0 +1,179 @@
+package io.taskhive.task.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.taskhive.task.Task;
+import io.taskhive.task.TaskIds;
+import io.taskhive.task.TaskStatus;
+import io.taskhive.testing.TestInfrastructure;
+import io.taskhive.testing.TestInfrastructureExtension;
+
+/**
+ * Fair dispatch against a real PostgreSQL: which held tasks a round publishes, in which order, and
+ * within which limits; and that one round runs at a time.
+ */
+class DispatchStoreTest {
+
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    private static final int NO_LIMIT = 1_000_000;
+
+    @RegisterExtension
+    static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
+
+    private static JdbcClient jdbc;
+    private static TaskStore tasks;
+    private static DispatchStore dispatch;
+    private static TransactionTemplate transaction;
+    private static SimpleDriverDataSource dataSource;
+
+    private final Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(60);
+    private int created;
+
+    @BeforeAll
+    static void database() throws Exception {
+        TestInfrastructure.Database database = infrastructure.newDatabase();
+        Flyway.configure().dataSource(database.url(), database.user(), database.password()).load().migrate();
+        dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), database.url(), database.user(),
+                database.password());
+        jdbc = JdbcClient.create(dataSource);
+        tasks = new TaskStore(jdbc);
+        dispatch = new DispatchStore(jdbc);
+        transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    @BeforeEach
+    void noTasks() {
+        jdbc.sql("delete from tasks").update();
+    }
+
+    @Test
+    void aRoundTakesHigherPrioritiesFirstThenEachOwnerInTurn() {
+        long flood = owner(null);
+        long single = owner(null);
+        long mixed = owner(null);
+        List<UUID> floods = List.of(held(flood, 0), held(flood, 0), held(flood, 0), held(flood, 0));
+        UUID alone = held(single, 0);
+        UUID mixedLow = held(mixed, 0);
+        UUID urgent = held(mixed, 9);
+        assertThat(dispatch.backlog()).isEqualTo(new DispatchBacklog(true, 0));
+
+        List<Task> first = dispatch.dispatchHeld(4, NO_LIMIT, GRACE);
+        // priority 9 first; then every owner's first task (in age order) before anyone's second
+        assertThat(first).extracting(Task::id).containsExactly(urgent, floods.get(0), alone, floods.get(1));
+        assertThat(first).allSatisfy(task -> {
+            assertThat(task.status()).isEqualTo(TaskStatus.QUEUED);
+            assertThat(task.dispatchSeq()).isEqualTo(1);
+        });
+        assertThat(dispatch.backlog()).isEqualTo(new DispatchBacklog(true, 4));
+        assertThat(jdbc.sql("select count(*) from tasks where dispatch_due_at > now()").query(Long.class).single())
+                .as("each marked for the relay, should its publish fail").isEqualTo(4);
+
+        // each round starts the turns again: the oldest first task of each owner, then the seconds
+        assertThat(dispatch.dispatchHeld(10, NO_LIMIT, GRACE)).extracting(Task::id)
+                .containsExactly(floods.get(2), mixedLow, floods.get(3));
+        assertThat(dispatch.dispatchHeld(10, NO_LIMIT, GRACE)).isEmpty();
+        assertThat(dispatch.backlog()).isEqualTo(new DispatchBacklog(false, 7));
+    }
+
+    @Test
+    void anOwnerGetsNoMoreThanTheirLimitLeavesRoomForCountingRunningAndPublishedTasks() {
+        long limited = owner(3);
+        long other = owner(null);
+        UUID running = held(limited, 0);
+        jdbc.sql("update tasks set status = 'RUNNING', dispatch_seq = 1, attempts = 1 where id = :id")
+                .param("id", running).update();
+        List<UUID> waiting = List.of(held(limited, 0), held(limited, 0), held(limited, 0));
+        UUID others = held(other, 0);
+
+        assertThat(dispatch.dispatchHeld(1, NO_LIMIT, GRACE)).extracting(Task::id).containsExactly(waiting.get(0));
+        assertThat(dispatch.ownerLoad(limited, 1000, 1000)).isEqualTo(new OwnerLoad(3, 1000, 2, 3));
+        assertThat(dispatch.dispatchHeld(10, NO_LIMIT, GRACE)).extracting(Task::id)
+                .containsExactly(waiting.get(1), others);
+        assertThat(dispatch.dispatchHeld(10, NO_LIMIT, GRACE)).as("1 running and 2 published: at its limit")
+                .isEmpty();
+
+        jdbc.sql("update tasks set status = 'SUCCEEDED', finished_at = now() where id = :id").param("id", running)
+                .update();
+        assertThat(dispatch.dispatchHeld(10, NO_LIMIT, GRACE)).extracting(Task::id).containsExactly(waiting.get(2));
+        assertThat(dispatch.dispatchHeld(10, 1, GRACE)).as("the default limit applies to owners without their own")
+                .isEmpty();
+    }
+
+    @Test
+    void oneRoundAtATimeTakesTheLock() throws Exception {
+        held(owner(null), 0);
+        Boolean inner = transaction.execute(status -> {
+            assertThat(dispatch.tryLockRound()).isTrue();
+            return new TransactionTemplate(new DataSourceTransactionManager(dataSource))
+                    .execute(other -> otherConnectionLocks());
+        });
+        assertThat(inner).as("while one round holds it, another gateway's round skips").isFalse();
+        Boolean again = transaction.execute(status -> dispatch.tryLockRound());
+        assertThat(again).as("released at commit").isTrue();
+    }
+
+    private static boolean otherConnectionLocks() {
+        // a new connection of its own: SimpleDriverDataSource opens one per call
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            try (var result = statement.executeQuery("select pg_try_advisory_xact_lock(" + 0x7461736b68697665L + ")")) {
+                result.next();
+                boolean locked = result.getBoolean(1);
+                connection.rollback();
+                return locked;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anOwnersLoadCountsWaitingTasksOfEveryKindAndTheirOwnLimits() {
+        long owner = owner(5);
+        jdbc.sql("update users set max_queued = 7 where id = :id").param("id", owner).update();
+        held(owner, 0);
+        NewTask later = new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null, next(), null,
+                Instant.now().plusSeconds(3_600), 0, false);
+        NewTask published = new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null, next(), null, null, 0,
+                false);
+        tasks.insert(List.of(later, published), GRACE);
+        assertThat(dispatch.ownerLoad(owner, 1000, 1000)).isEqualTo(new OwnerLoad(5, 7, 1, 3));
+        assertThat(dispatch.ownerLoad(owner + 1_000_000, 10, 20)).as("no such user: the defaults, nothing counted")
+                .isEqualTo(new OwnerLoad(10, 20, 0, 0));
+    }
+
+    private long owner(Integer maxRunning) {
+        return jdbc.sql("insert into users (username, password_hash, role, max_running) "
+                + "values (:name, 'x', 'USER', :maxRunning) returning id")
+                .param("name", "u" + UUID.randomUUID().toString().substring(0, 8))
+                .param("maxRunning", maxRunning, java.sql.Types.INTEGER).query(Long.class).single();
+    }
+
+    /** A task stored held, each created a millisecond after the one before. */
+    private UUID held(long owner, int priority) {
+        NewTask task = new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null, next(), null, null, priority,
+                true);
+        tasks.insert(List.of(task), GRACE);
+        return task.id();
+    }
+
+    private Instant next() {
+        return start.plusMillis(created++);
+    }
+}
