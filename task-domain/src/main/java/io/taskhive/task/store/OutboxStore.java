@@ -85,7 +85,7 @@ public class OutboxStore {
                  order by t.run_at, t.id
                 """.formatted(Rows.TASK_COLUMNS))
                 .param("limit", limit)
-                .query((row, number) -> new ReleasedTask(Rows.task(row, number), row.getLong(21))).list();
+                .query((row, number) -> new ReleasedTask(Rows.task(row, number), row.getLong(Rows.TASK_COLUMN_COUNT + 1))).list();
     }
 
     /**
