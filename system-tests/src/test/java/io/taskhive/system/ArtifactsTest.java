@@ -234,7 +234,7 @@ class ArtifactsTest extends ApiTestSupport {
         User owner = newUser();
         String kept = submit(owner, "report", Map.of("text", text(300))).get("id").stringValue();
         awaitStatus(owner, kept, TaskStatus.SUCCEEDED, TIMEOUT);
-        String orphan = "tasks/" + UUID.randomUUID() + "/1";
+        String orphan = "tasks/" + io.taskhive.task.TaskIds.next() + "/1";
         s3.putObject(p -> p.bucket(system.artifactBucket).key(orphan), RequestBody.fromString("orphan"));
         ArtifactCleanup cleanup = system.gateway.getBean(ArtifactCleanup.class);
         assertThat(cleanup.sweepOrphans()).as("younger than the orphan age").isZero();

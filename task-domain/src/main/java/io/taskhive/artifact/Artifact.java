@@ -1,6 +1,11 @@
 package io.taskhive.artifact;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a task's result file is kept and what it is: the reference its task row holds.
@@ -24,12 +29,12 @@ public record Artifact(String key, long size, String contentType, String sha256)
     }
 
     /** The keys the attempts before {@code attempt} would have used. */
-    public static java.util.List<String> keysBefore(UUID taskId, int attempt) {
-        return java.util.stream.IntStream.range(1, attempt).mapToObj(a -> keyOf(taskId, a)).toList();
+    public static List<String> keysBefore(UUID taskId, int attempt) {
+        return IntStream.range(1, attempt).mapToObj(a -> keyOf(taskId, a)).toList();
     }
 
     /** The task a key belongs to, or null for an object this system did not name. */
-    public static @org.jspecify.annotations.Nullable UUID taskOf(String key) {
+    public static @Nullable UUID taskOf(String key) {
         if (!key.startsWith(PREFIX)) {
             return null;
         }
@@ -39,6 +44,16 @@ public record Artifact(String key, long size, String contentType, String sha256)
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * When the task of a key was created, from its UUIDv7 id (the first 48 bits are milliseconds
+     * since the epoch); null for a key with another kind of id.
+     */
+    public static @Nullable Instant taskCreatedAt(String key) {
+        UUID task = taskOf(key);
+        return task == null || task.version() != 7 ? null
+                : Instant.ofEpochMilli(task.getMostSignificantBits() >>> 16);
     }
 
     /** The prefix under which every artifact of this system lives. */

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Keeps result files. One implementation talks to S3-compatible storage ({@link S3ArtifactStore});
  * without storage configured, {@link NoArtifactStore} refuses to keep anything, and task types whose
@@ -34,6 +36,11 @@ public interface ArtifactStore {
     /** Deletes these objects; keys with no object are ignored. */
     void delete(Collection<String> keys);
 
-    /** The objects under {@link Artifact#prefix()} last modified before {@code before}, at most {@code limit}. */
-    List<String> listOlderThan(Instant before, int limit);
+    /**
+     * Up to {@code limit} objects under {@link Artifact#prefix()} last modified before {@code before},
+     * in key order from after {@code startAfter} (null: from the first). Keys name their task, whose
+     * UUIDv7 id starts with its creation time, so the listing stops at the first task created after
+     * {@code before}: no later object can be older.
+     */
+    List<String> listOlderThan(Instant before, @Nullable String startAfter, int limit);
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /** No storage configured: nothing is kept, so nothing is ever found or deleted. */
 public class NoArtifactStore implements ArtifactStore {
 
@@ -31,7 +33,8 @@ public class NoArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public List<String> listOlderThan(Instant before, int limit) {
+    public List<String> listOlderThan(Instant before, @Nullable String startAfter,
+            int limit) {
         return List.of();
     }
 }

@@ -9,6 +9,8 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,11 +155,16 @@ public class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     @Override
-    public List<String> listOlderThan(Instant before, int limit) {
+    public List<String> listOlderThan(Instant before, @Nullable String startAfter,
+            int limit) {
         List<String> keys = new ArrayList<>();
         try {
-            for (S3Object object : s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(Artifact.prefix()))
-                    .contents()) {
+            for (S3Object object : s3.listObjectsV2Paginator(l -> l.bucket(bucket).prefix(Artifact.prefix())
+                    .startAfter(startAfter)).contents()) {
+                Instant created = Artifact.taskCreatedAt(object.key());
+                if (created != null && created.isAfter(before)) {
+                    break;
+                }
                 if (object.lastModified() != null && object.lastModified().isBefore(before)) {
                     keys.add(object.key());
                     if (keys.size() >= limit) {

@@ -67,7 +67,7 @@ class S3ArtifactStoreTest {
         try (InputStream in = store.open(key)) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("second");
         }
-        assertThat(store.listOlderThan(Instant.now().plusSeconds(60), 10_000)).containsOnlyOnce(key);
+        assertThat(store.listOlderThan(Instant.now().plusSeconds(60), null, 10_000)).containsOnlyOnce(key);
     }
 
     @Test
@@ -79,7 +79,7 @@ class S3ArtifactStoreTest {
         store.delete(List.of(Artifact.keyOf(task, 1), Artifact.keyOf(task, 2), Artifact.keyOf(task, 3)));
 
         assertThatThrownBy(() -> store.open(Artifact.keyOf(task, 1))).isInstanceOf(ArtifactNotFoundException.class);
-        assertThat(store.listOlderThan(Instant.now().plusSeconds(60), 10_000))
+        assertThat(store.listOlderThan(Instant.now().plusSeconds(60), null, 10_000))
                 .doesNotContain(Artifact.keyOf(task, 1), Artifact.keyOf(task, 2));
     }
 
@@ -87,7 +87,28 @@ class S3ArtifactStoreTest {
     void onlyObjectsOlderThanTheCutoffAreListed() {
         String key = Artifact.keyOf(UUID.randomUUID(), 1);
         store.put(key, new byte[] {1}, "application/octet-stream");
-        assertThat(store.listOlderThan(Instant.now().minusSeconds(3600), 10_000)).doesNotContain(key);
+        assertThat(store.listOlderThan(Instant.now().minusSeconds(3600), null, 10_000)).doesNotContain(key);
+    }
+
+    @Test
+    void listingGoesOnFromACursorAndStopsAtTasksCreatedAfterTheCutoff() throws Exception {
+        try (S3ArtifactStore fresh = new S3ArtifactStore(properties(URI.create("http://127.0.0.1:" + S3.getHttpPort()),
+                "listing-" + UUID.randomUUID()))) {
+            List<String> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                keys.add(Artifact.keyOf(io.taskhive.task.TaskIds.next(), 1));
+                fresh.put(keys.getLast(), new byte[] {(byte) i}, "application/octet-stream");
+                Thread.sleep(2);
+            }
+            Instant later = Instant.now().plusSeconds(60);
+            assertThat(fresh.listOlderThan(later, null, 2)).containsExactly(keys.get(0), keys.get(1));
+            assertThat(fresh.listOlderThan(later, keys.get(1), 2)).containsExactly(keys.get(2), keys.get(3));
+            assertThat(fresh.listOlderThan(later, keys.get(3), 2)).containsExactly(keys.get(4));
+            // Objects of tasks created after the cutoff end the listing (none of theirs can be older).
+            assertThat(fresh.listOlderThan(Artifact.taskCreatedAt(keys.get(2)).minusMillis(1), null, 10))
+                    .doesNotContain(keys.get(2), keys.get(3), keys.get(4));
+            assertThat(Artifact.taskCreatedAt("tasks/" + UUID.randomUUID() + "/1")).as("not a UUIDv7").isNull();
+        }
     }
 
     @Test

@@ -30,6 +30,8 @@ public class ArtifactCleanup {
     private final ArtifactStore store;
     private final TaskFinder tasks;
     private final ArtifactProperties properties;
+    /** Where the next sweep goes on: each sweep examines the next objects, round the bucket. */
+    private volatile String cursor;
 
     ArtifactCleanup(ArtifactStore store, TaskFinder tasks, ArtifactProperties properties) {
         this.store = store;
@@ -56,7 +58,8 @@ public class ArtifactCleanup {
             return 0;
         }
         try {
-            List<String> old = store.listOlderThan(Instant.now().minus(properties.orphanAge()), SWEEP_LIMIT);
+            List<String> old = store.listOlderThan(Instant.now().minus(properties.orphanAge()), cursor, SWEEP_LIMIT);
+            cursor = old.size() < SWEEP_LIMIT ? null : old.getLast();
             Set<String> referenced = tasks.referencedArtifacts(old);
             List<String> orphans = old.stream().filter(key -> !referenced.contains(key)).toList();
             if (!orphans.isEmpty()) {
