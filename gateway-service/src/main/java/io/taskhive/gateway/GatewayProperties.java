@@ -74,10 +74,12 @@ public record GatewayProperties(
      * @param releaseInterval  how often each gateway looks for scheduled tasks that came due: a due
      *                         task waits at most about this long (plus the release of those due
      *                         before it) to be queued
-     * @param releaseBatchSize most due tasks queued per statement
+     * @param releaseBatchSize most due tasks queued per statement: tasks due together are best
+     *                         released together, before their dispatch begins to compete with
+     *                         the rest of their release
      */
     public record Delayed(@DefaultValue("365d") Duration maxDelay, @DefaultValue("200ms") Duration releaseInterval,
-            @DefaultValue("1000") @Min(1) @Max(10_000) int releaseBatchSize) {
+            @DefaultValue("10000") @Min(1) @Max(50_000) int releaseBatchSize) {
     }
 
     /**

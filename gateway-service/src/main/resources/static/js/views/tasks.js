@@ -1,5 +1,5 @@
-// A user's page: submit a task of any type (the form follows the type's schema) and follow one's
-// own tasks live.
+// A user's page: submit a task of any type (the form follows the type's schema), follow one's own
+// tasks live, and see one's limits.
 import { h, replaceChildren, announce } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { schemaFields } from '../schema-form.js';
@@ -10,7 +10,17 @@ export function tasksView(main) {
   const submitSection = h('section', { class: 'card', 'aria-labelledby': 'submit-heading' },
     h('h2', { id: 'submit-heading' }, 'Submit a task'), h('p', {}, 'Loading the task types…'));
   const tableSlot = h('div');
-  replaceChildren(main, h('h1', {}, 'My tasks'), h('div', { class: 'tasks-layout' }, submitSection, tableSlot));
+  const limits = h('p', { class: 'hint', id: 'my-quotas' });
+  replaceChildren(main, h('h1', {}, 'My tasks'), limits,
+    h('div', { class: 'tasks-layout' }, submitSection, tableSlot));
+  const showLimits = () => api.get('/api/quotas').then((q) => {
+    limits.textContent = `Your limits: ${q.maxRunning.toLocaleString()} tasks running at once, `
+      + `${q.maxQueued.toLocaleString()} waiting. Now ${q.running.toLocaleString()} running or about to, `
+      + `${q.waiting.toLocaleString()} waiting.`;
+  }).catch(() => {
+    limits.textContent = '';
+  });
+  showLimits();
 
   let table = null;
   let disposed = false;
@@ -21,7 +31,10 @@ export function tasksView(main) {
     table = taskTable({ types: types.map((t) => t.key), heading: 'Your tasks', idPrefix: 'mine' });
     tableSlot.replaceWith(table.element);
     replaceChildren(submitSection, h('h2', { id: 'submit-heading' }, 'Submit a task'),
-      submitForm(types, (task) => table.insert(task)));
+      submitForm(types, (task) => {
+        table.insert(task);
+        showLimits();
+      }));
   }).catch((e) => {
     replaceChildren(submitSection, h('h2', { id: 'submit-heading' }, 'Submit a task'),
       h('p', { class: 'form-error', role: 'alert' },

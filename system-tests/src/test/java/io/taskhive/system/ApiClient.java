@@ -57,6 +57,12 @@ final class ApiClient {
         return send(builder);
     }
 
+    Response patch(String path, String token, Object body) {
+        String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return send(request(path, token).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(text)));
+    }
+
     Response put(String path, String token, Object body) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));

@@ -149,6 +149,9 @@ class CliTest extends ApiTestSupport {
         assertThat(unreadable.err()).contains("delay is a duration such as 30s");
         assertThat(cli("submit", "-t", "uppercase", "-c", "x", "--delay", "1m", "--at", runAt).exit()).isEqualTo(2);
         assertThat(cli("--json", "list", "--status", "SCHEDULED").out()).contains(atTime.get("id").stringValue());
+        assertThat(cli("quotas").out()).contains("running 0 of at most 1000; waiting 2 of at most 100000");
+        assertThat(ApiClient.JSON.readTree(cli("--json", "--http", system.baseUrl, "quotas").out()).get("waiting")
+                .intValue()).isEqualTo(2);
     }
 
     @Test
@@ -165,6 +168,40 @@ class CliTest extends ApiTestSupport {
         Run finished = cli("watch", done);
         assertThat(finished.exit()).as(finished.err()).isZero();
         assertThat(finished.out()).contains(done).contains("SUCCEEDED");
+    }
+
+    @Test
+    void schedulesAreCreatedListedPausedResumedAndDeletedOverTcpAndRest() throws Exception {
+        User user = newUser();
+        cli("login", "-u", user.username(), "-p", user.password());
+        Run created = cli("--json", "schedule", "create", "--name", "nightly", "--cron", "0 0 2 * * *",
+                "--time-zone", "Europe/Madrid", "--type", "word_count", "--content", "uno dos", "--missed", "RUN_ONCE",
+                "--priority", "4");
+        assertThat(created.exit()).as(created.err()).isZero();
+        JsonNode schedule = ApiClient.JSON.readTree(created.out());
+        String id = schedule.get("id").stringValue();
+        assertThat(schedule.get("nextRunTimes")).hasSize(5);
+        assertThat(schedule.get("missedRunPolicy").stringValue()).isEqualTo("RUN_ONCE");
+        assertThat(schedule.get("task").get("priority").intValue()).isEqualTo(4);
+
+        Run paused = cli("schedule", "pause", id);
+        assertThat(paused.exit()).as(paused.err()).isZero();
+        assertThat(paused.out()).contains(id + "  nightly  cron '0 0 2 * * *' Europe/Madrid  word_count  paused");
+        Run resumed = cli("--http", system.baseUrl, "schedule", "resume", id);
+        assertThat(resumed.out()).as(resumed.err()).contains("nightly").contains("next 20");
+        Run listed = cli("schedule", "list");
+        assertThat(listed.out()).contains(id).contains("1 schedule(s)");
+
+        Run bad = cli("schedule", "create", "--name", "broken", "--cron", "whenever", "--type", "uppercase",
+                "--content", "x");
+        assertThat(bad.exit()).isEqualTo(5);
+        assertThat(bad.err()).contains("cron 'whenever' is not valid");
+        assertThat(cli("schedule", "create", "--name", "both", "--cron", "@daily", "--every", "60", "--type",
+                "uppercase", "--content", "x").exit()).isEqualTo(2);
+
+        Run deleted = cli("--http", system.baseUrl, "schedule", "delete", id);
+        assertThat(deleted.out()).as(deleted.err()).contains("deleted " + id);
+        assertThat(cli("schedule", "get", id).exit()).isEqualTo(4);
     }
 
     @Test

@@ -114,6 +114,21 @@ class OpenApiDocumentTest extends ApiTestSupport {
                 200));
         calls.add(new Call("retryTasks", "example", api.post("/api/admin/tasks/retry", admin,
                 exampleBody(document, operations.get("retryTasks"))), 200));
+        // Schedules: each documented example creates one; the last is read, changed (paused) and deleted.
+        List<String> schedules = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> example : requestMedia(operations.get("createSchedule")).get("examples")
+                .properties()) {
+            ApiClient.Response created = api.post("/api/schedules", token, example.getValue().get("value"));
+            calls.add(new Call("createSchedule", "example " + example.getKey(), created, 201));
+            schedules.add(created.json().path("id").asString(""));
+        }
+        calls.add(new Call("listSchedules", "", api.get("/api/schedules", token), 200));
+        calls.add(new Call("getSchedule", "", api.get("/api/schedules/" + schedules.getLast(), token), 200));
+        calls.add(new Call("updateSchedule", "pause", api.patch("/api/schedules/" + schedules.getLast(), token,
+                Map.of("paused", true)), 200));
+        for (String schedule : schedules) {
+            calls.add(new Call("deleteSchedule", "", api.delete("/api/schedules/" + schedule, token), 200));
+        }
         calls.add(new Call("getMyQuotas", "", api.get("/api/quotas", token), 200));
         calls.add(new Call("getUserQuotas", "", api.get("/api/admin/users/" + user.id() + "/quotas", admin), 200));
         calls.add(new Call("setUserQuotas", "example", api.put("/api/admin/users/" + user.id() + "/quotas", admin,

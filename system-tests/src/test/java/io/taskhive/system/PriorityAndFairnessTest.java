@@ -161,6 +161,9 @@ class PriorityAndFairnessTest extends ApiTestSupport {
             JsonNode refused = client.request("{\"action\":\"submit\",\"type\":\"uppercase\","
                     + "\"payload\":{\"text\":\"x\"},\"priority\":12}");
             assertThat(refused.get("error").get("message").stringValue()).isEqualTo("priority must be between 0 and 9");
+            JsonNode quotas = client.request("{\"action\":\"quotas\"}").get("quotas");
+            assertThat(quotas.get("userId").longValue()).isEqualTo(user.id());
+            assertThat(quotas.get("maxRunning").intValue()).isEqualTo(1_000);
         }
     }
 

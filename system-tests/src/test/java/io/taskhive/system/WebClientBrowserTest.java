@@ -172,6 +172,9 @@ class WebClientBrowserTest extends ApiTestSupport {
         browser.click("#submit-form button[type=submit]");
         String taskId = submittedTaskId(browser);
         browser.awaitText("#submit-form .notice", "scheduled for");
+        browser.awaitText("#my-quotas", "1 waiting");
+        assertThat(browser.find("#my-quotas").getText()).startsWith("Your limits: 1,000 tasks running at once, "
+                + "100,000 waiting.");
         browser.waitFor(d -> "SCHEDULED".equals(rowStatus(browser, taskId)));
         JsonNode stored = api.get("/api/tasks/" + taskId, user.token()).json();
         assertThat(java.time.Instant.parse(stored.get("runAt").stringValue())).as("the browser's local time, as an instant")

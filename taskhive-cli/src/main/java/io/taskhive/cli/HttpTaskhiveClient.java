@@ -165,6 +165,36 @@ final class HttpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
+    public JsonNode createSchedule(JsonNode schedule) {
+        return send("POST", "/api/schedules", schedule);
+    }
+
+    @Override
+    public JsonNode schedules() {
+        return send("GET", "/api/schedules", null).path("schedules");
+    }
+
+    @Override
+    public JsonNode schedule(String scheduleId) {
+        return send("GET", "/api/schedules/" + encode(scheduleId), null);
+    }
+
+    @Override
+    public JsonNode updateSchedule(String scheduleId, JsonNode changes) {
+        return send("PATCH", "/api/schedules/" + encode(scheduleId), changes);
+    }
+
+    @Override
+    public JsonNode deleteSchedule(String scheduleId) {
+        return send("DELETE", "/api/schedules/" + encode(scheduleId), null);
+    }
+
+    @Override
+    public JsonNode quotas() {
+        return send("GET", "/api/quotas", null);
+    }
+
+    @Override
     public void watch(String taskId, Predicate<JsonNode> onEvent) {
         throw new CliException(2, "watch follows live updates over the TCP connection; drop --http");
     }

@@ -29,10 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "taskhive", mixinStandardHelpOptions = true, version = "taskhive 0.1",
         description = "Submit and follow tasks on a taskhive gateway.",
         subcommands = {TaskhiveCli.Register.class, TaskhiveCli.Login.class, TaskhiveCli.Submit.class,
-                TaskhiveCli.Get.class, TaskhiveCli.ListTasks.class, TaskhiveCli.Cancel.class, TaskhiveCli.Watch.class},
+                TaskhiveCli.Get.class, TaskhiveCli.ListTasks.class, TaskhiveCli.Cancel.class, TaskhiveCli.Watch.class,
+                TaskhiveCli.Quotas.class, ScheduleCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the task ended other than SUCCEEDED", "2:bad usage",
-                "3:not logged in, or the token was refused", "4:no such task", "5:refused by the server",
+                "3:not logged in, or the token was refused", "4:no such task (or schedule)", "5:refused by the server",
                 "6:server unreachable", "7:the task was still unfinished when --wait ran out",
                 "8:an unexpected reply or error"})
 public final class TaskhiveCli implements Callable<Integer> {
@@ -284,6 +285,23 @@ public final class TaskhiveCli implements Callable<Integer> {
         public Integer call() {
             try (TaskhiveClient client = cli.client(true)) {
                 cli.printTask(client.cancel(taskId));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "quotas", description = "Your limits: tasks running at once and tasks waiting, and your counts.")
+    static final class Quotas implements Callable<Integer> {
+        @ParentCommand TaskhiveCli cli;
+
+        @Override
+        public Integer call() {
+            try (TaskhiveClient client = cli.client(true)) {
+                JsonNode quotas = client.quotas();
+                cli.out().println(cli.json ? quotas.toString()
+                        : "running " + quotas.path("running").asLong() + " of at most " + quotas.path("maxRunning").asInt()
+                                + "; waiting " + quotas.path("waiting").asLong() + " of at most "
+                                + quotas.path("maxQueued").asInt());
                 return 0;
             }
         }

@@ -31,11 +31,28 @@ interface TaskhiveClient extends AutoCloseable {
 
     JsonNode cancel(String taskId);
 
+    /** The user's limits, and their tasks counted against them. */
+    JsonNode quotas();
+
     /**
      * Hands each status change of the user's tasks to {@code onEvent} until it returns false; with
      * a task id, first that task's current status (it may have finished already).
      */
     void watch(String taskId, Predicate<JsonNode> onEvent);
+
+    /** A new recurring schedule, from the REST API's body ({@code name}, {@code cron}/{@code intervalSeconds}, {@code task}, ...). */
+    JsonNode createSchedule(JsonNode schedule);
+
+    /** The user's schedules, an array. */
+    JsonNode schedules();
+
+    JsonNode schedule(String scheduleId);
+
+    /** Changes the fields given (e.g. {@code {"paused": true}}); returns the schedule as changed. */
+    JsonNode updateSchedule(String scheduleId, JsonNode changes);
+
+    /** Deletes it; returns it as it was. */
+    JsonNode deleteSchedule(String scheduleId);
 
     /** A task's current status in the shape of a status-change event. */
     static JsonNode eventOf(JsonMapper json, JsonNode task) {

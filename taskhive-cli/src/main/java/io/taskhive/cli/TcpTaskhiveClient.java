@@ -122,6 +122,35 @@ final class TcpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
+    public JsonNode createSchedule(JsonNode schedule) {
+        ObjectNode request = request("schedule_create");
+        request.set("schedule", schedule);
+        return call(request).get("schedule");
+    }
+
+    @Override
+    public JsonNode schedules() {
+        return call(request("schedules")).get("schedules");
+    }
+
+    @Override
+    public JsonNode schedule(String scheduleId) {
+        return call(request("schedule").put("schedule_id", scheduleId)).get("schedule");
+    }
+
+    @Override
+    public JsonNode updateSchedule(String scheduleId, JsonNode changes) {
+        ObjectNode request = request("schedule_update").put("schedule_id", scheduleId);
+        request.set("changes", changes);
+        return call(request).get("schedule");
+    }
+
+    @Override
+    public JsonNode deleteSchedule(String scheduleId) {
+        return call(request("schedule_delete").put("schedule_id", scheduleId)).get("schedule");
+    }
+
+    @Override
     public JsonNode get(String taskId) {
         return call(request("get").put("task_id", taskId)).get("task");
     }
@@ -148,6 +177,11 @@ final class TcpTaskhiveClient implements TaskhiveClient {
     @Override
     public JsonNode cancel(String taskId) {
         return call(request("cancel").put("task_id", taskId)).get("task");
+    }
+
+    @Override
+    public JsonNode quotas() {
+        return call(request("quotas")).get("quotas");
     }
 
     @Override

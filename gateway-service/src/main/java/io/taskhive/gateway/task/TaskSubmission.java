@@ -323,9 +323,8 @@ public class TaskSubmission {
         for (int i = 0; i < requests.size(); i++) {
             prepared.add(prepare(user, requests.get(i), null, "tasks[" + i + "]: ", span));
         }
-        List<NewTask> batch = prepared;
-        rateLimiter.acquire(user.id(), batch.size());
-        batch = admitted(user, batch);
+        rateLimiter.acquire(user.id(), prepared.size());
+        List<NewTask> batch = admitted(user, prepared);
         batch.forEach(task -> logAccepted(task, user, via));
         Map<UUID, Long> transitions = store(batch);
         List<Task> stored = stored(batch);
@@ -335,6 +334,28 @@ public class TaskSubmission {
 
     private NewTask prepare(CurrentUser user, SubmitTaskRequest request, String idempotencyKey, String where,
             Span span) {
+        Validated task = validate(request, where);
+        // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant runAt = runAt(request, now, where);
+        return new NewTask(TaskIds.next(), user.id(), task.type(), task.payload(), task.maxAttempts(),
+                task.timeoutSeconds(), idempotencyKey, now, TaskTracing.traceparent(span), runAt, task.priority(),
+                false);
+    }
+
+    /**
+     * A task as a submission would store it: its type's key, its payload as JSON text, its
+     * attempts, its timeout (null: its type's) and its priority. (When it runs is not part of it.)
+     */
+    public record Validated(String type, String payload, int maxAttempts, Integer timeoutSeconds, int priority) {
+    }
+
+    /**
+     * The checks of a submission, and nothing else (no rate limit, nothing stored): what a recurring
+     * schedule runs on its task when it is created, so a schedule cannot hold a task its slots
+     * could not submit. {@code where} prefixes the refusal's detail.
+     */
+    public Validated validate(SubmitTaskRequest request, String where) {
         if (request == null) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + "a task object is required");
         }
@@ -362,16 +383,12 @@ public class TaskSubmission {
                 throw new ApiException(HttpStatus.BAD_REQUEST,
                         where + "timeoutSeconds must be between 1 and " + properties.maxTimeoutSeconds());
             }
-            // PostgreSQL keeps microseconds: the answer shows the time as it is stored.
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            Instant runAt = runAt(request, now, where);
             int priority = request.priority() == null ? Task.MIN_PRIORITY : request.priority();
             if (priority < Task.MIN_PRIORITY || priority > Task.MAX_PRIORITY) {
                 throw new ApiException(HttpStatus.BAD_REQUEST,
                         where + "priority must be between " + Task.MIN_PRIORITY + " and " + Task.MAX_PRIORITY);
             }
-            return new NewTask(TaskIds.next(), user.id(), type.key(), payloadJson, maxAttempts, timeout,
-                    idempotencyKey, now, TaskTracing.traceparent(span), runAt, priority, false);
+            return new Validated(type.key(), payloadJson, maxAttempts, timeout, priority);
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
         }
@@ -391,6 +408,15 @@ public class TaskSubmission {
                     + " bytes, more than the " + artifactThreshold + " bytes a result may hold without artifact "
                     + "storage, which this deployment does not have (TASKHIVE_ARTIFACTS_ENDPOINT); send less");
         }
+    }
+
+    /**
+     * Announces tasks that another transaction has just stored (a schedule's slots) and publishes
+     * them, or wakes the dispatch round for those stored held: the path of a submission's after its
+     * commit.
+     */
+    public void publishStored(List<Task> committed, Map<UUID, Long> transitions) {
+        afterCommit(committed, transitions);
     }
 
     /**

@@ -13,6 +13,10 @@ import org.springframework.stereotype.Component;
 import io.taskhive.gateway.events.TaskEvents;
 import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.gateway.task.PageView;
+import io.taskhive.gateway.quota.UserQuotas;
+import io.taskhive.gateway.schedule.ScheduleChange;
+import io.taskhive.gateway.schedule.ScheduleRequest;
+import io.taskhive.gateway.schedule.Schedules;
 import io.taskhive.gateway.task.SubmitTaskRequest;
 import io.taskhive.gateway.task.TaskCommands;
 import io.taskhive.gateway.task.TaskCompletion;
@@ -29,6 +33,7 @@ import io.taskhive.gateway.user.UsernameTakenException;
 import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.TaskStatus;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -51,12 +56,16 @@ class NativeProtocol {
     private final TaskCompletion completion;
     private final TaskViews views;
     private final TaskEvents events;
+    private final Schedules schedules;
     private final JsonMapper json;
+    private final UserQuotas quotas;
     private final TaskResults results;
 
     NativeProtocol(UserRegistration registration, LoginService login, TaskSubmission submission, TaskQueries queries,
             TaskCommands commands, TaskCompletion completion, TaskViews views, TaskEvents events,
-            JsonMapper json, TaskResults results) {
+            JsonMapper json, UserQuotas quotas, Schedules schedules, TaskResults results) {
+        this.quotas = quotas;
+        this.schedules = schedules;
         this.results = results;
         this.registration = registration;
         this.login = login;
@@ -88,8 +97,20 @@ class NativeProtocol {
             case "cancel" -> TcpReplies.ok().set("task",
                     tree(views.of(commands.cancel(required(caller).id(), taskId(request)))));
             case "subscribe" -> subscribe(connection, required(caller));
+            case "quotas" -> TcpReplies.ok().set("quotas", tree(quotas.of(required(caller).id())));
+            // Recurring schedules: the REST bodies, under "schedule" and "changes".
+            case "schedules" -> TcpReplies.ok().set("schedules", tree(schedules.list(required(caller), false)));
+            case "schedule" -> TcpReplies.ok().set("schedule",
+                    tree(schedules.get(required(caller), scheduleId(request))));
+            case "schedule_create" -> TcpReplies.ok().set("schedule", tree(schedules.create(required(caller),
+                    body(request, "schedule", ScheduleRequest.class))));
+            case "schedule_update" -> TcpReplies.ok().set("schedule", tree(schedules.update(required(caller),
+                    scheduleId(request), body(request, "changes", ScheduleChange.class))));
+            case "schedule_delete" -> TcpReplies.ok().set("schedule",
+                    tree(schedules.delete(required(caller), scheduleId(request))));
             default -> TcpReplies.error("unknown_action", "unknown action '" + action
-                    + "'; actions: register, login, submit, get, list, result, cancel, subscribe, ping");
+                    + "'; actions: register, login, submit, get, list, result, cancel, subscribe, quotas, schedules, "
+                    + "schedule, schedule_create, schedule_update, schedule_delete, ping");
         });
     }
 
@@ -222,6 +243,28 @@ class NativeProtocol {
             return UUID.fromString(id == null ? "" : id);
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "task_id must be a task id (UUID)");
+        }
+    }
+
+    /** An object field read as the REST body it stands for; one that does not fit is a 400. */
+    private <T> T body(JsonNode request, String field, Class<T> type) {
+        JsonNode value = request.get(field);
+        if (value == null || !value.isObject()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, field + " must be an object, as the REST API's body");
+        }
+        try {
+            return json.treeToValue(value, type);
+        } catch (JacksonException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, field + " does not fit: " + e.getOriginalMessage());
+        }
+    }
+
+    private static UUID scheduleId(JsonNode request) {
+        String id = TcpRequestRouter.text(request, "schedule_id");
+        try {
+            return UUID.fromString(id == null ? "" : id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "schedule_id must be a schedule id (UUID)");
         }
     }
 

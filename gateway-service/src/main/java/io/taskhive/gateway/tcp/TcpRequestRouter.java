@@ -61,7 +61,7 @@ public class TcpRequestRouter {
                 case SEED1 -> seed1.handle(caller, request);
                 case UNKNOWN -> CompletableFuture.completedFuture(TcpReplies.error("invalid_request",
                         "unknown request: send {\"action\": ...} (register, login, submit, get, list, result, cancel, "
-                                + "subscribe, ping) or a seed-1 task {\"tipo\": 1..4, \"contenido\": ...}"));
+                                + "subscribe, quotas, ping) or a seed-1 task {\"tipo\": 1..4, \"contenido\": ...}"));
             };
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);

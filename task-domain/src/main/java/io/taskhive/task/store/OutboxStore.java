@@ -5,6 +5,7 @@ import static io.taskhive.task.store.Rows.in;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
@@ -75,17 +76,20 @@ public class OutboxStore {
                 ), released as (
                     update tasks t set status = 'QUEUED', queued_at = now(), version = t.version + 1
                       from due where t.id = due.id and t.status = 'SCHEDULED'
-                    returning t.*
+                    returning t.id, t.owner_id, t.type, t.attempts, t.queued_at, t.run_at
                 ), logged as (
                     insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
                     select id, 'SCHEDULED', 'QUEUED', queued_at, attempts, 'due' from released
                     returning task_id, id
                 )
-                select %s, l.id from released t join logged l on l.task_id = t.id
-                 order by t.run_at, t.id
-                """.formatted(Rows.TASK_COLUMNS))
+                select r.id, r.owner_id, r.type, r.attempts, r.queued_at, r.run_at, l.id
+                  from released r join logged l on l.task_id = r.id
+                 order by r.run_at, r.id
+                """)
                 .param("limit", limit)
-                .query((row, number) -> new ReleasedTask(Rows.task(row, number), row.getLong(Rows.TASK_COLUMN_COUNT + 1))).list();
+                .query((row, number) -> new ReleasedTask(row.getObject(1, UUID.class), row.getLong(2),
+                        row.getString(3), row.getInt(4), Rows.instant(row, 5), Rows.instant(row, 6), row.getLong(7)))
+                .list();
     }
 
     /**

@@ -20,9 +20,6 @@ import io.taskhive.task.TaskTransition;
 /** Reading the store's rows into records, and writing the arrays and lists its statements take. */
 final class Rows {
 
-    /** How many columns {@link #TASK_COLUMNS} are: a statement's own columns after them start at the next. */
-    static final int TASK_COLUMN_COUNT = 24;
-
     /** The columns of {@link #task}, in its order, for a {@code tasks} row named {@code t}. */
     static final String TASK_COLUMNS = """
             t.id, t.owner_id, t.type, t.payload, t.status, t.result, t.error, t.attempts, t.max_attempts,

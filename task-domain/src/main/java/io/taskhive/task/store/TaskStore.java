@@ -118,6 +118,16 @@ public class TaskStore {
      * {@code DuplicateKeyException}). Returns the id of each task's history row, by task id.
      */
     public Map<UUID, Long> insert(List<NewTask> tasks, Duration confirmGrace) {
+        return insert(tasks, confirmGrace, Map.of());
+    }
+
+    /**
+     * As {@link #insert(List, Duration)}, with the detail of some tasks' first history row (by task
+     * id): who created them when it was not a submission, such as a recurring schedule's slot.
+     * Joins the caller's transaction if there is one, so a schedule's claim and its tasks commit
+     * together.
+     */
+    public Map<UUID, Long> insert(List<NewTask> tasks, Duration confirmGrace, Map<UUID, String> details) {
         int size = tasks.size();
         UUID[] ids = new UUID[size];
         Long[] owners = new Long[size];
@@ -146,6 +156,11 @@ public class TaskStore {
             priorities[i] = task.priority();
             published[i] = task.publishedOnInsert();
         }
+        UUID[] detailIds = details.keySet().toArray(UUID[]::new);
+        String[] detailTexts = new String[detailIds.length];
+        for (int i = 0; i < detailIds.length; i++) {
+            detailTexts[i] = details.get(detailIds[i]);
+        }
         Map<UUID, Long> transitions = new HashMap<>(size * 2);
         jdbc.sql("""
                 with inserted as (
@@ -167,8 +182,11 @@ public class TaskStore {
                                 created_at, traceparent, run_at, priority, published)
                     returning id, created_at, status
                 )
-                insert into task_transitions (task_id, from_status, to_status, at, attempt)
-                select id, null, status, created_at, 0 from inserted
+                insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
+                select i.id, null, i.status, i.created_at, 0, d.detail
+                  from inserted i
+                  left join unnest(cast(:detailIds as uuid[]), cast(:details as text[])) as d(task_id, detail)
+                    on d.task_id = i.id
                 returning task_id, id
                 """)
                 .param("ids", array("uuid", ids))
@@ -183,6 +201,8 @@ public class TaskStore {
                 .param("runAt", array("text", runAt))
                 .param("priorities", array("int2", priorities))
                 .param("published", array("bool", published))
+                .param("detailIds", array("uuid", detailIds))
+                .param("details", array("text", detailTexts))
                 .param("confirmGraceSeconds", Rows.seconds(confirmGrace))
                 .query((RowCallbackHandler) row -> transitions.put(row.getObject(1, UUID.class), row.getLong(2)));
         return transitions;
