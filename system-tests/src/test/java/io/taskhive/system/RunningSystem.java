@@ -96,7 +96,7 @@ final class RunningSystem {
         shared.put("taskhive.artifacts.access-key", "it-key");
         shared.put("taskhive.artifacts.secret-key", "it-secret");
         shared.put("taskhive.artifacts.threshold", ARTIFACT_THRESHOLD);
-        shared.put("taskhive.artifacts.request-timeout", "2s");
+        shared.put("taskhive.artifacts.request-timeout", "5s");
         shared.put("taskhive.artifacts.orphan-age", ARTIFACT_ORPHAN_AGE);
 
         Map<String, Object> workerProperties = new HashMap<>(shared);

@@ -18,7 +18,9 @@ public class ArtifactConfiguration {
             return new NoArtifactStore();
         }
         S3ArtifactStore store = new S3ArtifactStore(properties);
-        store.prepare();
+        // Off the start's path: a storage that is slow or down must not hold the service up (the first
+        // upload creates a missing bucket anyway).
+        Thread.ofVirtual().name("artifact-bucket").start(store::prepare);
         return store;
     }
 }
