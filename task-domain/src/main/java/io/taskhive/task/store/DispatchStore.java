@@ -84,7 +84,8 @@ public class DispatchStore {
                            limit greatest(least(b.free, :limit), 0)
                       ) c
                 ), chosen as (
-                    select id, priority, turn, created_at from candidates
+                    select id, row_number() over (order by priority desc, turn, created_at, id) as place
+                      from candidates
                      order by priority desc, turn, created_at, id limit :limit
                 ), marked as (
                     update tasks t
@@ -93,10 +94,9 @@ public class DispatchStore {
                            version = t.version + 1
                       from chosen c
                      where t.id = c.id and t.status = 'QUEUED' and t.dispatch_seq = 0
-                    returning t.*
+                    returning t.*, c.place
                 )
-                select %s from marked t join chosen c on c.id = t.id
-                 order by c.priority desc, c.turn, c.created_at, c.id
+                select %s from marked t order by t.place
                 """.formatted(Rows.TASK_COLUMNS))
                 .param("limit", limit)
                 .param("defaultMaxRunning", defaultMaxRunning)

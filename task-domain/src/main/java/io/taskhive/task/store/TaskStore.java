@@ -78,7 +78,8 @@ public class TaskStore {
     /**
      * FAILED or DEAD becomes QUEUED, with the type's number of further attempts (1 for a type no
      * longer known); the outbox relay publishes it at {@code dispatchDueAt} if the immediate publish
-     * does not get through.
+     * does not get through. The history rows take their ids in the update (as
+     * {@link OutboxStore#releaseDue} does), so a bulk retry of thousands joins nothing afterwards.
      */
     private static final String REQUEUE = """
             , extra as (
@@ -92,14 +93,15 @@ public class TaskStore {
                        dispatch_due_at = :dispatchDueAt, dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
                   from picked p
                  where t.id = p.id and p.status in (%s)
-                returning t.id, p.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type, t.created_at
+                returning t.id, p.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type, t.created_at,
+                          nextval(pg_get_serial_sequence('task_transitions', 'id')) as transition_id
             ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, attempt, detail)
-                select id, from_status, 'QUEUED', queued_at, attempts, cast(:detail as text) from requeued
-                returning task_id, id
+                insert into task_transitions (id, task_id, from_status, to_status, at, attempt, detail)
+                select transition_id, id, from_status, 'QUEUED', queued_at, attempts, cast(:detail as text)
+                  from requeued
             )
-            select r.id, r.owner_id, r.type, r.from_status, 'QUEUED', r.attempts, r.queued_at, null, l.id
-              from requeued r join logged l on l.task_id = r.id
+            select r.id, r.owner_id, r.type, r.from_status, 'QUEUED', r.attempts, r.queued_at, null, r.transition_id
+              from requeued r
              order by r.created_at, r.id
             """.formatted(in(TaskStatus.retryable()));
 
