@@ -134,6 +134,13 @@ secret() { head -c "$1" /dev/urandom | base64 | tr -d '/+=\n'; }
   echo "TASKHIVE_RETENTION_DEAD=30d"
   echo "TASKHIVE_RETENTION_BATCH_SIZE=1000"
   echo "TASKHIVE_RETENTION_INTERVAL=1m"
+  # No artifact storage: no MinIO image (nor stand-in) can be had on CI machines, so the artifacts
+  # profile is not started; reports stay small enough to be kept in their rows.
+  echo "TASKHIVE_ARTIFACTS_ENDPOINT="
+  echo "TASKHIVE_ARTIFACTS_BUCKET=taskhive-artifacts"
+  echo "TASKHIVE_ARTIFACTS_THRESHOLD=64KB"
+  echo "MINIO_ROOT_USER=taskhive"
+  echo "MINIO_ROOT_PASSWORD=$(secret 18)"
   # The observability profile is not started here (its images cannot be pulled on CI machines).
   echo "PROMETHEUS_PORT=$(free_port)"
   echo "PROMETHEUS_RETENTION=1d"

@@ -53,6 +53,36 @@ export async function request(method, path, body = undefined, { signal } = {}) {
   return data;
 }
 
+/**
+ * Saves a file the API serves (a task's result file): fetched with the token in its header, as
+ * every request is, then handed to the browser as a download from a local object URL.
+ */
+export async function download(path, fileName) {
+  let response;
+  try {
+    response = await fetch(path, { headers: authHeaders(), credentials: 'omit', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+  }
+  if (!response.ok) {
+    let detail = `The download failed (HTTP ${response.status}).`;
+    try {
+      detail = (await response.json()).detail || detail;
+    } catch {
+      // not a problem document
+    }
+    throw new ApiError(response.status, detail);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export const api = {
   get: (path, options) => request('GET', path, undefined, options),
   post: (path, body, options) => request('POST', path, body, options),

@@ -1,7 +1,7 @@
 // One task: its details, payload, result, error and the history of its status changes as a
 // timeline, with cancel and retry; it follows the task's own event stream while the task is live.
 import { h, replaceChildren, announce } from '../dom.js';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, download } from '../api.js';
 import { followEvents } from '../events.js';
 import {
   timeElement, duration, runTime, shortId, statusBadge, json, FINAL_STATUSES,
@@ -107,7 +107,8 @@ export function taskView(main, { id, admin }) {
         task.result !== null && task.result !== undefined
           ? h('pre', { class: 'json', id: 'task-result', tabindex: '0', 'aria-labelledby': 'result-heading' }, json(task.result))
           : h('p', { class: 'empty' }, task.status === 'SUCCEEDED' ? 'No result.'
-            : FINAL_STATUSES.has(task.status) ? 'No result: the task did not succeed.' : 'No result yet.')),
+            : FINAL_STATUSES.has(task.status) ? 'No result: the task did not succeed.' : 'No result yet.'),
+        task.artifact ? fileDownload(task) : null),
       task.error ? h('section', { 'aria-labelledby': 'error-heading' },
         h('h2', { id: 'error-heading' }, 'Error'),
         h('pre', { class: 'error-text', id: 'task-error', tabindex: '0', 'aria-labelledby': 'error-heading' }, task.error)) : null,
@@ -165,4 +166,26 @@ function timeline(history) {
       t.attempt ? ` · attempt ${t.attempt}` : '',
       t.workerId ? ` · worker ${t.workerId}` : ''),
     t.detail ? h('p', { class: 'timeline-detail' }, t.detail) : null)));
+}
+
+/** The result file's download button (report and other types that make a file). */
+function fileDownload(task) {
+  const { artifact } = task;
+  const name = `${task.id}-${task.result?.file?.name || 'result'}`;
+  const status = h('span', { class: 'download-status', role: 'status' });
+  const button = h('button', { type: 'button', id: 'task-download', class: 'secondary' },
+    `Download the file (${artifact.size.toLocaleString()} bytes, ${artifact.contentType.split(';')[0]})`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = '';
+    try {
+      await download(artifact.url, name);
+    } catch (e) {
+      status.textContent = e instanceof ApiError ? e.detail : 'The download failed.';
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('p', { class: 'file-download' }, button, ' ', status,
+    h('span', { class: 'mono sha' }, ` sha256 ${artifact.sha256}`));
 }

@@ -60,6 +60,38 @@ class CliTest extends ApiTestSupport {
     }
 
     @Test
+    void aReportsFileIsSavedWithOutputOverTcpAndHttp() throws Exception {
+        String name = "c" + UUID.randomUUID().toString().substring(0, 10);
+        assertThat(cli("register", "-u", name, "-p", "cli-password-1").exit()).isZero();
+        assertThat(cli("login", "-u", name, "-p", "cli-password-1").exit()).isZero();
+        String text = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "w" + i)
+                .collect(java.util.stream.Collectors.joining(" "));
+        Run submitted = cli("--json", "submit", "--type", "report", "--content", text, "--wait=30");
+        assertThat(submitted.exit()).as(submitted.err()).isZero();
+        JsonNode task = ApiClient.JSON.readTree(submitted.out());
+        String id = task.get("id").stringValue();
+        JsonNode artifact = ApiClient.JSON.readTree(cli("--json", "get", id).out()).get("artifact");
+        assertThat(artifact.get("stored").stringValue()).as("above the test system's threshold").isEqualTo("artifact");
+
+        Path overTcp = config.resolve("over-tcp.csv");
+        Run tcp = cli("get", id, "--output", overTcp.toString());
+        assertThat(tcp.exit()).as(tcp.err()).isZero();
+        assertThat(tcp.out()).contains("saved " + artifact.get("size").longValue() + " bytes to " + overTcp);
+        Path overHttp = config.resolve("over-http.csv");
+        Run http = cli("--http", system.baseUrl, "get", id, "-o", overHttp.toString());
+        assertThat(http.exit()).as(http.err()).isZero();
+        byte[] content = Files.readAllBytes(overTcp);
+        assertThat(Files.readAllBytes(overHttp)).isEqualTo(content);
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(content))).isEqualTo(artifact.get("sha256").stringValue());
+        assertThat(new String(content, StandardCharsets.UTF_8)).startsWith("rank,word,count");
+
+        Run none = cli("get", UUID.randomUUID().toString(), "--output", config.resolve("none.csv").toString());
+        assertThat(none.exit()).isEqualTo(4);
+        assertThat(Files.exists(config.resolve("none.csv"))).isFalse();
+    }
+
+    @Test
     void registerLoginSubmitFollowAndCancelFromTheCommandLine() throws Exception {
         String name = "c" + UUID.randomUUID().toString().substring(0, 10);
         assertThat(cli("list").exit()).as("not logged in yet").isEqualTo(3);

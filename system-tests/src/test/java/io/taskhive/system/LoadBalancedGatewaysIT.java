@@ -87,6 +87,9 @@ class LoadBalancedGatewaysIT {
         local.put("TASKHIVE_ADMIN_PASSWORD", "lb-admin-" + UUID.randomUUID());
         local.put("TASKHIVE_WORKER_HTTP_PORT", "0");
         local.put("TASKHIVE_WORKER_MAX_IN_FLIGHT", "200");
+        // No artifact storage here (the manifests' MinIO is a cluster service): large reports are refused.
+        local.put("TASKHIVE_ARTIFACTS_ENDPOINT", "");
+        local.put("TASKHIVE_ARTIFACTS_SECRET_KEY", "unused-without-an-endpoint");
         List<ServiceProcess> services = new ArrayList<>();
         Process haproxy = null;
         try {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's examples run as written, in order, against the running system: the shell blocks of
- * "The API by example" and "Recurring schedules", the TCP session, and the command-line client's block. Each {@code # -> }
+ * "The API by example", "Recurring schedules" and "Artifacts", the TCP session, and the command-line client's block. Each {@code # -> }
  * line is the output of the commands above it ({@code …} stands for what varies); in the TCP session
  * the lines with an {@code "action"} are sent and the others must arrive (events may come between).
  *
@@ -57,11 +57,12 @@ class ReadmeExamplesTest extends ApiTestSupport {
 
         runShell("The API by example", api);
         runShell("Recurring schedules", schedules);
+        runShell("Artifacts", onlyBlock(readme, "## Artifacts"));
         runTcpSession(tcp);
         Assumptions.assumeTrue(hasClientJar(), "skipped the client's block: taskhive-cli is not packaged "
                 + "(./mvnw verify packages it before these tests)");
         runShell("The command-line client", cli);
-        System.out.println("README-EXAMPLES blocks=4 outputs-checked=" + checked);
+        System.out.println("README-EXAMPLES blocks=5 outputs-checked=" + checked);
     }
 
     private static String onlyBlock(String readme, String heading) {

@@ -139,7 +139,7 @@ class RetentionTest extends ApiTestSupport {
         RetentionPurge capped = new RetentionPurge(gateway.getBean(RetentionStore.class),
                 new RetentionProperties(true, Duration.ZERO, Duration.ofDays(1), Duration.ZERO, Duration.ZERO, 3, 2,
                         Duration.ofHours(1), Duration.ZERO),
-                meters);
+                meters, gateway.getBean(io.taskhive.gateway.retention.ArtifactCleanup.class));
 
         RetentionRun first = capped.purge();
         assertThat(first.purged()).containsExactlyEntriesOf(Map.of(TaskStatus.CANCELLED, 6L));

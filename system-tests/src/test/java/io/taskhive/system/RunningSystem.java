@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import com.adobe.testing.s3mock.junit5.S3MockExtension;
+
 import io.taskhive.gateway.GatewayApplication;
 import io.taskhive.testing.TcpProxy;
 import io.taskhive.testing.TestInfrastructure;
@@ -35,12 +37,22 @@ final class RunningSystem {
             "taskhive.worker.heartbeat-interval", "1s", "taskhive.worker.orphan-grace", "4s",
             "taskhive.worker.database-retry-interval", "500ms", "spring.rabbitmq.requested-heartbeat", "3s");
 
+    /** Results above this go to the artifact store: small, so a report of a few hundred words does. */
+    static final String ARTIFACT_THRESHOLD = "2KB";
+    /** Objects no task refers to are orphans once this old (the sweep is run by the tests that want it). */
+    static final String ARTIFACT_ORPHAN_AGE = "2s";
+
     private static RunningSystem instance;
 
     final TestInfrastructure.Database database;
     final TestInfrastructure.Broker broker;
     final TcpProxy gatewayBrokerLink;
     final TcpProxy gatewayDatabaseLink;
+    /** S3Mock, in process: the artifact storage of both services, reached through {@link #artifactLink}. */
+    final S3MockExtension artifactStorage;
+    /** Between both services and the artifact storage, so tests can take the storage away. */
+    final TcpProxy artifactLink;
+    final String artifactBucket;
     final ConfigurableApplicationContext worker;
     final ConfigurableApplicationContext gateway;
     final String baseUrl;
@@ -54,11 +66,38 @@ final class RunningSystem {
         broker = infrastructure.newBroker();
         gatewayBrokerLink = new TcpProxy(broker.host(), broker.port());
         gatewayDatabaseLink = new TcpProxy(database.host(), database.port());
+        // In this JVM S3Mock sees the gateway's classpath: without these exclusions Spring Security would
+        // guard it too and answer every request 401.
+        int artifactPort = freePort();
+        artifactLink = new TcpProxy("127.0.0.1", artifactPort);
+        artifactBucket = "taskhive-it-" + UUID.randomUUID();
+        // Not silent(): that sets the root log level for the whole JVM, which the tests that read the
+        // services' log lines would miss.
+        artifactStorage = S3MockExtension.builder().withSecureConnection(false).withHttpPort(artifactPort)
+                .withProperty("spring.autoconfigure.exclude", String.join(",",
+                        "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+                        "org.springframework.boot.security.autoconfigure.actuate.web.servlet."
+                                + "ManagementWebSecurityAutoConfiguration",
+                        "org.springframework.boot.security.oauth2.server.resource.autoconfigure."
+                                + "OAuth2ResourceServerAutoConfiguration",
+                        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web."
+                                + "OAuth2ResourceServerWebSecurityAutoConfiguration"))
+                .build();
 
         Map<String, Object> shared = new HashMap<>(database.springProperties());
         shared.put("server.port", 0);
         shared.put("taskhive.tasks.named-duration", "100ms");
         shared.putAll(FAST_RETRIES);
+        shared.put("taskhive.artifacts.endpoint", "http://127.0.0.1:" + artifactLink.port());
+        shared.put("taskhive.artifacts.bucket", artifactBucket);
+        shared.put("taskhive.artifacts.access-key", "it-key");
+        shared.put("taskhive.artifacts.secret-key", "it-secret");
+        shared.put("taskhive.artifacts.threshold", ARTIFACT_THRESHOLD);
+        shared.put("taskhive.artifacts.request-timeout", "5s");
+        shared.put("taskhive.artifacts.orphan-age", ARTIFACT_ORPHAN_AGE);
 
         Map<String, Object> workerProperties = new HashMap<>(shared);
         workerProperties.putAll(broker.springProperties());
@@ -96,6 +135,9 @@ final class RunningSystem {
                         .run(arguments(gatewayProperties)));
         worker = workerStart.join();
         gateway = gatewayStart.join();
+        // After the services, which set up this JVM's logging first, as they do alone; until now their
+        // storage was unreachable, and the first upload creates the bucket.
+        artifactStorage.start();
         int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         baseUrl = "http://127.0.0.1:" + port;
         managementUrl = managementUrl(gateway);
@@ -107,6 +149,8 @@ final class RunningSystem {
             worker.close();
             gatewayBrokerLink.close();
             gatewayDatabaseLink.close();
+            artifactLink.close();
+            artifactStorage.stop();
         });
     }
 
@@ -125,6 +169,14 @@ final class RunningSystem {
 
     static String managementUrl(ConfigurableApplicationContext gateway) {
         return "http://127.0.0.1:" + gateway.getEnvironment().getRequiredProperty("local.management.port");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** As command-line arguments, which override the applications' own defaults. */

@@ -216,6 +216,30 @@ class WebClientBrowserTest extends ApiTestSupport {
     }
 
     @Test
+    void aReportsTaskPageOffersItsFileForDownload() {
+        User user = newUser();
+        String text = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "w" + i)
+                .collect(java.util.stream.Collectors.joining(" "));
+        String taskId = submit(user, "report", Map.of("text", text)).get("id").stringValue();
+        JsonNode task = awaitStatus(user, taskId, TaskStatus.SUCCEEDED, Duration.ofSeconds(20));
+
+        Browser browser = browser();
+        browser.logIn(user.username(), user.password());
+        browser.route("#/tasks/" + taskId);
+        browser.awaitText("#task-status", "SUCCEEDED");
+        assertThat(task.get("artifact").get("stored").stringValue()).isEqualTo("artifact");
+        assertThat(browser.find("#task-download").getText()).startsWith("Download the file").contains("text/csv");
+        // What the browser would save: the blob handed to the download link.
+        browser.script("const original = URL.createObjectURL; URL.createObjectURL = blob => {"
+                + " blob.text().then(t => { window.__downloaded = t; }); return original(blob); };");
+        browser.click("#task-download");
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .until(driver -> browser.script("return window.__downloaded !== undefined").equals(true));
+        String downloaded = (String) browser.script("return window.__downloaded");
+        assertThat(downloaded).startsWith("rank,word,count,share_percent,first_offset\n").hasLineCount(301);
+    }
+
+    @Test
     void aPayloadOrResultHoldingMarkupIsShownAsText() {
         User user = newUser();
         Browser browser = browser();

@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import io.taskhive.artifact.Artifact;
+
 /**
  * A submitted task, as its row in {@code tasks} holds it. Its status only changes through the
  * guarded statements of {@link io.taskhive.task.store}, never by writing a changed copy back, so
@@ -18,12 +20,14 @@ import org.jspecify.annotations.Nullable;
  * @param runAt          when its submitter asked it to run (it waited SCHEDULED until then), or null
  *                       for as soon as possible
  * @param priority       0 to 9, higher first while tasks wait for a worker
+ * @param artifact       its result file in the artifact store, or null (none, or kept inline in the result)
  */
 public record Task(UUID id, long ownerId, String type, String payload, TaskStatus status,
         @Nullable String result, @Nullable String error, int attempts, int maxAttempts,
         @Nullable Integer timeoutSeconds, @Nullable String idempotencyKey, Instant createdAt, @Nullable Instant queuedAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable String workerId, int dispatchSeq,
-        @Nullable String traceparent, @Nullable Instant runAt, int priority) {
+        @Nullable String traceparent, @Nullable Instant runAt, int priority,
+        @Nullable Artifact artifact) {
 
     /** The lowest and highest priority a task may have. */
     public static final int MIN_PRIORITY = 0;
@@ -43,6 +47,6 @@ public record Task(UUID id, long ownerId, String type, String payload, TaskStatu
             @Nullable Instant finishedAt, @Nullable String finalWorkerId) {
         return new Task(id, ownerId, type, payload, finalStatus, finalResult, finalError, finalAttempts,
                 finalMaxAttempts, timeoutSeconds, idempotencyKey, createdAt, finalQueuedAt, finalStartedAt, finishedAt,
-                finalWorkerId, dispatchSeq, traceparent, runAt, priority);
+                finalWorkerId, dispatchSeq, traceparent, runAt, priority, artifact);
     }
 }

@@ -108,6 +108,46 @@ final class HttpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
+    public ResultFile resultFile(String taskId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/tasks/" + encode(taskId)
+                + "/result")).timeout(Duration.ofSeconds(60)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new CliException(CliException.UNAVAILABLE, "cannot reach " + baseUrl + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(CliException.UNAVAILABLE, "interrupted");
+        }
+        if (response.statusCode() >= 400) {
+            String detail;
+            try {
+                detail = json.readTree(response.body()).path("detail").asString("HTTP " + response.statusCode());
+            } catch (JacksonException e) {
+                detail = "HTTP " + response.statusCode();
+            }
+            throw CliException.fromServer(switch (response.statusCode()) {
+                case 401 -> "unauthorized";
+                case 404 -> "not_found";
+                case 502, 503, 504 -> "unavailable";
+                default -> "refused";
+            }, detail);
+        }
+        // Repr-Digest: sha-256=:<base64>:
+        String digest = response.headers().firstValue("Repr-Digest").orElse("");
+        String sha256 = "";
+        if (digest.startsWith("sha-256=:") && digest.endsWith(":") && digest.length() > 10) {
+            sha256 = java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder()
+                    .decode(digest.substring(9, digest.length() - 1)));
+        }
+        return new ResultFile(response.body(), sha256);
+    }
+
+    @Override
     public JsonNode list(String status, String type, int page, int size) {
         StringBuilder query = new StringBuilder("/api/tasks?page=" + page + "&size=" + size);
         if (status != null) {

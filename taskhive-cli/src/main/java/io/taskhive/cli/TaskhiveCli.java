@@ -169,7 +169,7 @@ public final class TaskhiveCli implements Callable<Integer> {
     @Command(name = "submit", description = "Submit a task, e.g. submit --type uppercase --content \"hola mundo\".")
     static final class Submit implements Callable<Integer> {
         @ParentCommand TaskhiveCli cli;
-        @Option(names = {"-t", "--type"}, required = true, description = "uppercase, reverse, word_count, sleep, named, prime_count, or 1..4")
+        @Option(names = {"-t", "--type"}, required = true, description = "uppercase, reverse, word_count, sleep, named, prime_count, report, or 1..4")
         String type;
         @Option(names = {"-c", "--content"}, description = "the text (or the seconds, or the name)") String content;
         @Option(names = "--payload", description = "the payload as JSON, e.g. {\"text\":\"hola\"}") String payload;
@@ -212,16 +212,43 @@ public final class TaskhiveCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "get", description = "Show one task with its result.")
+    @Command(name = "get", description = "Show one task with its result; with --output, save its result file.")
     static final class Get implements Callable<Integer> {
         @ParentCommand TaskhiveCli cli;
         @Parameters(paramLabel = "TASK_ID") String taskId;
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+                description = "save the task's result file (e.g. a report's CSV) here, checked against its SHA-256")
+        Path output;
 
         @Override
         public Integer call() {
             try (TaskhiveClient client = cli.client(true)) {
-                cli.printTask(client.get(taskId));
+                if (output == null) {
+                    cli.printTask(client.get(taskId));
+                    return 0;
+                }
+                TaskhiveClient.ResultFile file = client.resultFile(taskId);
+                String sha256 = sha256(file.content());
+                if (!file.sha256().isEmpty() && !file.sha256().equalsIgnoreCase(sha256)) {
+                    throw new CliException(CliException.UNAVAILABLE, "the download does not match its SHA-256 "
+                            + file.sha256() + "; nothing saved");
+                }
+                try {
+                    java.nio.file.Files.write(output, file.content());
+                } catch (java.io.IOException e) {
+                    throw new CliException(CliException.REFUSED, "cannot write " + output + ": " + e.getMessage());
+                }
+                cli.out().println("saved " + file.content().length + " bytes to " + output + " (sha256 " + sha256 + ")");
                 return 0;
+            }
+        }
+
+        private static String sha256(byte[] content) {
+            try {
+                return java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(content));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
         }
     }

@@ -19,6 +19,13 @@ interface TaskhiveClient extends AutoCloseable {
 
     JsonNode get(String taskId);
 
+    /** A task's result file (types such as report make one), with its SHA-256 as the server states it. */
+    ResultFile resultFile(String taskId);
+
+    /** A downloaded result file; {@code sha256} (hex) is empty when the server stated none. */
+    record ResultFile(byte[] content, String sha256) {
+    }
+
     /** A page: {@code items}, {@code page}, {@code totalItems}, ... */
     JsonNode list(String status, String type, int page, int size);
 

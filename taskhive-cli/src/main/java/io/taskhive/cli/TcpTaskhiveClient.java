@@ -156,6 +156,13 @@ final class TcpTaskhiveClient implements TaskhiveClient {
     }
 
     @Override
+    public ResultFile resultFile(String taskId) {
+        JsonNode file = call(request("result").put("task_id", taskId)).get("file");
+        return new ResultFile(java.util.Base64.getDecoder().decode(file.path("base64").asString("")),
+                file.path("sha256").asString(""));
+    }
+
+    @Override
     public JsonNode list(String status, String type, int page, int size) {
         ObjectNode request = request("list").put("page", page).put("size", size);
         if (status != null) {

@@ -49,10 +49,13 @@ public class RetentionPurge implements SmartLifecycle {
     private final Map<TaskStatus, Duration> ages;
     private final Map<TaskStatus, Counter> purged = new EnumMap<>(TaskStatus.class);
     private final Timer runs;
+    private final ArtifactCleanup artifacts;
     private volatile ScheduledExecutorService runner;
 
-    public RetentionPurge(RetentionStore store, RetentionProperties properties, MeterRegistry meters) {
+    public RetentionPurge(RetentionStore store, RetentionProperties properties, MeterRegistry meters,
+            ArtifactCleanup artifacts) {
         this.store = store;
+        this.artifacts = artifacts;
         this.properties = properties;
         this.ages = properties.ages();
         for (TaskStatus status : TaskStatus.values()) {
@@ -87,6 +90,8 @@ public class RetentionPurge implements SmartLifecycle {
                     PurgedBatch batch = store.purge(status, cursor.getValue(), now.minus(ages.get(status)),
                             properties.batchSize());
                     batches++;
+                    // After the commit: an object deleted before its row would be a dangling reference.
+                    artifacts.deleted(batch.artifactKeys());
                     if (batch.tasks() > 0) {
                         counts.merge(status, (long) batch.tasks(), Long::sum);
                         purged.get(status).increment(batch.tasks());
@@ -135,6 +140,7 @@ public class RetentionPurge implements SmartLifecycle {
     private void scheduledRun() {
         try {
             purge();
+            artifacts.sweepOrphans();
         } catch (DataAccessException e) {
             log.warn("retention run stopped, database unavailable: {}", e.getMostSpecificCause().getMessage());
         } catch (RuntimeException e) {

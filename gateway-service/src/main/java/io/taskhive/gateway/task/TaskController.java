@@ -1,11 +1,19 @@
 package io.taskhive.gateway.task;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -47,9 +55,11 @@ class TaskController {
     private final TaskCommands commands;
     private final TaskViews views;
     private final TaskCompletion completion;
+    private final TaskResults results;
 
     TaskController(TaskSubmission submission, TaskQueries queries, TaskCommands commands, TaskViews views,
-            TaskCompletion completion) {
+            TaskCompletion completion, TaskResults results) {
+        this.results = results;
         this.submission = submission;
         this.queries = queries;
         this.commands = commands;
@@ -107,6 +117,34 @@ class TaskController {
     @ProblemResponses(404)
     TaskView get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
         return queries.get(CurrentUser.of(jwt).id(), id);
+    }
+
+    @GetMapping("/{id}/result")
+    @Operation(operationId = "getTaskResultFile", summary = "Download the result file of one of your tasks",
+            description = "For task types that make a file (report): the file itself, streamed with its content "
+                    + "type and length, wherever it is kept (the artifact store, or the result when small). "
+                    + "Repr-Digest carries its SHA-256. Admins may download any task's file. 404 for another "
+                    + "user's task, a task with no file (yet) or one already deleted; 503 while the artifact "
+                    + "storage is unreachable")
+    @ApiResponse(responseCode = "200", description = "The file", headers = {
+            @Header(name = "Content-Length", description = "Its length in bytes", schema = @Schema(type = "integer")),
+            @Header(name = "Content-Disposition", description = "attachment, with its file name",
+                    schema = @Schema(type = "string")),
+            @Header(name = "Repr-Digest", description = "Its SHA-256 (RFC 9530)", schema = @Schema(type = "string"))},
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = "string", format = "binary")))
+    @ProblemResponses(404)
+    ResponseEntity<Resource> result(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID id) {
+        TaskResults.Download download = results.open(CurrentUser.of(jwt), id);
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.parseMediaType(download.contentType()));
+        headers.setContentLength(download.length());
+        headers.setContentDisposition(ContentDisposition.attachment()
+                .filename(id + "-" + download.fileName(), StandardCharsets.UTF_8).build());
+        if (!download.sha256().isEmpty()) {
+            headers.set("Repr-Digest", "sha-256=:" + Base64.getEncoder()
+                    .encodeToString(HexFormat.of().parseHex(download.sha256())) + ":");
+        }
+        return ResponseEntity.ok().headers(headers).body(new InputStreamResource(download.body()));
     }
 
     @GetMapping

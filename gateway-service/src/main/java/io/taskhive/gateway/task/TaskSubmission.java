@@ -31,6 +31,9 @@ import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.gateway.security.CurrentUser;
 import io.taskhive.gateway.web.ApiException;
 import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.artifact.ArtifactProperties;
+import io.taskhive.artifact.ArtifactStore;
+import io.taskhive.task.FileTaskType;
 import io.taskhive.task.InvalidPayloadException;
 import io.taskhive.task.Payloads;
 import io.taskhive.task.Task;
@@ -82,13 +85,17 @@ public class TaskSubmission {
     private final SubmissionMeters meters;
     private final DispatchAdmission admission;
     private final FairDispatch fairDispatch;
+    private final boolean artifactsAvailable;
+    private final long artifactThreshold;
 
     TaskSubmission(TaskStore store, TaskFinder finder, TaskTypeRegistry types, TaskDispatcher dispatcher,
             SubmissionRateLimiter rateLimiter, GatewayProperties properties,
             JsonMapper json, TaskTracing tracing, SubmissionMeters meters, DispatchAdmission admission,
-            FairDispatch fairDispatch) {
+            FairDispatch fairDispatch, ArtifactStore artifacts, ArtifactProperties artifactProperties) {
         this.admission = admission;
         this.fairDispatch = fairDispatch;
+        this.artifactsAvailable = artifacts.available();
+        this.artifactThreshold = artifactProperties.threshold().toBytes();
         this.tracing = tracing;
         this.meters = meters;
         this.store = store;
@@ -360,6 +367,7 @@ public class TaskSubmission {
             JsonNode payload = type.validate(request.payload() == null && request.content() != null
                     ? type.payloadFromText(request.content()) : request.payload());
             Payloads.requireStorable(payload);
+            requireRoomForFile(type, payload);
             String payloadJson = json.writeValueAsString(payload);
             if (payloadJson.getBytes(StandardCharsets.UTF_8).length > properties.maxPayloadBytes()) {
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE,
@@ -383,6 +391,22 @@ public class TaskSubmission {
             return new Validated(type.key(), payloadJson, maxAttempts, timeout, priority);
         } catch (UnknownTaskTypeException | InvalidPayloadException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, where + e.getMessage());
+        }
+    }
+
+    /**
+     * Without artifact storage a result file must fit in the task row: a payload whose file could be
+     * larger is refused now, rather than run to a failure (or a file cut short).
+     */
+    private void requireRoomForFile(TaskType type, JsonNode payload) {
+        if (artifactsAvailable || !(type instanceof FileTaskType files)) {
+            return;
+        }
+        long bound = files.maxFileBytes(payload);
+        if (bound > artifactThreshold) {
+            throw new InvalidPayloadException("the file of this " + type.key() + " could be up to " + bound
+                    + " bytes, more than the " + artifactThreshold + " bytes a result may hold without artifact "
+                    + "storage, which this deployment does not have (TASKHIVE_ARTIFACTS_ENDPOINT); send less");
         }
     }
 

@@ -22,6 +22,9 @@ public record TaskView(
         TaskStatus status,
         JsonNode payload,
         @Nullable @Schema(description = "The outcome, once SUCCEEDED") JsonNode result,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "The result file of a task type that makes one (e.g. report), once SUCCEEDED: "
+                + "download it from its url; absent otherwise") ArtifactView artifact,
         @Nullable @Schema(description = "Why the last attempt failed") String error,
         int attempts,
         int maxAttempts,
@@ -39,6 +42,17 @@ public record TaskView(
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "Every status change, oldest first; only when one task is asked for")
         List<TransitionView> history) {
+
+    /**
+     * A task's result file, wherever it is kept.
+     *
+     * @param url where to download it (with the same bearer token)
+     */
+    public record ArtifactView(long size, String contentType,
+            @Schema(description = "SHA-256 of its bytes, hex") String sha256,
+            @Schema(description = "artifact (in the artifact store) or inline (in the result)") String stored,
+            @Schema(description = "GET it with your bearer token: /api/tasks/{id}/result") String url) {
+    }
 
     public record TransitionView(@Nullable TaskStatus from, TaskStatus to, Instant at, @Nullable String workerId,
             int attempt, @Nullable String detail) {

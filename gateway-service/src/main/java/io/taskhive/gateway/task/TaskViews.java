@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
+import io.taskhive.task.FileResults;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskTransition;
 import tools.jackson.databind.JsonNode;
@@ -28,11 +29,27 @@ public class TaskViews {
                 .map(t -> new TaskView.TransitionView(t.fromStatus(), t.toStatus(), t.at(), t.workerId(),
                         t.attempt(), t.detail()))
                 .toList();
+        JsonNode result = parse(task.result());
         return new TaskView(task.id(), task.type(), task.status(), parse(task.payload()),
-                parse(task.result()), task.error(), task.attempts(), task.maxAttempts(), task.priority(),
+                result, artifact(task, result), task.error(), task.attempts(), task.maxAttempts(), task.priority(),
                 task.timeoutSeconds(),
                 task.idempotencyKey(), task.ownerId(), task.createdAt(), task.runAt(), task.queuedAt(),
                 task.startedAt(), task.finishedAt(), task.workerId(), history);
+    }
+
+    /** The result file's reference: from the row when it is in the artifact store, else from the result. */
+    static TaskView.ArtifactView artifact(Task task, JsonNode result) {
+        String url = "/api/tasks/" + task.id() + "/result";
+        if (task.artifact() != null) {
+            return new TaskView.ArtifactView(task.artifact().size(), task.artifact().contentType(),
+                    task.artifact().sha256(), FileResults.ARTIFACT, url);
+        }
+        JsonNode file = FileResults.file(result);
+        if (file == null || !FileResults.INLINE.equals(file.path("stored").asString(""))) {
+            return null;
+        }
+        return new TaskView.ArtifactView(file.path("size").asLong(), file.path("contentType").asString(""),
+                file.path("sha256").asString(""), FileResults.INLINE, url);
     }
 
     private JsonNode parse(String text) {

@@ -1,6 +1,9 @@
 package io.taskhive.gateway.tcp;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,6 +21,7 @@ import io.taskhive.gateway.task.SubmitTaskRequest;
 import io.taskhive.gateway.task.TaskCommands;
 import io.taskhive.gateway.task.TaskCompletion;
 import io.taskhive.gateway.task.TaskQueries;
+import io.taskhive.gateway.task.TaskResults;
 import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.gateway.task.TaskViews;
 import io.taskhive.gateway.user.InvalidCredentialsException;
@@ -42,6 +46,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class NativeProtocol {
 
+    private static final int MAX_FILE_BYTES = 8 * 1024 * 1024;
+
     private final UserRegistration registration;
     private final LoginService login;
     private final TaskSubmission submission;
@@ -53,12 +59,14 @@ class NativeProtocol {
     private final Schedules schedules;
     private final JsonMapper json;
     private final UserQuotas quotas;
+    private final TaskResults results;
 
     NativeProtocol(UserRegistration registration, LoginService login, TaskSubmission submission, TaskQueries queries,
             TaskCommands commands, TaskCompletion completion, TaskViews views, TaskEvents events,
-            JsonMapper json, UserQuotas quotas, Schedules schedules) {
+            JsonMapper json, UserQuotas quotas, Schedules schedules, TaskResults results) {
         this.quotas = quotas;
         this.schedules = schedules;
+        this.results = results;
         this.registration = registration;
         this.login = login;
         this.submission = submission;
@@ -85,6 +93,7 @@ class NativeProtocol {
             case "login" -> login(connection, request);
             case "get" -> TcpReplies.ok().set("task", tree(queries.get(required(caller).id(), taskId(request))));
             case "list" -> list(required(caller), request);
+            case "result" -> resultFile(required(caller), taskId(request));
             case "cancel" -> TcpReplies.ok().set("task",
                     tree(views.of(commands.cancel(required(caller).id(), taskId(request)))));
             case "subscribe" -> subscribe(connection, required(caller));
@@ -100,9 +109,32 @@ class NativeProtocol {
             case "schedule_delete" -> TcpReplies.ok().set("schedule",
                     tree(schedules.delete(required(caller), scheduleId(request))));
             default -> TcpReplies.error("unknown_action", "unknown action '" + action
-                    + "'; actions: register, login, submit, get, list, cancel, subscribe, quotas, schedules, "
+                    + "'; actions: register, login, submit, get, list, result, cancel, subscribe, quotas, schedules, "
                     + "schedule, schedule_create, schedule_update, schedule_delete, ping");
         });
+    }
+
+    /**
+     * A task's result file in the reply, in base64: a socket client's way to fetch what HTTP streams
+     * from {@code /api/tasks/{id}/result}. Up to {@value #MAX_FILE_BYTES} bytes, which holds any report.
+     */
+    private JsonNode resultFile(CurrentUser caller, UUID id) {
+        TaskResults.Download download = results.open(caller, id);
+        byte[] content;
+        try (InputStream body = download.body()) {
+            content = body.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (IOException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the artifact storage is unavailable; try again");
+        }
+        if (content.length > MAX_FILE_BYTES) {
+            return TcpReplies.error("too_large", "the file is larger than " + MAX_FILE_BYTES
+                    + " bytes: download it over HTTP, GET /api/tasks/" + id + "/result");
+        }
+        ObjectNode reply = TcpReplies.ok();
+        reply.putObject("file").put("name", download.fileName()).put("contentType", download.contentType())
+                .put("size", content.length).put("sha256", download.sha256())
+                .put("base64", Base64.getEncoder().encodeToString(content));
+        return reply;
     }
 
     /** Answers in both vocabularies: seed 2's clients read {@code status}, native ones {@code ok}. */

@@ -60,7 +60,7 @@ public class TcpRequestRouter {
                 case SEED2 -> CompletableFuture.completedFuture(seed2.handle(caller, action, request));
                 case SEED1 -> seed1.handle(caller, request);
                 case UNKNOWN -> CompletableFuture.completedFuture(TcpReplies.error("invalid_request",
-                        "unknown request: send {\"action\": ...} (register, login, submit, get, list, cancel, "
+                        "unknown request: send {\"action\": ...} (register, login, submit, get, list, result, cancel, "
                                 + "subscribe, quotas, ping) or a seed-1 task {\"tipo\": 1..4, \"contenido\": ...}"));
             };
         } catch (RuntimeException e) {

@@ -98,8 +98,11 @@ public class AttemptStore {
             with outcome as (
                 select o.* from unnest(cast(:ids as uuid[]), cast(:attempts as int[]),
                                        cast(:statuses as varchar[]), cast(:results as text[]),
-                                       cast(:errors as text[]))
-                                as o(id, attempt, status, result, error)
+                                       cast(:errors as text[]), cast(:artifactKeys as text[]),
+                                       cast(:artifactSizes as bigint[]), cast(:artifactTypes as text[]),
+                                       cast(:artifactSums as text[]))
+                                as o(id, attempt, status, result, error, artifact_key, artifact_size,
+                                     artifact_content_type, artifact_sha256)
             ), locked as materialized (
                 select t.id from tasks t join outcome o on o.id = t.id
                  order by t.id
@@ -107,6 +110,8 @@ public class AttemptStore {
             ), finished as (
                 update tasks t
                    set status = o.status, result = cast(o.result as jsonb), error = o.error,
+                       artifact_key = o.artifact_key, artifact_size = o.artifact_size,
+                       artifact_content_type = o.artifact_content_type, artifact_sha256 = o.artifact_sha256,
                        finished_at = now(), dispatch_due_at = null, version = t.version + 1
                   from outcome o join locked l on l.id = o.id
                  where t.id = o.id and t.status = 'RUNNING' and t.attempts = o.attempt
@@ -238,6 +243,14 @@ public class AttemptStore {
                 .param("statuses", array("varchar", outcomes.stream().map(o -> o.status().name()).toArray()))
                 .param("results", array("text", outcomes.stream().map(Outcome::result).toArray()))
                 .param("errors", array("text", outcomes.stream().map(Outcome::error).toArray()))
+                .param("artifactKeys", array("text", outcomes.stream()
+                        .map(o -> o.artifact() == null ? null : o.artifact().key()).toArray()))
+                .param("artifactSizes", array("int8", outcomes.stream()
+                        .map(o -> o.artifact() == null ? null : o.artifact().size()).toArray()))
+                .param("artifactTypes", array("text", outcomes.stream()
+                        .map(o -> o.artifact() == null ? null : o.artifact().contentType()).toArray()))
+                .param("artifactSums", array("text", outcomes.stream()
+                        .map(o -> o.artifact() == null ? null : o.artifact().sha256()).toArray()))
                 .param("workerId", workerId)
                 .query(AttemptStore::finished).list();
     }

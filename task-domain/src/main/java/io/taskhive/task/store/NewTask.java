@@ -33,10 +33,10 @@ public record NewTask(UUID id, long ownerId, String type, String payload, int ma
     public Task stored() {
         if (runAt != null) {
             return new Task(id, ownerId, type, payload, TaskStatus.SCHEDULED, null, null, 0, maxAttempts,
-                    timeoutSeconds, idempotencyKey, createdAt, null, null, null, null, 0, traceparent, runAt, priority);
+                    timeoutSeconds, idempotencyKey, createdAt, null, null, null, null, 0, traceparent, runAt, priority, null);
         }
         return new Task(id, ownerId, type, payload, TaskStatus.QUEUED, null, null, 0, maxAttempts, timeoutSeconds,
-                idempotencyKey, createdAt, createdAt, null, null, null, held ? 0 : 1, traceparent, null, priority);
+                idempotencyKey, createdAt, createdAt, null, null, null, held ? 0 : 1, traceparent, null, priority, null);
     }
 
     /** This task, to be held back for a dispatch round rather than published on insert. */

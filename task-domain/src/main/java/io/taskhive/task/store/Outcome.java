@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import io.taskhive.artifact.Artifact;
 import io.taskhive.task.TaskStatus;
 
 /**
@@ -14,6 +15,13 @@ import io.taskhive.task.TaskStatus;
  * @param status  SUCCEEDED, FAILED or DEAD
  * @param result  JSON text, for SUCCEEDED
  * @param error   what went wrong, otherwise
+ * @param artifact the result file this attempt uploaded to the artifact store, for SUCCEEDED, or null
  */
-public record Outcome(UUID taskId, int attempt, TaskStatus status, @Nullable String result, @Nullable String error) {
+public record Outcome(UUID taskId, int attempt, TaskStatus status, @Nullable String result, @Nullable String error,
+        @Nullable Artifact artifact) {
+
+    /** An outcome with no artifact. */
+    public Outcome(UUID taskId, int attempt, TaskStatus status, @Nullable String result, @Nullable String error) {
+        this(taskId, attempt, status, result, error, null);
+    }
 }

@@ -2,6 +2,7 @@ package io.taskhive.task.store;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -37,9 +38,11 @@ public class RetentionStore {
                 delete from tasks t
                  where t.id = any(array(select id from due))
                    and t.status = :status and t.finished_at < :finishedBefore
-                returning t.finished_at
+                returning t.finished_at, t.artifact_key
             )
-            select count(*), max(finished_at) from purged
+            select count(*), max(finished_at),
+                   coalesce(array_agg(artifact_key) filter (where artifact_key is not null), '{}')
+              from purged
             """;
 
     private final JdbcClient jdbc;
@@ -52,7 +55,8 @@ public class RetentionStore {
      * Deletes up to {@code limit} tasks in {@code status} (a final one) that finished at or after
      * {@code finishedFrom} and before {@code finishedBefore}, oldest first, with their history, in
      * one statement (its own short transaction). Fewer than {@code limit} means none of that status
-     * was left due in that range, but for rows other transactions held at that moment.
+     * was left due in that range, but for rows other transactions held at that moment. The batch
+     * names the artifacts of the deleted tasks: the caller deletes those objects.
      */
     public PurgedBatch purge(TaskStatus status, Instant finishedFrom, Instant finishedBefore, int limit) {
         if (!status.isFinal()) {
@@ -66,7 +70,8 @@ public class RetentionStore {
                 .param("finishedFrom", finishedFrom.atOffset(ZoneOffset.UTC))
                 .param("finishedBefore", finishedBefore.atOffset(ZoneOffset.UTC))
                 .param("limit", limit)
-                .query((row, number) -> new PurgedBatch(row.getInt(1), Rows.instant(row, 2)))
+                .query((row, number) -> new PurgedBatch(row.getInt(1), Rows.instant(row, 2),
+                        List.of((String[]) row.getArray(3).getArray())))
                 .single();
     }
 }

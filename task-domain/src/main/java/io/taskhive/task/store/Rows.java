@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.support.SqlArrayValue;
 
+import io.taskhive.artifact.Artifact;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.TaskTransition;
@@ -23,7 +24,8 @@ final class Rows {
     static final String TASK_COLUMNS = """
             t.id, t.owner_id, t.type, t.payload, t.status, t.result, t.error, t.attempts, t.max_attempts,
             t.timeout_seconds, t.idempotency_key, t.created_at, t.queued_at, t.started_at, t.finished_at,
-            t.worker_id, t.dispatch_seq, t.traceparent, t.run_at, t.priority""";
+            t.worker_id, t.dispatch_seq, t.traceparent, t.run_at, t.priority, t.artifact_key, t.artifact_size,
+            t.artifact_content_type, t.artifact_sha256""";
 
     private Rows() {
     }
@@ -34,7 +36,15 @@ final class Rows {
         return new Task(row.getObject(1, UUID.class), row.getLong(2), row.getString(3), row.getString(4),
                 TaskStatus.valueOf(row.getString(5)), row.getString(6), row.getString(7), row.getInt(8),
                 row.getInt(9), timeoutSeconds, row.getString(11), instant(row, 12), instant(row, 13),
-                instant(row, 14), instant(row, 15), row.getString(16), row.getInt(17), row.getString(18), instant(row, 19), row.getInt(20));
+                instant(row, 14), instant(row, 15), row.getString(16), row.getInt(17), row.getString(18),
+                instant(row, 19), row.getInt(20), artifact(row, 21));
+    }
+
+    /** The four artifact columns from {@code first} on, or null when the task has no artifact. */
+    static @Nullable Artifact artifact(ResultSet row, int first) throws SQLException {
+        String key = row.getString(first);
+        return key == null ? null : new Artifact(key, row.getLong(first + 1), row.getString(first + 2),
+                row.getString(first + 3));
     }
 
     /** A {@code task_transitions} row: id, task_id, from_status, to_status, at, worker_id, attempt, detail. */

@@ -52,6 +52,22 @@ public class TaskFinder {
                 .query(Rows::task).list();
     }
 
+    /**
+     * Of these artifact keys, those a task row refers to (found through the task ids in the keys, by
+     * primary key): any other object under the artifacts' prefix is an orphan.
+     */
+    public java.util.Set<String> referencedArtifacts(Collection<String> keys) {
+        Object[] ids = keys.stream().map(io.taskhive.artifact.Artifact::taskOf).filter(java.util.Objects::nonNull)
+                .distinct().toArray();
+        if (ids.length == 0) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(jdbc.sql("select artifact_key from tasks where id = any(cast(:ids as uuid[]))"
+                        + " and artifact_key is not null")
+                .param("ids", Rows.array("uuid", ids))
+                .query(String.class).list());
+    }
+
     public boolean exists(UUID id) {
         return jdbc.sql("select exists (select 1 from tasks where id = :id)").param("id", id)
                 .query(Boolean.class).single();

@@ -123,9 +123,9 @@ class RetentionStoreTest {
         UUID old = storedIn(TaskStatus.CANCELLED, Duration.ofDays(10));
         Instant oldFinished = finder.find(old).orElseThrow().finishedAt();
         PurgedBatch first = retention.purge(TaskStatus.CANCELLED, oldFinished, CUTOFF, 10);
-        assertThat(first).isEqualTo(new PurgedBatch(1, oldFinished));
+        assertThat(first).isEqualTo(new PurgedBatch(1, oldFinished, List.of()));
         assertThat(finder.exists(older)).as("before where the batch started").isTrue();
-        assertThat(retention.purge(TaskStatus.CANCELLED, oldFinished, CUTOFF, 10)).isEqualTo(new PurgedBatch(0, null));
+        assertThat(retention.purge(TaskStatus.CANCELLED, oldFinished, CUTOFF, 10)).isEqualTo(new PurgedBatch(0, null, List.of()));
         assertThat(purge(TaskStatus.CANCELLED, 10)).isEqualTo(1);
     }
 

@@ -26,7 +26,7 @@ class TaskTypesTest {
     private static final TaskTypesProperties PROPERTIES = new TaskTypesProperties(100, 10, Duration.ofMillis(1));
     private static final TaskTypeRegistry TYPES = new TaskTypeRegistry(List.of(new UppercaseTask(PROPERTIES),
             new ReverseTask(PROPERTIES), new WordCountTask(PROPERTIES), new SleepTask(PROPERTIES),
-            new NamedTask(PROPERTIES), new PrimeCountTask()));
+            new NamedTask(PROPERTIES), new PrimeCountTask(), new ReportTask()));
 
     private static JsonNode run(String type, String payload) throws Exception {
         TaskType taskType = TYPES.require(type);
@@ -43,7 +43,7 @@ class TaskTypesTest {
         assertThat(TYPES.require("WORD_COUNT").key()).isEqualTo("word_count");
         assertThatThrownBy(() -> TYPES.require("5")).isInstanceOf(UnknownTaskTypeException.class);
         assertThatThrownBy(() -> TYPES.require(null)).isInstanceOf(UnknownTaskTypeException.class)
-                .hasMessageContaining("known types: named, prime_count, reverse, sleep, uppercase, word_count");
+                .hasMessageContaining("known types: named, prime_count, report, reverse, sleep, uppercase, word_count");
     }
 
     @Test
@@ -66,6 +66,45 @@ class TaskTypesTest {
         assertThat(run("reverse", "{\"text\":\"a😀b\"}").get("text").stringValue()).isEqualTo("b😀a");
         assertThat(run("word_count", "{\"text\":\"  uno\u00A0dos\\n tres  \"}").get("count").intValue()).isEqualTo(3);
         assertThat(run("word_count", "{\"text\":\"\"}").get("count").intValue()).isZero();
+    }
+
+    @Test
+    void reportCountsWordsIntoACsvWithinItsBound() throws Exception {
+        ReportTask report = new ReportTask();
+        JsonNode payload = report.validate(JsonNodeFactory.instance.objectNode()
+                .put("text", "To be, or not to be: \"that\" is the QUESTION. to\u00A0\"a,b\" ¿Qué?"));
+
+        io.taskhive.task.FileOutput file = report.produce(payload);
+
+        assertThat(new String(file.content(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("""
+                rank,word,count,share_percent,first_offset
+                1,to,3,23.077,0
+                2,be,2,15.385,3
+                3,"a,b",1,7.692,49
+                4,is,1,7.692,28
+                5,not,1,7.692,10
+                6,or,1,7.692,7
+                7,question,1,7.692,35
+                8,qué,1,7.692,55
+                9,that,1,7.692,22
+                10,the,1,7.692,31
+                """);
+        assertThat(file.contentType()).isEqualTo("text/csv; charset=utf-8");
+        assertThat(file.metadata().get("words").intValue()).isEqualTo(13);
+        assertThat(file.metadata().get("distinctWords").intValue()).isEqualTo(10);
+        assertThat(report.produce(payload).content()).as("deterministic").isEqualTo(file.content());
+        assertThat(report.maxFileBytes(payload)).isGreaterThanOrEqualTo(file.content().length);
+    }
+
+    @Test
+    void reportsBoundIsAnUpperBoundEvenForManyDistinctWords() {
+        ReportTask report = new ReportTask();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < ReportTask.MAX_TEXT_LENGTH - 10; i++) {
+            text.append(Integer.toString(i, 36)).append(i % 7 == 0 ? ",\" " : " ");
+        }
+        JsonNode payload = report.validate(JsonNodeFactory.instance.objectNode().put("text", text.toString()));
+        assertThat(report.maxFileBytes(payload)).isGreaterThanOrEqualTo(report.produce(payload).content().length);
     }
 
     @Test

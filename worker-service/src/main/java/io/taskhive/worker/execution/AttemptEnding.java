@@ -1,12 +1,22 @@
 package io.taskhive.worker.execution;
 
+import org.jspecify.annotations.Nullable;
+
+import io.taskhive.artifact.Artifact;
 import io.taskhive.task.TaskStatus;
 
 /** How running a task's code ended, before anything is recorded ({@link TaskRunner}). */
 sealed interface AttemptEnding {
 
-    /** The code returned its result (JSON text). */
-    record Succeeded(String result) implements AttemptEnding {
+    /**
+     * The code returned its result (JSON text); a file too large for the row was uploaded to the
+     * artifact store as {@code artifact} (else null).
+     */
+    record Succeeded(String result, @Nullable Artifact artifact) implements AttemptEnding {
+
+        Succeeded(String result) {
+            this(result, null);
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ import io.micrometer.tracing.Tracer;
 import io.taskhive.messaging.TaskEventPublisher;
 import io.taskhive.messaging.TaskMessage;
 import io.taskhive.messaging.TaskStatusEvent;
+import io.taskhive.task.FileTaskType;
 import io.taskhive.task.PermanentTaskFailure;
 import io.taskhive.task.RetryPolicy;
 import io.taskhive.task.TaskStatus;
@@ -76,13 +77,15 @@ class TaskRunner {
     private final TaskTracing tracing;
     private final CpuBoundWork cpu;
     private final BatchedWrites writes;
+    private final ResultFiles resultFiles;
     private final long databaseRetryMillis;
     private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("task-timeouts").factory());
 
     TaskRunner(AttemptStore store, TaskEventPublisher events, RunningTasks running, WorkerIdentity identity,
             RetryPolicy retryPolicy, WorkerProperties properties, JsonMapper json, WorkerMeters meters,
-            CpuBoundWork cpu, BatchedWrites writes, TaskTracing tracing) {
+            CpuBoundWork cpu, BatchedWrites writes, TaskTracing tracing, ResultFiles resultFiles) {
+        this.resultFiles = resultFiles;
         this.tracing = tracing;
         this.store = store;
         this.events = events;
@@ -236,6 +239,9 @@ class TaskRunner {
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
         try {
+            if (type instanceof FileTaskType files) {
+                return resultFiles.keep(message.taskId(), claimed.attempt(), files.produce(message.payload()));
+            }
             JsonNode result = type.cpuBound() ? cpu.run(() -> type.run(message.payload()))
                     : type.run(message.payload());
             return new AttemptEnding.Succeeded(json.writeValueAsString(result));
@@ -265,7 +271,8 @@ class TaskRunner {
             case AttemptEnding.HandedBack handedBack -> recordChange(message, claimed, TaskStatus.QUEUED,
                     () -> store.handBack(taskId, attempt, identity.id(), "worker shutting down"), stopping);
             case AttemptEnding.Succeeded succeeded -> recordFinal(message,
-                    new Outcome(taskId, attempt, TaskStatus.SUCCEEDED, succeeded.result(), null), stopping);
+                    new Outcome(taskId, attempt, TaskStatus.SUCCEEDED, succeeded.result(), null,
+                            succeeded.artifact()), stopping);
             case AttemptEnding.Failed failed -> {
                 TaskStatus finalStatus = failed.finalStatus(attempt, claimed.maxAttempts());
                 if (finalStatus != null) {
@@ -319,8 +326,10 @@ class TaskRunner {
         if (finished.isEmpty()) {
             log.info("attempt {} ended {} but the task had moved on; outcome discarded", outcome.attempt(),
                     outcome.status());
+            resultFiles.lost(outcome.artifact());
             return;
         }
+        resultFiles.won(message.taskId(), outcome.attempt(), outcome.artifact());
         FinishedTask task = finished.get();
         if (outcome.status() != TaskStatus.SUCCEEDED) {
             // The one line an operator looks for when a task ends badly: which, what, which attempt, why.
@@ -330,7 +339,8 @@ class TaskRunner {
             log.debug("taskId={} type={} attempt {} ended SUCCEEDED", message.taskId(), message.type(),
                     outcome.attempt());
         }
-        announceOutcome(message, task, outcome.status(), outcome.result(), outcome.error());
+        announceOutcome(message, task, outcome.status(), outcome.artifact() == null ? outcome.result() : null,
+                outcome.error());
     }
 
     private void announceOutcome(TaskMessage message, FinishedTask task, TaskStatus status, String result,
@@ -349,7 +359,10 @@ class TaskRunner {
      */
     private TaskStatusEvent outcomeEvent(TaskMessage message, FinishedTask task, TaskStatus status, String result,
             String error) {
-        TaskStatusEvent.Outcome outcome = result != null && result.length() > MAX_ANNOUNCED_RESULT_LENGTH ? null
+        // A result with an artifact is announced without its outcome too: whoever waits for it reads the
+        // row, which holds the artifact's reference (events carry no artifact).
+        TaskStatusEvent.Outcome outcome = status == TaskStatus.SUCCEEDED && result == null
+                || result != null && result.length() > MAX_ANNOUNCED_RESULT_LENGTH ? null
                 : new TaskStatusEvent.Outcome(result, error, task.maxAttempts(), task.queuedAt(), task.startedAt());
         return new TaskStatusEvent(task.transitionId(), message.taskId(), task.ownerId(), message.type(),
                 TaskStatus.RUNNING, status, task.finishedAt(), identity.id(), task.attempt(), outcome);
