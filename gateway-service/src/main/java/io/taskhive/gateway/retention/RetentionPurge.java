@@ -7,9 +7,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +17,7 @@ import org.springframework.stereotype.Component;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.taskhive.gateway.BackgroundJob;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.store.PurgedBatch;
 import io.taskhive.task.store.RetentionStore;
@@ -50,7 +48,7 @@ public class RetentionPurge implements SmartLifecycle {
     private final Map<TaskStatus, Counter> purged = new EnumMap<>(TaskStatus.class);
     private final Timer runs;
     private final ArtifactCleanup artifacts;
-    private volatile ScheduledExecutorService runner;
+    private final BackgroundJob runner = new BackgroundJob("retention");
 
     public RetentionPurge(RetentionStore store, RetentionProperties properties, MeterRegistry meters,
             ArtifactCleanup artifacts) {
@@ -157,11 +155,7 @@ public class RetentionPurge implements SmartLifecycle {
         }
         log.info("retention: finished tasks deleted after {}, every {} in batches of up to {}", readable(ages),
                 readable(properties.interval()), properties.batchSize());
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("retention").factory());
-        long interval = properties.interval().toMillis();
-        executor.scheduleWithFixedDelay(this::scheduledRun, interval, interval, TimeUnit.MILLISECONDS);
-        runner = executor;
+        runner.startWithFixedDelay(this::scheduledRun, properties.interval());
     }
 
     /** {@code SUCCEEDED 7d, CANCELLED 36h}, as the settings are usually written, not {@code PT168H}. */
@@ -182,21 +176,11 @@ public class RetentionPurge implements SmartLifecycle {
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = runner;
-        runner = null;
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                // a batch in flight finishes (JDBC is not interruptible); the rest of the run does not start
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        runner.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return runner != null;
+        return runner.isRunning();
     }
 }

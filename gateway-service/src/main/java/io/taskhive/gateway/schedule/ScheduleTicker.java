@@ -8,9 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -26,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.taskhive.gateway.BackgroundJob;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.task.Task;
@@ -59,7 +57,7 @@ public class ScheduleTicker implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final Counter created;
     private final Counter skipped;
-    private volatile ScheduledExecutorService runner;
+    private final BackgroundJob runner = new BackgroundJob("schedule-ticker");
     /** Only the ticker's thread reads and writes it. */
     private boolean databaseAway;
 
@@ -197,30 +195,16 @@ public class ScheduleTicker implements SmartLifecycle {
             log.info("recurring schedules: this gateway creates no task from them (taskhive.schedules.enabled=false)");
             return;
         }
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("schedule-ticker").factory());
-        long interval = properties.tickInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::scheduledTick, interval, interval, TimeUnit.MILLISECONDS);
-        runner = executor;
+        runner.startWithFixedDelay(this::scheduledTick, properties.tickInterval());
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = runner;
-        runner = null;
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                // a transaction in flight commits or rolls back; no new one starts
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        runner.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return runner != null;
+        return runner.isRunning();
     }
 }

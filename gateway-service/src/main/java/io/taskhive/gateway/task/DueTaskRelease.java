@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +14,7 @@ import org.springframework.stereotype.Component;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.taskhive.gateway.BackgroundJob;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.TaskStatus;
@@ -51,7 +49,7 @@ class DueTaskRelease implements SmartLifecycle {
     private final Counter released;
     private final Timer lag;
     private volatile boolean databaseDown;
-    private volatile ScheduledExecutorService runner;
+    private final BackgroundJob runner = new BackgroundJob("scheduled-release");
     private final long interval;
 
     DueTaskRelease(OutboxStore outbox, TaskDispatcher dispatcher, FairDispatch fairDispatch,
@@ -113,10 +111,7 @@ class DueTaskRelease implements SmartLifecycle {
         try {
             delay = round();
         } finally {
-            ScheduledExecutorService executor = runner;
-            if (executor != null && !executor.isShutdown()) {
-                executor.schedule(this::scheduledRound, delay, TimeUnit.MILLISECONDS);
-            }
+            runner.runAfter(this::scheduledRound, delay);
         }
     }
 
@@ -151,29 +146,16 @@ class DueTaskRelease implements SmartLifecycle {
 
     @Override
     public void start() {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("scheduled-release").factory());
-        runner = executor;
-        executor.schedule(this::scheduledRound, interval, TimeUnit.MILLISECONDS);
+        runner.startAfter(this::scheduledRound, interval);
     }
 
     @Override
     public void stop() {
-        ScheduledExecutorService executor = runner;
-        runner = null;
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                // a batch in flight commits (JDBC is not interruptible) and is announced; no new round starts
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        runner.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return runner != null;
+        return runner.isRunning();
     }
 }
