@@ -86,6 +86,7 @@ export async function download(path, fileName) {
 export const api = {
   get: (path, options) => request('GET', path, undefined, options),
   post: (path, body, options) => request('POST', path, body, options),
+  patch: (path, body, options) => request('PATCH', path, body, options),
   delete: (path, options) => request('DELETE', path, undefined, options),
 };
 

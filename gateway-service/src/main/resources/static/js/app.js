@@ -7,6 +7,7 @@ import { loginView, registerView } from './views/login.js';
 import { tasksView } from './views/tasks.js';
 import { taskView } from './views/task.js';
 import { adminView } from './views/admin.js';
+import { schedulesView } from './views/schedules.js';
 
 const main = document.getElementById('main');
 let dispose = () => {};
@@ -17,6 +18,7 @@ const routes = [
   { pattern: /^#\/register$/, view: () => registerView(main), public: true },
   { pattern: /^#\/tasks$/, view: () => tasksView(main) },
   { pattern: /^#\/tasks\/([0-9a-fA-F-]{36})$/, view: (id) => taskView(main, { id, admin: false }) },
+  { pattern: /^#\/schedules$/, view: () => schedulesView(main) },
   { pattern: /^#\/admin$/, view: () => adminView(main), admin: true },
   { pattern: /^#\/admin\/tasks\/([0-9a-fA-F-]{36})$/, view: (id) => taskView(main, { id, admin: true }), admin: true },
 ];

@@ -193,6 +193,55 @@ class WebClientBrowserTest extends ApiTestSupport {
     }
 
     @Test
+    void aScheduleCreatedInThePageRunsIsPausedAndDeleted() {
+        User user = newUser();
+        Browser browser = browser();
+        browser.logIn(user.username(), user.password());
+        browser.click("a[data-nav='schedules']");
+        browser.awaitHeading("My schedules");
+        browser.awaitText("#schedules-heading", "Your schedules");
+        browser.find("#schedule-form");
+        browser.type("#schedule-name", "every two seconds");
+        browser.select("#schedule-type", "uppercase");
+        browser.script("document.querySelector('#schedule-payload').value = arguments[0];", "{\"text\": \"tic\"}");
+        browser.type("#schedule-interval", "2");
+        browser.click("#schedule-form button[type=submit]");
+        browser.waitFor(d -> !browser.all("tr[data-schedule-id]").isEmpty());
+        String row = "tr[data-schedule-id]";
+        assertThat(browser.find(row + " th").getText()).isEqualTo("every two seconds");
+        assertThat(browser.find(row + " .cell-state").getText()).isEqualTo("Active");
+        assertThat(browser.all(row + " .cell-next li")).as("its next runs").hasSize(3);
+        String id = browser.find(row).getDomAttribute("data-schedule-id");
+        JsonNode created = api.get("/api/schedules/" + id, user.token()).json();
+        assertThat(created.get("intervalSeconds").longValue()).isEqualTo(2);
+        assertThat(created.get("task").get("payload").get("text").stringValue()).isEqualTo("tic");
+
+        // the schedule's first task, once a slot has passed (the page shows it on its next reload)
+        awaitCondition(() -> !api.get("/api/schedules/" + id, user.token()).json().get("lastTaskId").isNull());
+        browser.click(row + " button.small:not(.danger)");
+        browser.awaitText(row + " .cell-state", "Paused");
+        assertThat(browser.find(row + " .cell-last a").getText()).startsWith("task ");
+        assertThat(api.get("/api/schedules/" + id, user.token()).json().get("paused").booleanValue()).isTrue();
+
+        browser.click(row + " button.danger");
+        browser.waitFor(d -> browser.all("tr[data-schedule-id]").isEmpty());
+        assertThat(api.get("/api/schedules/" + id, user.token()).status()).isEqualTo(404);
+
+        browser.type("#schedule-name", "broken");
+        browser.type("#schedule-cron", "every day please");
+        browser.click("#schedule-form button[type=submit]");
+        browser.awaitText("#schedule-form .form-error", "cron");
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("within 20 s").isLessThan(deadline);
+            sleep(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
     void aTaskPageShowsItsHistoryAndRetriesAFailedTask() {
         User user = newUser();
         String key = "web-" + UUID.randomUUID();
@@ -403,6 +452,13 @@ class WebClientBrowserTest extends ApiTestSupport {
         browser.route("#/tasks/" + taskId);
         browser.awaitText("#task-status", "SUCCEEDED");
         assertNoViolations(browser, "task page");
+        api.post("/api/schedules", user.token(), Map.of("name", "audit", "intervalSeconds", 3600,
+                "task", Map.of("type", "uppercase", "payload", Map.of("text", "hi")), "paused", true));
+        browser.route("#/schedules");
+        browser.awaitHeading("My schedules");
+        browser.find("tr[data-schedule-id]");
+        browser.find("#schedule-form");
+        assertNoViolations(browser, "schedules page");
 
         Browser admin = browser();
         admin.logIn(RunningSystem.ADMIN_USERNAME, RunningSystem.ADMIN_PASSWORD);
