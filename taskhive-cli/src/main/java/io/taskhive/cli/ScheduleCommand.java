@@ -22,6 +22,14 @@ final class ScheduleCommand {
     TaskhiveCli cli;
 
     /** One line: id, name, cadence, and what comes next. */
+    /** Pauses or resumes a schedule, and prints it as it is now. */
+    int setPaused(String id, boolean paused) {
+        try (TaskhiveClient client = cli.client(true)) {
+            print(client.updateSchedule(id, TaskhiveCli.JSON.createObjectNode().put("paused", paused)));
+            return 0;
+        }
+    }
+
     void print(JsonNode schedule) {
         if (cli.json) {
             cli.out().println(schedule);
@@ -149,10 +157,7 @@ final class ScheduleCommand {
 
         @Override
         public Integer call() {
-            try (TaskhiveClient client = schedule.cli.client(true)) {
-                schedule.print(client.updateSchedule(id, TaskhiveCli.JSON.createObjectNode().put("paused", true)));
-                return 0;
-            }
+            return schedule.setPaused(id, true);
         }
     }
 
@@ -163,10 +168,7 @@ final class ScheduleCommand {
 
         @Override
         public Integer call() {
-            try (TaskhiveClient client = schedule.cli.client(true)) {
-                schedule.print(client.updateSchedule(id, TaskhiveCli.JSON.createObjectNode().put("paused", false)));
-                return 0;
-            }
+            return schedule.setPaused(id, false);
         }
     }
 

@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.gateway.BackgroundJob;
 import io.taskhive.gateway.GatewayProperties;
+import io.taskhive.gateway.OutageLog;
 import io.taskhive.gateway.task.TaskSubmission;
 import io.taskhive.task.Task;
 import io.taskhive.task.TaskIds;
@@ -58,8 +59,7 @@ public class ScheduleTicker implements SmartLifecycle {
     private final Counter created;
     private final Counter skipped;
     private final BackgroundJob runner = new BackgroundJob("schedule-ticker");
-    /** Only the ticker's thread reads and writes it. */
-    private boolean databaseAway;
+    private final OutageLog outage = new OutageLog(log, "schedule ticks");
 
     ScheduleTicker(ScheduleStore store, TaskStore tasks, TaskSubmission submission, ScheduleProperties properties,
             GatewayProperties gateway, PlatformTransactionManager transactionManager, MeterRegistry meters) {
@@ -173,16 +173,10 @@ public class ScheduleTicker implements SmartLifecycle {
     private void scheduledTick() {
         try {
             tick();
-            if (databaseAway) {
-                databaseAway = false;
-                log.info("schedule ticks resumed: the database is back");
-            }
+            outage.succeeded();
         } catch (DataAccessException | TransactionException e) {
-            // once per outage, not four times a second; slots missed meanwhile follow their policy
-            if (!databaseAway) {
-                databaseAway = true;
-                log.warn("schedule ticks stopped, database unavailable: {}", e.getMessage());
-            }
+            // slots missed meanwhile follow their schedule's policy once the database is back
+            outage.failed(e);
         } catch (RuntimeException e) {
             // an unexpected failure must not end the ticks (the executor would drop the schedule)
             log.warn("schedule tick failed", e);

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.taskhive.gateway.BackgroundJob;
 import io.taskhive.gateway.GatewayProperties;
+import io.taskhive.gateway.OutageLog;
 import io.taskhive.messaging.TaskStatusEvent;
 import io.taskhive.task.TaskStatus;
 import io.taskhive.task.store.OutboxStore;
@@ -48,7 +49,7 @@ class DueTaskRelease implements SmartLifecycle {
     private final FairDispatch fairDispatch;
     private final Counter released;
     private final Timer lag;
-    private volatile boolean databaseDown;
+    private final OutageLog outage = new OutageLog(log, "release of scheduled tasks");
     private final BackgroundJob runner = new BackgroundJob("scheduled-release");
     private final long interval;
 
@@ -118,25 +119,21 @@ class DueTaskRelease implements SmartLifecycle {
     /** One round; returns how long to wait before the next, in milliseconds. */
     private long round() {
         try {
-            int count = releaseDue();
-            if (databaseDown) {
-                databaseDown = false;
-                log.info("scheduled tasks released again, database back");
+            // One cheap look (the earliest time on a partial index) on most rounds, where nothing is due.
+            Long untilNext = outbox.millisUntilNextDue();
+            if (untilNext != null && untilNext <= 0) {
+                int count = releaseDue();
+                if (count > 0) {
+                    log.debug("released {} scheduled task(s)", count);
+                }
+                untilNext = outbox.millisUntilNextDue();
             }
-            if (count > 0) {
-                log.debug("released {} scheduled task(s)", count);
-            }
+            outage.succeeded();
             // Waking at the next task's time rather than up to an interval after it; never sooner
             // than a few milliseconds, in case another gateway holds the due rows.
-            Long untilNext = outbox.millisUntilNextDue();
             return untilNext == null ? interval : Math.max(MIN_PAUSE_MILLIS, Math.min(interval, untilNext));
         } catch (DataAccessException e) {
-            // said once per outage: at this interval a line per round would bury everything else
-            if (!databaseDown) {
-                databaseDown = true;
-                log.warn("scheduled tasks not released, database unavailable: {}",
-                        e.getMostSpecificCause().getMessage());
-            }
+            outage.failed(e);
         } catch (RuntimeException e) {
             // an unexpected failure must not end the rounds
             log.warn("releasing scheduled tasks failed", e);

@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.gateway.GatewayProperties;
+import io.taskhive.gateway.OutageLog;
 import io.taskhive.task.Task;
 import io.taskhive.task.store.DispatchBacklog;
 import io.taskhive.task.store.DispatchStore;
@@ -45,7 +46,7 @@ class FairDispatch implements SmartLifecycle {
     private final Counter dispatched;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile Thread runner;
-    private volatile boolean databaseDown;
+    private final OutageLog outage = new OutageLog(log, "dispatch rounds");
 
     FairDispatch(DispatchStore store, DispatchAdmission admission, TaskDispatcher dispatcher,
             TransactionTemplate transaction, GatewayProperties properties, MeterRegistry meters) {
@@ -90,10 +91,7 @@ class FairDispatch implements SmartLifecycle {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 int published = round();
-                if (databaseDown) {
-                    databaseDown = false;
-                    log.info("dispatch rounds running again, database back");
-                }
+                outage.succeeded();
                 // A full round: more may wait, and room may be left: go on. A round that found
                 // room: the workers are taking tasks, so room comes back soon. Otherwise, wait.
                 if (published < properties.dispatch().roundSize()) {
@@ -104,10 +102,7 @@ class FairDispatch implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (DataAccessException e) {
-                if (!databaseDown) {
-                    databaseDown = true;
-                    log.warn("dispatch rounds paused, database unavailable: {}", e.getMostSpecificCause().getMessage());
-                }
+                outage.failed(e);
                 pause(interval);
             } catch (RuntimeException e) {
                 log.warn("dispatch round failed", e);
