@@ -36,8 +36,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Result files in the artifact store (S3Mock, in process, behind a proxy the tests can cut): a
  * report above the threshold round-trips byte for byte, only its owner (or an admin) gets it, it
- * goes with its task, a retried attempt leaves one object, and a storage outage costs an attempt,
- * not the task.
+ * goes with its task, and a storage outage costs an attempt, not the task. A worker process killed
+ * in the middle of its upload is {@link FaultToleranceTest}'s.
  */
 class ArtifactsTest extends ApiTestSupport {
 
@@ -200,37 +200,6 @@ class ArtifactsTest extends ApiTestSupport {
         HttpResponse<byte[]> download = download(id, owner.token());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(sha256(download.body())).isEqualTo(done.get("artifact").get("sha256").stringValue());
-    }
-
-    /**
-     * A worker killed after its upload and before its outcome leaves its task RUNNING under a dead
-     * holder, with the attempt's object in the store: that state is made here directly (the row as
-     * the claim left it, the object as the upload left it), and the system takes it from there.
-     */
-    @Test
-    void aWorkerKilledAfterItsUploadLeavesOneObjectAfterTheRetry() {
-        User owner = newUser();
-        String id;
-        system.gatewayBrokerLink.cut();
-        try {
-            id = submit(owner, "report", Map.of("text", text(300))).get("id").stringValue();
-            queryRows("update tasks set status = 'RUNNING', attempts = 1, worker_id = 'killed-worker', "
-                    + "started_at = now() - interval '1 minute', dispatch_due_at = null where id = ? and status = 'QUEUED' "
-                    + "returning id", UUID.fromString(id));
-            s3.putObject(p -> p.bucket(system.artifactBucket).key("tasks/" + id + "/1"),
-                    RequestBody.fromString("partial,left by the killed attempt\n"));
-        } finally {
-            system.gatewayBrokerLink.restore();
-        }
-
-        JsonNode done = awaitStatus(owner, id, TaskStatus.SUCCEEDED, TIMEOUT);
-
-        assertThat(done.get("attempts").intValue()).isEqualTo(2);
-        assertThat(done.get("error").isNull()).isTrue();
-        // The earlier attempt's object goes right after the winner's outcome is committed.
-        assertThat(awaitObjects(id, List.of("tasks/" + id + "/2"))).containsExactly("tasks/" + id + "/2");
-        assertThat(done.get("history").findValuesAsString("detail"))
-                .anyMatch(detail -> detail.contains("killed-worker stopped responding"));
     }
 
     @Test

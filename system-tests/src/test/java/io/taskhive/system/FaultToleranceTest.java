@@ -2,9 +2,11 @@ package io.taskhive.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 
 import io.taskhive.testing.TcpProxy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Faults on real processes: workers in JVMs of their own killed with SIGKILL or stopped with
@@ -250,12 +255,73 @@ class FaultToleranceTest extends ApiTestSupport {
         assertThat(api.delete("/api/tasks/" + handedBack, user.token()).status()).isEqualTo(200);
     }
 
+    /**
+     * Killed in the middle of its upload: S3 has stored the first attempt's object but the worker,
+     * whose proxy withholds S3's answer, is still waiting for it. The task is retried by another
+     * worker and ends with the winning attempt's object alone.
+     */
+    @Test
+    void aWorkerKilledMidUploadLeavesOneObjectAfterTheRetry() throws Exception {
+        User user = newUser();
+        String id;
+        try (TcpProxy storage = new TcpProxy("127.0.0.1", system.artifactLink.port());
+                S3Client s3 = system.artifactStorage.createS3ClientV2()) {
+            try (ServiceProcess uploader = ServiceProcess.worker("upload-1", workerSettings(5, null, null,
+                    "taskhive.artifacts.endpoint", "http://127.0.0.1:" + storage.port(),
+                    "taskhive.artifacts.request-timeout", "2m"))) {
+                uploader.awaitStarted(Duration.ofSeconds(60));
+                storage.holdReplies();
+                id = submitOne(user, Map.of("type", "report", "payload", Map.of("text", ArtifactsTest.text(400))));
+                awaitCount("select count(*) from tasks where status = 'RUNNING' and worker_id = 'upload-1' and id = '"
+                        + id + "'", 1);
+                String firstKey = "tasks/" + id + "/1";
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (keysOf(s3, id).isEmpty() && System.nanoTime() < deadline) {
+                    sleep(Duration.ofMillis(20));
+                }
+                assertThat(keysOf(s3, id)).as("the first attempt's object, stored by S3").containsExactly(firstKey);
+                assertThat(queryRows("select status, attempts, artifact_key from tasks where id = ?",
+                        UUID.fromString(id))).as("the worker still waits for S3's answer")
+                        .containsExactly("RUNNING|1|null");
+                uploader.kill();
+            } finally {
+                storage.releaseReplies();
+            }
+            try (ServiceProcess next = ServiceProcess.worker("upload-2", workerSettings(5, null, null))) {
+                next.awaitStarted(Duration.ofSeconds(60));
+                assertAllSucceededOnce(List.of(id));
+                String winner = "tasks/" + id + "/2";
+                assertThat(queryRows("select status, worker_id, attempts, artifact_key from tasks where id = ?",
+                        UUID.fromString(id))).containsExactly("SUCCEEDED|upload-2|2|" + winner);
+                assertThat(queryRows("select detail from task_transitions where task_id = ? and to_status = 'RETRYING'",
+                        UUID.fromString(id))).containsExactly("worker upload-1 stopped responding while running it");
+                // the killed attempt's object goes once the winner's outcome is committed
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!keysOf(s3, id).equals(List.of(winner)) && System.nanoTime() < deadline) {
+                    sleep(Duration.ofMillis(50));
+                }
+                assertThat(keysOf(s3, id)).containsExactly(winner);
+                JsonNode task = api.get("/api/tasks/" + id, user.token()).json();
+                byte[] stored = s3.getObjectAsBytes(g -> g.bucket(system.artifactBucket).key(winner)).asByteArray();
+                assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)))
+                        .isEqualTo(task.get("artifact").get("sha256").stringValue());
+                assertThat(next.terminate(Duration.ofSeconds(40))).isZero();
+            }
+        }
+    }
+
+    private static List<String> keysOf(S3Client s3, String taskId) {
+        return s3.listObjectsV2(l -> l.bucket(system.artifactBucket).prefix("tasks/" + taskId + "/")).contents()
+                .stream().map(S3Object::key).toList();
+    }
+
     private static Map<String, Object> workerSettings(int maxInFlight, TcpProxy brokerLink, TcpProxy databaseLink,
             Object... extra) {
         Map<String, Object> settings = new HashMap<>(system.database.springProperties());
         settings.putAll(system.broker.springProperties());
         settings.putAll(RunningSystem.FAST_FLEET);
         settings.putAll(RunningSystem.FAST_RETRIES);
+        settings.putAll(system.artifactSettings(system.artifactLink.port()));
         settings.put("taskhive.worker.max-in-flight", maxInFlight);
         settings.put("spring.datasource.hikari.maximum-pool-size", 5);
         if (brokerLink != null) {

@@ -91,13 +91,7 @@ final class RunningSystem {
         shared.put("server.port", 0);
         shared.put("taskhive.tasks.named-duration", "100ms");
         shared.putAll(FAST_RETRIES);
-        shared.put("taskhive.artifacts.endpoint", "http://127.0.0.1:" + artifactLink.port());
-        shared.put("taskhive.artifacts.bucket", artifactBucket);
-        shared.put("taskhive.artifacts.access-key", "it-key");
-        shared.put("taskhive.artifacts.secret-key", "it-secret");
-        shared.put("taskhive.artifacts.threshold", ARTIFACT_THRESHOLD);
-        shared.put("taskhive.artifacts.request-timeout", "5s");
-        shared.put("taskhive.artifacts.orphan-age", ARTIFACT_ORPHAN_AGE);
+        shared.putAll(artifactSettings(artifactLink.port()));
 
         Map<String, Object> workerProperties = new HashMap<>(shared);
         workerProperties.putAll(broker.springProperties());
@@ -169,6 +163,17 @@ final class RunningSystem {
 
     static String managementUrl(ConfigurableApplicationContext gateway) {
         return "http://127.0.0.1:" + gateway.getEnvironment().getRequiredProperty("local.management.port");
+    }
+
+    /** The artifact storage settings of a service that reaches the storage on {@code port}. */
+    Map<String, Object> artifactSettings(int port) {
+        return Map.of("taskhive.artifacts.endpoint", "http://127.0.0.1:" + port,
+                "taskhive.artifacts.bucket", artifactBucket,
+                "taskhive.artifacts.access-key", "it-key",
+                "taskhive.artifacts.secret-key", "it-secret",
+                "taskhive.artifacts.threshold", ARTIFACT_THRESHOLD,
+                "taskhive.artifacts.request-timeout", "5s",
+                "taskhive.artifacts.orphan-age", ARTIFACT_ORPHAN_AGE);
     }
 
     private static int freePort() {

@@ -9,11 +9,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP forwarder a test puts between a service and PostgreSQL or RabbitMQ, to cut the connection
  * (as a restart or a network failure would) and restore it, without touching the shared server.
- * While cut, existing connections are closed and new ones are refused at once.
+ * While cut, existing connections are closed and new ones are refused at once. While replies are
+ * held, what the client sends still reaches the server but nothing comes back: a request the
+ * server has carried out looks, to its client, as if it were still in progress.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +27,9 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private volatile ServerSocket server;
     private volatile boolean closed;
+    private final ReentrantLock replyGate = new ReentrantLock();
+    private final Condition repliesReleased = replyGate.newCondition();
+    private boolean repliesHeld;
 
     public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
@@ -45,6 +52,37 @@ public final class TcpProxy implements AutoCloseable {
         server = null;
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
+    }
+
+    /** From now on the server's bytes wait in the proxy, until {@link #releaseReplies()}. */
+    public void holdReplies() {
+        replyGate.lock();
+        try {
+            repliesHeld = true;
+        } finally {
+            replyGate.unlock();
+        }
+    }
+
+    public void releaseReplies() {
+        replyGate.lock();
+        try {
+            repliesHeld = false;
+            repliesReleased.signalAll();
+        } finally {
+            replyGate.unlock();
+        }
+    }
+
+    private void awaitRepliesReleased() throws InterruptedException {
+        replyGate.lock();
+        try {
+            while (repliesHeld) {
+                repliesReleased.await();
+            }
+        } finally {
+            replyGate.unlock();
+        }
     }
 
     public synchronized void restore() {
@@ -72,24 +110,29 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
-                Thread.ofVirtual().start(() -> pump(client, upstream));
-                Thread.ofVirtual().start(() -> pump(upstream, client));
+                Thread.ofVirtual().start(() -> pump(client, upstream, false));
+                Thread.ofVirtual().start(() -> pump(upstream, client, true));
             } catch (IOException e) {
                 // closed by cut(), or the target refused: the client sees its connection close
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean replies) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (replies) {
+                    awaitRepliesReleased();
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
         } catch (IOException e) {
             // one side went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);
@@ -102,6 +145,7 @@ public final class TcpProxy implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         cut();
+        releaseReplies();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
