@@ -34,7 +34,7 @@ export function performAction(action, task, admin) {
  * filter. Returns {element, reload(), insert(task), dispose()}.
  */
 export function taskTable({ admin = false, types = [], heading = 'Tasks', headingLevel = 'h2', idPrefix = 'tasks' }) {
-  const state = { status: '', type: '', ownerId: '', page: 0, items: [], totalItems: 0, totalPages: 0 };
+  const state = { status: '', type: '', ownerId: '', page: 0, items: [], totalItems: 0, totalPages: 0, totalExact: true };
   const rows = new Map(); // task id -> {task, row, cells}
   const unseen = new Map(); // task id -> its latest change, for tasks not (yet) on this page
   const caption = h(headingLevel, { id: `${idPrefix}-heading` }, heading);
@@ -107,6 +107,7 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
       state.items = page.items;
       state.totalItems = page.totalItems;
       state.totalPages = page.totalPages;
+      state.totalExact = page.totalExact !== false;
       message.hidden = true;
       render();
       const replay = arrivedWhileLoading;
@@ -131,10 +132,17 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     empty.textContent = filtered ? 'No tasks match these filters.'
       : admin ? 'No tasks yet.' : 'No tasks yet. Submit one with the form above; it will show up here as it runs.';
     table.hidden = state.items.length === 0;
-    pageInfo.textContent = state.totalItems === 0 ? ''
-      : `Page ${state.page + 1} of ${Math.max(1, state.totalPages)} · ${state.totalItems} task${state.totalItems === 1 ? '' : 's'}`;
+    pageInfo.textContent = state.totalItems === 0 ? '' : pageSummary();
     previous.disabled = state.page === 0;
-    next.disabled = state.page + 1 >= state.totalPages;
+    next.disabled = state.totalExact && state.page + 1 >= state.totalPages;
+  }
+
+  /** "Page 2 of 7 · 130 tasks"; past the gateway's count limit "Page 2 of 500+ · 10,000+ tasks". */
+  function pageSummary() {
+    const more = state.totalExact ? '' : '+';
+    const count = state.totalItems.toLocaleString('en-US');
+    return `Page ${state.page + 1} of ${Math.max(1, state.totalPages).toLocaleString('en-US')}${more}`
+      + ` · ${count}${more} task${state.totalItems === 1 && state.totalExact ? '' : 's'}`;
   }
 
   function rowFor(task) {
@@ -223,7 +231,7 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     }
     empty.hidden = true;
     table.hidden = false;
-    pageInfo.textContent = `Page 1 of ${state.totalPages} · ${state.totalItems} task${state.totalItems === 1 ? '' : 's'}`;
+    pageInfo.textContent = pageSummary();
   }
 
   function matches(task) {

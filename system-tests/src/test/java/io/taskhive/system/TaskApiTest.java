@@ -138,6 +138,7 @@ class TaskApiTest extends ApiTestSupport {
 
         JsonNode all = api.get("/api/tasks?size=100", user.token()).json();
         assertThat(all.get("totalItems").longValue()).isEqualTo(6);
+        assertThat(all.get("totalExact").booleanValue()).isTrue();
         assertThat(all.get("items").get(0).get("id").stringValue()).isEqualTo(sleeper);
         assertThat(all.get("items").get(5).get("id").stringValue()).isEqualTo(ids.get(0));
 

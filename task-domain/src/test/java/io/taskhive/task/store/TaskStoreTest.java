@@ -336,6 +336,36 @@ class TaskStoreTest {
         assertThat(finder.page(new TaskFilter(owner, null, "echo"), 7, 2).totalItems()).isEqualTo(3);
         assertThat(finder.page(new TaskFilter(owner, TaskStatus.RUNNING, null), 0, 10).items()).isEmpty();
         assertThat(finder.countByStatus()).containsKeys(TaskStatus.values());
+        assertThat(first.totalExact()).isTrue();
+        assertThat(first.hasNext()).isTrue();
+        assertThat(finder.page(new TaskFilter(owner, null, "echo"), 1, 2).hasNext()).isFalse();
+    }
+
+    @Test
+    void theTotalIsCountedUpToItsLimitAndIsALowerBoundPastIt() {
+        for (int i = 0; i < 7; i++) {
+            insert("echo");
+        }
+        TaskFilter echoes = new TaskFilter(owner, null, "echo");
+        TaskPage<Task> first = finder.page(echoes, 0, 2, 5);
+        assertThat(first.totalExact()).isFalse();
+        assertThat(first.totalItems()).isEqualTo(5);
+        assertThat(first.totalPages()).isEqualTo(3);
+        assertThat(first.items()).hasSize(2);
+        assertThat(first.hasNext()).isTrue();
+        TaskPage<Task> third = finder.page(echoes, 2, 2, 5);
+        assertThat(third.hasNext()).as("the counted pages end, the tasks do not").isTrue();
+        TaskPage<Task> fourth = finder.page(echoes, 3, 2, 5);
+        assertThat(fourth.items()).hasSize(1);
+        assertThat(fourth.totalExact()).isTrue();
+        assertThat(fourth.totalItems()).isEqualTo(7);
+        assertThat(fourth.hasNext()).isFalse();
+        assertThat(finder.page(echoes, 2, 2, 5).totalItems()).as("counted at least to the end of the page asked for")
+                .isGreaterThanOrEqualTo(6);
+        TaskPage<Task> exactly = finder.page(echoes, 0, 2, 7);
+        assertThat(exactly.totalExact()).isTrue();
+        assertThat(exactly.totalItems()).isEqualTo(7);
+        assertThat(exactly.totalPages()).isEqualTo(4);
     }
 
     private NewTask newTask(String type, String key) {

@@ -56,7 +56,7 @@ public class Seed2Protocol {
         for (int page = 0; tasks.size() < MAX_ROWS; page++) {
             TaskPage<TaskView> rows = queries.list(user.id(), null, null, page, TaskQueries.MAX_PAGE_SIZE);
             tasks.addAll(rows.items());
-            if (page + 1 >= rows.totalPages()) {
+            if (!rows.hasNext()) {
                 break;
             }
         }
