@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end test of docker-compose.yml on a real Docker engine: builds both images from the
 # Dockerfile, brings the whole system up with a throw-away .env, then, through HAProxy only, runs
-# every task type over HTTP and TCP, scales workers to 5 and gateways to 3, SIGKILLs a worker and a
-# gateway in the middle of bursts, restarts the gateways one at a time under load, and checks that
-# every acknowledged task succeeded exactly once (deploy/compose_e2e.py does the scenarios). Ends with
-# `docker-compose down -v` and prints one summary line:
+# every task type over HTTP and TCP, produces a report larger than the artifact threshold and
+# downloads it from the artifact store (HTTP and TCP), scales workers to 5 and gateways to 3, SIGKILLs
+# a worker and a gateway in the middle of bursts, restarts the gateways one at a time under load, and
+# checks that every acknowledged task succeeded exactly once (deploy/compose_e2e.py does the
+# scenarios). Ends with `docker-compose down -v` and prints one summary line:
 #
-#   compose-e2e: services=healthy http=ok tcp=ok workers=5 burst=1000 killed_worker_lost=0 ...
+#   compose-e2e: services=healthy http=ok tcp=ok artifact=ok workers=5 burst=1000 killed_worker_lost=0 ...
+#
+# Artifact storage: deploy/compose-test.s3.yml, an override used only here, adds S3Mock's server as
+# the S3 service (no MinIO image can be had on CI machines): S3Mock's executable jar, fetched from
+# Maven Central with the Maven Wrapper (the <s3mock.version> of the parent POM), in an image built
+# FROM eclipse-temurin:21-jre (deploy/s3mock/Dockerfile). MinIO's `artifacts` profile is not started.
 #
 #   deploy/compose-test.sh                 run it (6-8 minutes on 2 cores, images cached or not)
 #   KEEP_LOGS_DIR=DIR deploy/compose-test.sh   where the container logs go on failure
@@ -42,7 +48,7 @@ work="$(mktemp -d)"
 project="taskhive-e2e"
 compose() {
   docker-compose -p "$project" --project-directory "$repo" -f "$repo/docker-compose.yml" \
-    --env-file "$work/.env" "$@"
+    -f "$repo/deploy/compose-test.s3.yml" --env-file "$work/.env" "$@"
 }
 
 cleanup() {
@@ -71,7 +77,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the engine and the base images ----
-base_images=(postgres:17-alpine rabbitmq:4-management-alpine haproxy:2.6-alpine eclipse-temurin:21-jdk eclipse-temurin:21-jre-alpine)
+base_images=(postgres:17-alpine rabbitmq:4-management-alpine haproxy:2.6-alpine eclipse-temurin:21-jdk eclipse-temurin:21-jre-alpine
+  eclipse-temurin:21-jre)
 images_missing() {
   for i in "${base_images[@]}"; do docker image inspect "$i" >/dev/null 2>&1 || return 0; done
   return 1
@@ -91,6 +98,19 @@ fi
 docker info >/dev/null
 echo "compose-test: Docker engine $(docker version -f '{{.Server.Version}}'), docker-compose $(docker-compose version --short)"
 stage "engine and base images"
+
+# ---- S3Mock's executable jar, the S3 service of deploy/compose-test.s3.yml ----
+# The release the Java tests use (s3mock-junit5), through the Maven Wrapper like every other artifact
+# of the build; -N: the root project only (the modules would each copy it again).
+s3mock_version=$(sed -n 's:.*<s3mock.version>\(.*\)</s3mock.version>.*:\1:p' "$repo/pom.xml" | head -n 1)
+[ -n "$s3mock_version" ] || { echo "compose-test: no <s3mock.version> in $repo/pom.xml" >&2; exit 1; }
+mkdir -p "$work/s3mock"
+cp "$repo/deploy/s3mock/Dockerfile" "$work/s3mock/"
+(cd "$repo" && JAVA_HOME="$("$repo/bin/jdk-home")" ./mvnw -B -q -ntp -N dependency:copy \
+  -Dartifact="com.adobe.testing:s3mock:$s3mock_version:jar:exec" -DoutputDirectory="$work/s3mock") \
+  >"$work/s3mock.log" 2>&1 || { cat "$work/s3mock.log"; exit 1; }
+[ -f "$work/s3mock/s3mock-$s3mock_version-exec.jar" ] || { echo "compose-test: no S3Mock jar" >&2; exit 1; }
+stage "S3Mock $s3mock_version jar (Maven Central)"
 
 # ---- a throw-away .env: random secrets, free host ports, small limits for a 2-core machine ----
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -134,13 +154,18 @@ secret() { head -c "$1" /dev/urandom | base64 | tr -d '/+=\n'; }
   echo "TASKHIVE_RETENTION_DEAD=30d"
   echo "TASKHIVE_RETENTION_BATCH_SIZE=1000"
   echo "TASKHIVE_RETENTION_INTERVAL=1m"
-  # No artifact storage: no MinIO image (nor stand-in) can be had on CI machines, so the artifacts
-  # profile is not started; reports stay small enough to be kept in their rows.
-  echo "TASKHIVE_ARTIFACTS_ENDPOINT="
+  # Artifact storage: S3Mock of deploy/compose-test.s3.yml (no MinIO image nor stand-in can be had
+  # on CI machines, so the artifacts profile is not started), with the shipped threshold: the
+  # scenarios' large report goes there, the other results stay in their rows.
+  echo "TASKHIVE_ARTIFACTS_ENDPOINT=http://s3mock:9090"
   echo "TASKHIVE_ARTIFACTS_BUCKET=taskhive-artifacts"
   echo "TASKHIVE_ARTIFACTS_THRESHOLD=64KB"
+  # The services sign with these; S3Mock accepts any credentials.
   echo "MINIO_ROOT_USER=taskhive"
   echo "MINIO_ROOT_PASSWORD=$(secret 18)"
+  # deploy/compose-test.s3.yml: the S3Mock release and the build context holding its jar (below).
+  echo "S3MOCK_VERSION=$s3mock_version"
+  echo "S3MOCK_CONTEXT=$work/s3mock"
   # The observability profile is not started here (its images cannot be pulled on CI machines).
   echo "PROMETHEUS_PORT=$(free_port)"
   echo "PROMETHEUS_RETENTION=1d"
@@ -155,9 +180,11 @@ missing=$(comm -23 <(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' "$repo/.env.example" | s
 # A project left over by an interrupted run would hold the names and volumes.
 compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
 
-# ---- images: the Dockerfile users build, once for both services (the second build is cached) ----
+# ---- images: the Dockerfile users build, once for both services (the second build is cached), and
+# S3Mock's ----
 compose build >"$work/build.log" 2>&1 || { tail -n 60 "$work/build.log"; exit 1; }
-docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep "^taskhive/.*:e2e " | sed 's/^/compose-test: image /'
+docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^taskhive/.*:e2e |^taskhive-e2e/s3mock:" \
+  | sed 's/^/compose-test: image /'
 stage "build images (Dockerfile)"
 
 # ---- the scenarios ----

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The scenarios of deploy/compose-test.sh (which builds the images, writes the .env, and tears down).
 
-Talks to the system only through HAProxy's published ports, except for two kinds of reading
-that the API does not offer to a client: `docker` for the containers' state, and psql inside the
+Talks to the system only through HAProxy's published ports, except for three kinds of reading
+that the API does not offer to a client: `docker` for the containers' state, psql inside the
 postgres container to count, per task, the transitions to SUCCEEDED (a task run twice to a result
-would have two). Exits non-zero, after printing what failed, when any expectation is not met.
+would have two), and the artifact store's object listing (wget in a gateway container, on the
+Compose network). Exits non-zero, after printing what failed, when any expectation is not met.
 Standard library only.
 """
+import base64
 import concurrent.futures
+import hashlib
 import http.client
 import json
 import os
@@ -25,8 +28,10 @@ REPO = ENV["REPO"]
 HTTP_PORT = int(ENV["PUBLISHED_HTTP_PORT"])
 TCP_PORT = int(ENV["PUBLISHED_TCP_PORT"])
 STATS_PORT = int(ENV["HAPROXY_STATS_PORT"])
+# The files compose-test.sh runs: docker-compose.yml and the test's S3 service (S3Mock).
 COMPOSE = ["docker-compose", "-p", PROJECT, "--project-directory", REPO,
-           "-f", os.path.join(REPO, "docker-compose.yml"), "--env-file", ENV["COMPOSE_ENV_FILE"]]
+           "-f", os.path.join(REPO, "docker-compose.yml"), "-f", os.path.join(REPO, "deploy", "compose-test.s3.yml"),
+           "--env-file", ENV["COMPOSE_ENV_FILE"]]
 FINAL = ("SUCCEEDED", "FAILED", "CANCELLED", "DEAD")
 
 T0 = time.monotonic()
@@ -209,6 +214,17 @@ class Tcp:
             pass
 
 
+def download(token, path, timeout=60):
+    """A GET whose body is a file, not JSON: (status, headers, bytes)."""
+    conn = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
 def login(username, password, register=True):
     c = Http()
     if register:
@@ -229,6 +245,97 @@ TYPES = [
     ("sleep", {"seconds": 0.2}, lambda r: r is not None and float(r.get("slept", -1)) == 0.2),
     ("named", {"name": "informe mensual"}, lambda r: r is not None and r.get("name") == "informe mensual"),
 ]
+
+
+# ---- artifacts: a report larger than TASKHIVE_ARTIFACTS_THRESHOLD, kept in S3 -----------------------
+
+# 4,000 distinct words, the first 1,000 three times (36,000 characters, within the report's 60,000 and
+# the 64 KiB payload cap): 97,083 bytes of CSV, beyond the shipped 64 KiB threshold.
+REPORT_WORDS = [f"w{i:04d}" for i in range(4000)]
+REPORT_TEXT = " ".join(REPORT_WORDS + REPORT_WORDS[:1000] * 2)
+REPORT_HEADER = b"rank,word,count,share_percent,first_offset\n"
+THRESHOLD = 64 * 1024
+
+
+def artifact_scenario(token, other_token):
+    """A big report over HTTP through HAProxy: stored as an artifact, downloaded through HAProxy over
+    HTTP (by its owner; another user gets 404) and over TCP, and present in the S3 bucket. Returns what
+    is wrong, or an empty list."""
+    wrong = []
+    client = Http(token)
+    status, task, _ = client.call("POST", "/api/tasks?wait=60", {"type": "report", "payload": {"text": REPORT_TEXT}},
+                                  timeout=70)
+    if status not in (200, 201, 202):
+        return [f"report submission: {status} {str(task)[:300]}"]
+    deadline = time.monotonic() + 120
+    while task.get("status") not in FINAL and time.monotonic() < deadline:
+        time.sleep(1)
+        status, task, _ = client.call("GET", f"/api/tasks/{task['id']}")
+    if task.get("status") != "SUCCEEDED":
+        return [f"report task: {task.get('status')} {str(task)[:300]}"]
+    task_id = task["id"]
+    artifact = task.get("artifact") or {}
+    file = (task.get("result") or {}).get("file") or {}
+    log(f"report {task_id}: {task['result'].get('words')} words, {task['result'].get('distinctWords')} distinct, "
+        f"artifact {artifact}")
+    if artifact.get("stored") != "artifact" or file.get("stored") != "artifact":
+        wrong.append(f"the report is stored as an artifact: {artifact}, result file {file}")
+    if not artifact.get("size", 0) > THRESHOLD:
+        wrong.append(f"the report is larger than the 64 KiB threshold: {artifact.get('size')}")
+    if "content" in file:
+        wrong.append("the row holds no copy of an artifact's content")
+    if artifact.get("url") != f"/api/tasks/{task_id}/result":
+        wrong.append(f"artifact url: {artifact.get('url')}")
+
+    # HTTP download through HAProxy
+    status, headers, content = download(token, f"/api/tasks/{task_id}/result")
+    digest = hashlib.sha256(content).digest()
+    if status != 200:
+        wrong.append(f"download: {status} {content[:200]!r}")
+    else:
+        if len(content) != artifact.get("size") or headers.get("content-length") != str(len(content)):
+            wrong.append(f"download length {len(content)}, Content-Length {headers.get('content-length')}, "
+                         f"artifact size {artifact.get('size')}")
+        if digest.hex() != artifact.get("sha256"):
+            wrong.append(f"download sha256 {digest.hex()} is not the artifact's {artifact.get('sha256')}")
+        if headers.get("repr-digest") != f"sha-256=:{base64.b64encode(digest).decode()}:":
+            wrong.append(f"Repr-Digest {headers.get('repr-digest')}")
+        if not headers.get("content-type", "").startswith("text/csv"):
+            wrong.append(f"Content-Type {headers.get('content-type')}")
+        lines = content.split(b"\n")
+        if not content.startswith(REPORT_HEADER):
+            wrong.append(f"CSV header: {content[:60]!r}")
+        # one row per distinct word, each word once (the rows' order and figures are the unit tests')
+        words = sorted(line.split(b",")[1].decode() for line in lines[1:] if line)
+        if words != sorted(REPORT_WORDS):
+            wrong.append(f"CSV rows: {len(words)} words, not the {len(REPORT_WORDS)} distinct ones sent")
+    status, _, body = download(other_token, f"/api/tasks/{task_id}/result")
+    if status != 404:
+        wrong.append(f"another user's download is a 404: {status} {body[:200]!r}")
+
+    # TCP `result` through HAProxy: the same bytes, in base64
+    conn = Tcp()
+    try:
+        conn.call({"action": "login", "token": token})
+        reply = conn.call({"action": "result", "task_id": task_id})
+    finally:
+        conn.close()
+    tcp_file = reply.get("file") or {}
+    tcp_bytes = base64.b64decode(tcp_file.get("base64", ""))
+    if not reply.get("ok") or tcp_bytes != content or tcp_file.get("sha256") != artifact.get("sha256"):
+        wrong.append(f"TCP result: ok={reply.get('ok')} {len(tcp_bytes)} bytes, sha256 {tcp_file.get('sha256')}, "
+                     f"{str(reply)[:200]}")
+
+    # The object itself, in the bucket (S3Mock answers an unsigned ListObjectsV2): the row holds only its key.
+    listing = run(["docker", "exec", containers("gateway")[0], "wget", "-q", "-O", "-",
+                   f"http://s3mock:9090/{ENV['TASKHIVE_ARTIFACTS_BUCKET']}?list-type=2&prefix=tasks/{task_id}/"],
+                  check=False)
+    objects = re.findall(r"<Key>([^<]+)</Key>.*?<Size>(\d+)</Size>", listing, re.S)
+    if [(k.startswith(f"tasks/{task_id}/"), int(n)) for k, n in objects] != [(True, artifact.get("size"))]:
+        wrong.append(f"one object of the report's size under tasks/{task_id}/ in the bucket: {listing[:300]}")
+    else:
+        log(f"bucket {ENV['TASKHIVE_ARTIFACTS_BUCKET']} holds {objects[0][0]} ({objects[0][1]} bytes)")
+    return wrong
 
 
 # ---- database checks (psql inside the postgres container) ------------------------------------------
@@ -424,6 +531,13 @@ def main():
     summary["tcp"] = "ok" if tcp_ok else "FAILED"
     stage_done("every type over HTTP and TCP")
 
+    # 2b. a report beyond the artifact threshold: kept in S3 (S3Mock), downloaded through HAProxy
+    wrong = artifact_scenario(token, login("e2e-other", "e2e another horse"))
+    for what in wrong:
+        expect(False, f"artifact: {what}")
+    summary["artifact"] = "FAILED" if wrong else "ok"
+    stage_done("report through the artifact store")
+
     # 3. scale: 5 workers, 3 gateways; the workers register and share a burst
     compose("up", "-d", "--no-build", "--no-recreate", "--scale", "worker=5", "--scale", "gateway=3", timeout=900)
     workers = wait_healthy("worker", 5)
@@ -536,7 +650,7 @@ if __name__ == "__main__":
     except Exception as e:  # the summary line still tells how far it got
         failures.append(f"{type(e).__name__}: {e}")
         log(f"FAILED: {type(e).__name__}: {e}")
-    order = ["services", "json_logs", "http", "tcp", "workers", "burst", "killed_worker_lost", "killed_gateway_lost", "twice",
+    order = ["services", "json_logs", "http", "tcp", "artifact", "workers", "burst", "killed_worker_lost", "killed_gateway_lost", "twice",
              "rolling_restart_failed", "gateway_replicas", "startup_max_s", "startup_alone_max_s",
              "startup_alone_within_20s"]
     print("compose-e2e: " + " ".join(f"{k}={summary.get(k, '-')}" for k in order)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static validation of taskhive's deployment files, without Docker or a cluster:
-#   1. docker-compose.yml through Debian's docker-compose 1.29 (`config -q` with .env.example),
+#   1. docker-compose.yml through Debian's docker-compose 1.29 (`config -q` with .env.example), and
+#      with deploy/compose-test.s3.yml, the compose test's override (S3Mock as the S3 service), on top,
 #   2. deploy/haproxy/haproxy.cfg through `haproxy -c` (Compose defaults, then two fixed gateways on
 #      local ports),
 #   3. the Dockerfile linted, the Kustomize base and overlays rendered (kubectl kustomize) and every
@@ -115,6 +116,59 @@ else
   echo "  note  [compose] Compose v2 plugin not installed: checked with docker-compose 1.29 only"
 fi
 
+# The compose test's override (deploy/compose-test.s3.yml, S3Mock as the S3 service): valid on top of
+# docker-compose.yml, and it only adds that service and the others' wait for it, so what the test runs
+# is what users run. Its two variables come from the test's .env: a stand-in version, and the
+# Dockerfile's directory as the build context (the test's also holds the jar).
+echo "== docker-compose: docker-compose.yml + deploy/compose-test.s3.yml (the compose test's S3 service)"
+s3mock_version="$(sed -n 's:.*<s3mock.version>\(.*\)</s3mock.version>.*:\1:p' "$repo/pom.xml" | head -n 1)"
+compose_test() {
+  env -i PATH="$PATH" HOME="${HOME:-/root}" S3MOCK_VERSION="${s3mock_version:-0}" S3MOCK_CONTEXT="$root/deploy/s3mock" \
+    docker-compose --project-directory "$root" -f "$root/docker-compose.yml" -f "$root/deploy/compose-test.s3.yml" \
+    --env-file "$root/.env.example" "$@"
+}
+if compose_test config >"$work/compose-test.yml" 2>"$work/compose-test.err"; then
+  if grep -qi 'warn' "$work/compose-test.err"; then
+    fail "[compose-test] docker-compose config printed warnings:"; sed 's/^/          /' "$work/compose-test.err"
+  else
+    ok "[compose-test] docker-compose config with the override (schema, interpolation, merge)"
+  fi
+  if [ -s "$work/compose.yml" ] && node -e '
+    const YAML = require(process.argv[1]);
+    const fs = require("fs");
+    const base = YAML.parse(fs.readFileSync(process.argv[2], "utf8"));
+    const merged = YAML.parse(fs.readFileSync(process.argv[3], "utf8"));
+    const problems = [];
+    const s3 = merged.services.s3mock;
+    if (!s3) problems.push("no s3mock service");
+    else {
+      if (!s3.build || !s3.build.context) problems.push("s3mock is not built (deploy/s3mock/Dockerfile)");
+      if (!s3.healthcheck || !s3.healthcheck.test) problems.push("s3mock has no healthcheck");
+      if (!(s3.expose || []).map(String).includes("9090")) problems.push("s3mock does not expose 9090, the port of TASKHIVE_ARTIFACTS_ENDPOINT");
+      if (s3.ports) problems.push("s3mock publishes ports: the gateway streams the files");
+    }
+    for (const name of ["gateway", "worker"]) {
+      const dep = ((merged.services[name] || {}).depends_on || {}).s3mock;
+      if (!dep || dep.condition !== "service_healthy") problems.push(`${name} must wait for s3mock to be healthy (depends_on condition service_healthy)`);
+      if (merged.services[name]) delete merged.services[name].depends_on.s3mock;
+    }
+    delete merged.services.s3mock;
+    // Merging reorders lists (ports, expose, volumes), so lists are compared as sets.
+    const canon = (v) => Array.isArray(v) ? v.map(canon).map((x) => JSON.stringify(x)).sort()
+      : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v;
+    for (const [name, service] of Object.entries(merged.services)) {
+      if (JSON.stringify(canon(service)) !== JSON.stringify(canon(base.services[name]))) problems.push(`the override changes more than the s3mock service and the waits for it: service ${name} differs from docker-compose.yml`);
+    }
+    if (problems.length) { console.error(problems.join("\n")); process.exit(1); }
+  ' "$here/validate/node_modules/yaml" "$work/compose.yml" "$work/compose-test.yml" 2>"$work/compose-test.err"; then
+    ok "[compose-test] the override adds S3Mock (built, health-checked, 9090 not published), gateway and worker wait for it, nothing else changes"
+  else
+    fail "[compose-test] the override:"; sed 's/^/          /' "$work/compose-test.err"
+  fi
+else
+  fail "[compose-test] docker-compose config with the override:"; sed 's/^/          /' "$work/compose-test.err"
+fi
+
 # ---- 2. HAProxy ----------------------------------------------------------------------------------
 echo "== $(haproxy -v | head -n 1 | cut -d' ' -f1-3): deploy/haproxy/haproxy.cfg"
 haproxy_check() { # label, then VAR=value ...
@@ -185,6 +239,7 @@ if $self_test; then
     rm -rf "$copy"; mkdir -p "$copy"
     (cd "$root" && tar --exclude='*/target' --exclude='node_modules' --exclude='.git' -cf - \
       docker-compose.yml .env.example .dockerignore .gitignore Dockerfile deploy/haproxy deploy/observability k8s \
+      deploy/compose-test.s3.yml deploy/s3mock \
       gateway-service/pom.xml gateway-service/src/main \
       worker-service/pom.xml worker-service/src/main task-domain/src/main) | (cd "$copy" && tar -xf -)
     (cd "$root" && tar -cf - {task-domain,worker-service,gateway-service}/target/classes/META-INF/spring-configuration-metadata.json) \
@@ -206,6 +261,10 @@ if $self_test; then
       ok "[self-test] $1 -> $(grep -F -m1 -- "$2" "$work/self.out" | sed 's/^ *//' | cut -c1-140)"
     fi
   }
+  expect_failure "the compose test's workers not waiting for its S3 service" 'worker must wait for s3mock to be healthy' \
+    "sed -i '/^  worker:/,\$ s/condition: service_healthy/condition: service_started/' deploy/compose-test.s3.yml"
+  expect_failure "the compose test's override changing a service beyond S3" 'service worker differs from docker-compose.yml' \
+    "printf '    environment:\n      TASKHIVE_ARTIFACTS_THRESHOLD: 1KB\n' >>deploy/compose-test.s3.yml"
   expect_failure "misspelt field in the worker Deployment" 'unknown field "readinesProbe"' \
     "sed -i 's/readinessProbe:/readinesProbe:/' k8s/base/worker/deployment.yaml"
   expect_failure "wrong type in the gateway Deployment" '/spec/replicas must be integer' \
