@@ -137,7 +137,7 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     next.disabled = state.totalExact && state.page + 1 >= state.totalPages;
   }
 
-  /** "Page 2 of 7 · 130 tasks"; past the gateway's count limit "Page 2 of 500+ · 10,000+ tasks". */
+  /** "Page 2 of 7 · 130 tasks"; past the gateway's count limit "Page 2 of 50+ · 1,000+ tasks". */
   function pageSummary() {
     const more = state.totalExact ? '' : '+';
     const count = state.totalItems.toLocaleString('en-US');

@@ -13,7 +13,7 @@ import io.taskhive.task.store.TaskPage;
  */
 public record PageView<T>(List<T> items, int page, int size,
         @Schema(description = "How many match in all; when totalExact is false, how many were counted "
-                + "(at least 10,000, or to the end of this page): more match") long totalItems,
+                + "(at least 1,000, or to the end of this page): more match") long totalItems,
         @Schema(description = "The pages of totalItems") int totalPages,
         @Schema(description = "False when the count stopped at its limit: totalItems and totalPages are "
                 + "lower bounds and a next page exists") boolean totalExact) {

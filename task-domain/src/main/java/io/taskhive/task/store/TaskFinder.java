@@ -94,16 +94,20 @@ public class TaskFinder {
 
     /**
      * How far a listing's total is counted. Counting every match costs one index entry each, and
-     * the heap too where the visibility map is behind (autovacuum off, or recent inserts): a user
-     * with a million tasks waited some 250 ms for every first page. Ten thousand is more pages
-     * than anyone turns.
+     * a heap row too where the visibility map is behind (autovacuum off, or recent inserts): a user
+     * with 200,000 tasks waited some 250 ms for every first page, and ten thousand matches cost a
+     * common type's listing 25 ms (benchmarks/run history). A thousand is fifty pages.
      */
-    public static final int COUNT_LIMIT = 10_000;
+    public static final int COUNT_LIMIT = 1_000;
 
     TaskPage<Task> page(TaskFilter filter, int page, int size, int countLimit) {
         List<String> conditions = new ArrayList<>();
         if (filter.ownerId() != null) {
             conditions.add("t.owner_id = :ownerId");
+        } else {
+            // true of every task: the predicate of the partial tasks_created (migration V11), which
+            // only everyone's listing may use
+            conditions.add("t.created_at > '-infinity'");
         }
         if (filter.status() != null) {
             conditions.add("t.status = :status");
@@ -111,7 +115,7 @@ public class TaskFinder {
         if (filter.type() != null) {
             conditions.add("t.type = :type");
         }
-        String where = conditions.isEmpty() ? "" : "where " + String.join(" and ", conditions) + " ";
+        String where = "where " + String.join(" and ", conditions) + " ";
         long offset = (long) page * size;
         List<Task> items = bind(jdbc.sql(SELECT_TASK + where
                 + "order by t.created_at desc, t.id desc limit :limit offset :offset"), filter)
@@ -121,8 +125,11 @@ public class TaskFinder {
             return new TaskPage<>(items, page, size, offset + items.size(), true);
         }
         long bound = Math.max(countLimit, offset + size);
-        long counted = bind(jdbc.sql("select count(*) from (select 1 from tasks t " + where + "limit :bound) matches"),
-                filter).param("bound", bound + 1).query(Long.class).single();
+        // In the listing's order, so that it is counted along the listing's index: unordered, the
+        // planner may scan the table from its oldest rows, as if the matches were spread evenly.
+        long counted = bind(jdbc.sql("select count(*) from (select 1 from tasks t " + where
+                + "order by t.created_at desc, t.id desc limit :bound) matches"), filter)
+                .param("bound", bound + 1).query(Long.class).single();
         return counted > bound ? new TaskPage<>(items, page, size, bound, false)
                 : new TaskPage<>(items, page, size, counted, true);
     }
