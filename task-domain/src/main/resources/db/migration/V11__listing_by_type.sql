@@ -3,8 +3,8 @@
 -- that is one in a hundred cost a hundred index entries and heap rows per match: a hundred
 -- thousand rows read to count a thousand. The price: one more index entry per inserted task.
 -- Not CONCURRENTLY: Flyway would run it outside a transaction, where it waits for every open
--- transaction, its own lock's included. On a table of ten million tasks the build takes some
--- seconds, during which submissions wait.
+-- transaction, its own lock's included. Submissions wait while it is built, as for V5's; on a very
+-- large table an operator may build it CONCURRENTLY by hand first ("if not exists" then skips it).
 create index if not exists tasks_owner_type_created on tasks (owner_id, type, created_at desc, id desc);
 
 -- Everyone's tasks newest first (the operator's listing), now partial on a condition every row

@@ -20,6 +20,14 @@ import io.taskhive.task.TaskTransition;
 @Component
 public class TaskFinder {
 
+    /**
+     * How far a listing's total is counted. Counting every match costs one index entry each, and
+     * a heap row too where the visibility map is behind (autovacuum off, or recent inserts): a user
+     * with 200,000 tasks waited some 250 ms for every first page, and ten thousand matches cost a
+     * common type's listing 25 ms (benchmarks/run history). A thousand is fifty pages.
+     */
+    public static final int COUNT_LIMIT = 1_000;
+
     private static final String SELECT_TASK = "select " + Rows.TASK_COLUMNS + " from tasks t ";
 
     private final JdbcClient jdbc;
@@ -91,14 +99,6 @@ public class TaskFinder {
     public TaskPage<Task> page(TaskFilter filter, int page, int size) {
         return page(filter, page, size, COUNT_LIMIT);
     }
-
-    /**
-     * How far a listing's total is counted. Counting every match costs one index entry each, and
-     * a heap row too where the visibility map is behind (autovacuum off, or recent inserts): a user
-     * with 200,000 tasks waited some 250 ms for every first page, and ten thousand matches cost a
-     * common type's listing 25 ms (benchmarks/run history). A thousand is fifty pages.
-     */
-    public static final int COUNT_LIMIT = 1_000;
 
     TaskPage<Task> page(TaskFilter filter, int page, int size, int countLimit) {
         List<String> conditions = new ArrayList<>();
