@@ -13,7 +13,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TCP forwarder a test puts between a service and PostgreSQL or RabbitMQ, to cut the connection
+ * A TCP forwarder a test puts between a service and PostgreSQL, RabbitMQ or S3, to cut the connection
  * (as a restart or a network failure would) and restore it, without touching the shared server.
  * While cut, existing connections are closed and new ones are refused at once. While replies are
  * held, what the client sends still reaches the server but nothing comes back: a request the
