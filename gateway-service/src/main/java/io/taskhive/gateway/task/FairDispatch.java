@@ -30,6 +30,9 @@ import io.taskhive.task.store.DispatchStore;
  * publishes what it marked. One round at a time across gateways, so the limits are counted with
  * every earlier round's tasks in; a round's lock is released by its commit, so no gateway's death
  * can hold it. A marked task whose publish fails is published by the outbox relay, as any other.
+ *
+ * <p>A thread of its own rather than a {@link io.taskhive.gateway.BackgroundJob}: a held submission
+ * wakes it at once ({@link #wake}), which a scheduled executor's planned run cannot be made to do.
  */
 @Component
 class FairDispatch implements SmartLifecycle {
