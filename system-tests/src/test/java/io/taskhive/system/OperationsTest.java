@@ -3,10 +3,13 @@ package io.taskhive.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import io.taskhive.gateway.task.SubmissionConnections;
 
 /** What operators and API users rely on besides the API itself. */
 class OperationsTest extends ApiTestSupport {
@@ -61,6 +64,27 @@ class OperationsTest extends ApiTestSupport {
             assertThat(service.getBean(JdbcClient.class).sql("show plan_cache_mode").query(String.class).single())
                     .isEqualTo("force_custom_plan");
         }
+    }
+
+    @Test
+    void submissionsAreStoredOverConnectionsOfTheirOwnThatKeepAGenericPlan() {
+        // The insert reads no table to choose a plan for; planning it again each time was a third
+        // of a one-at-a-time submission's wait (docs/benchmarks.md, "One submission at a time").
+        JdbcClient submissions = system.gateway.getBean(SubmissionConnections.class).jdbc();
+        assertThat(submissions.sql("show plan_cache_mode").query(String.class).single()).isEqualTo("auto");
+
+        User user = newUser();
+        String type = "uppercase";
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.post("/api/tasks", user.token(), Map.of("type", type, "payload", Map.of("text", "a" + i)))
+                    .status()).isEqualTo(202);
+        }
+        List<String> lastStatements = system.gateway.getBean(JdbcClient.class).sql("""
+                select query from pg_stat_activity
+                 where datname = current_database() and application_name = :name""")
+                .param("name", SubmissionConnections.APPLICATION_NAME).query(String.class).list();
+        assertThat(lastStatements).as("at most two batches are written at once").hasSizeBetween(1, 2)
+                .anySatisfy(query -> assertThat(query.strip()).startsWith("with inserted as ("));
     }
 
     @Test

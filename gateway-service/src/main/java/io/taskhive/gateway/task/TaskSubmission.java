@@ -72,8 +72,11 @@ public class TaskSubmission {
     private static final Logger log = LoggerFactory.getLogger(TaskSubmission.class);
     private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
     private static final int MAX_INSERT_BATCH = 500;
+    /** Insert batches written at once: one gathers while another is written. */
+    static final int INSERT_BATCHES_AT_ONCE = 2;
 
     private final TaskStore store;
+    private final TaskStore coalescedStore;
     private final TaskFinder finder;
     private final TaskTypeRegistry types;
     private final TaskDispatcher dispatcher;
@@ -91,7 +94,9 @@ public class TaskSubmission {
     TaskSubmission(TaskStore store, TaskFinder finder, TaskTypeRegistry types, TaskDispatcher dispatcher,
             SubmissionRateLimiter rateLimiter, GatewayProperties properties,
             JsonMapper json, TaskTracing tracing, SubmissionMeters meters, DispatchAdmission admission,
-            FairDispatch fairDispatch, ArtifactStore artifacts, ArtifactProperties artifactProperties) {
+            FairDispatch fairDispatch, ArtifactStore artifacts, ArtifactProperties artifactProperties,
+            SubmissionConnections submissionConnections) {
+        this.coalescedStore = submissionConnections.store();
         this.admission = admission;
         this.fairDispatch = fairDispatch;
         this.artifactsAvailable = artifacts.available();
@@ -105,7 +110,8 @@ public class TaskSubmission {
         this.rateLimiter = rateLimiter;
         this.properties = properties;
         this.json = json;
-        this.inserts = new Coalescer<>("task-inserts", MAX_INSERT_BATCH, 2, this::insertAll);
+        this.inserts = new Coalescer<>("task-inserts", MAX_INSERT_BATCH, INSERT_BATCHES_AT_ONCE,
+                this::insertAll);
     }
 
     /** The outcome of a submission: the task, and whether this call created it (false: idempotent replay). */
@@ -277,7 +283,7 @@ public class TaskSubmission {
     private List<Optional<RuntimeException>> insertAll(List<NewTask> batch) {
         List<Optional<RuntimeException>> results = new ArrayList<>(batch.size());
         try {
-            Map<UUID, Long> transitions = store(batch);
+            Map<UUID, Long> transitions = storeCoalesced(batch);
             batch.forEach(task -> results.add(Optional.empty()));
             afterCommit(stored(batch), transitions);
         } catch (DataIntegrityViolationException e) {
@@ -285,7 +291,7 @@ public class TaskSubmission {
             Map<UUID, Long> transitions = new HashMap<>();
             for (NewTask task : batch) {
                 try {
-                    transitions.putAll(store(List.of(task)));
+                    transitions.putAll(storeCoalesced(List.of(task)));
                     stored.add(task.stored());
                     results.add(Optional.empty());
                 } catch (RuntimeException failure) {
@@ -300,6 +306,11 @@ public class TaskSubmission {
     /** New tasks, in one statement and one transaction; the ids of their first history rows, by task. */
     private Map<UUID, Long> store(List<NewTask> batch) {
         return store.insert(batch, properties.outbox().confirmGrace());
+    }
+
+    /** As {@link #store}, over the connections kept for the coalesced inserts ({@link SubmissionConnections}). */
+    private Map<UUID, Long> storeCoalesced(List<NewTask> batch) {
+        return coalescedStore.insert(batch, properties.outbox().confirmGrace());
     }
 
     private static List<Task> stored(List<NewTask> batch) {
@@ -476,7 +487,7 @@ public class TaskSubmission {
             }
         }
         dispatcher.announceAndDispatch(created, queued);
-        if (held) {
+        if (held && admission.roomForARound()) {
             fairDispatch.wake();
         }
     }

@@ -152,6 +152,55 @@ class TaskStoreTest {
     }
 
     @Test
+    void oneTaskAloneIsStoredAsTheSameTaskInABatchIs() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        List<java.util.function.Function<String, NewTask>> kinds = List.of(
+                key -> new NewTask(TaskIds.next(), owner, "echo", "{\"text\": \"hi\"}", 3, null, null, now, null,
+                        null, 0, false),
+                key -> new NewTask(TaskIds.next(), owner, "uppercase", "{\"text\": \"é\"}", 5, 42, key, now,
+                        traceparent, null, 9, false),
+                key -> new NewTask(TaskIds.next(), owner, "echo", "{}", 1, null, null, now, null, null, 4, true),
+                key -> new NewTask(TaskIds.next(), owner, "echo", "[1, 2]", 2, 7, key, now, traceparent,
+                        now.plus(Duration.ofHours(2)), 1, false));
+        List<NewTask> alone = kinds.stream().map(kind -> kind.apply("alone-" + UUID.randomUUID())).toList();
+        List<NewTask> together = kinds.stream().map(kind -> kind.apply("together-" + UUID.randomUUID())).toList();
+        Map<UUID, String> details = Map.of(alone.get(1).id(), "slot of schedule 7", together.get(1).id(),
+                "slot of schedule 7");
+
+        for (NewTask task : alone) {
+            Map<UUID, Long> transitions = tasks.insert(List.of(task), GRACE, details);
+            assertThat(transitions).containsOnlyKeys(task.id());
+        }
+        assertThat(tasks.insert(together, GRACE, details)).hasSize(together.size());
+
+        for (int i = 0; i < kinds.size(); i++) {
+            NewTask one = alone.get(i);
+            NewTask many = together.get(i);
+            assertThat(finder.find(one.id()).orElseThrow()).as("kind %d", i).isEqualTo(one.stored());
+            assertThat(finder.find(many.id()).orElseThrow()).as("kind %d", i).isEqualTo(many.stored());
+            assertThat(storedColumns(one.id())).as("kind %d", i).isEqualTo(storedColumns(many.id()));
+            assertThat(finder.history(one.id())).singleElement().satisfies(first -> {
+                TaskTransition other = finder.history(many.id()).getFirst();
+                assertThat(first.toStatus()).isEqualTo(other.toStatus()).isEqualTo(one.stored().status());
+                assertThat(first.at()).isEqualTo(other.at()).isEqualTo(now);
+                assertThat(first.detail()).isEqualTo(other.detail());
+            });
+        }
+        assertThat(finder.history(alone.get(1).id()).getFirst().detail()).isEqualTo("slot of schedule 7");
+        assertThat(finder.history(alone.get(0).id()).getFirst().detail()).isNull();
+    }
+
+    /** What an insert writes beyond the task's own fields: its outbox mark, relative to its creation. */
+    private String storedColumns(UUID id) {
+        return jdbc.sql("""
+                select concat_ws('|', status, dispatch_seq, dispatch_due_at - created_at, queued_at - created_at,
+                                 run_at - created_at, version, attempts, timeout_seconds, priority, payload::text,
+                                 idempotency_key is null, traceparent)
+                  from tasks where id = :id""").param("id", id).query(String.class).single();
+    }
+
+    @Test
     void anIdempotencyKeyUsedTwiceByOneOwnerFailsTheWholeInsert() {
         tasks.insert(List.of(newTask("echo", "same")), GRACE);
         NewTask other = newTask("echo", null);
