@@ -68,8 +68,8 @@ class OperationsTest extends ApiTestSupport {
 
     @Test
     void submissionsAreStoredOverConnectionsOfTheirOwnThatKeepAGenericPlan() {
-        // The insert reads no table to choose a plan for; planning it again each time was a third
-        // of a one-at-a-time submission's wait (docs/benchmarks.md, "One submission at a time").
+        // The insert reads no table to choose a plan for; planning it again each time was a quarter
+        // to a third of a one-at-a-time submission's wait (docs/benchmarks.md, "The insert's plan").
         JdbcClient submissions = system.gateway.getBean(SubmissionConnections.class).jdbc();
         assertThat(submissions.sql("show plan_cache_mode").query(String.class).single()).isEqualTo("auto");
 
@@ -83,8 +83,7 @@ class OperationsTest extends ApiTestSupport {
                 select query from pg_stat_activity
                  where datname = current_database() and application_name = :name""")
                 .param("name", SubmissionConnections.APPLICATION_NAME).query(String.class).list();
-        assertThat(lastStatements).as("at most two batches are written at once").hasSizeBetween(1, 2)
-                .anySatisfy(query -> assertThat(query.strip()).startsWith("with inserted as ("));
+        assertThat(lastStatements).isNotEmpty().anySatisfy(query -> assertThat(query.strip()).startsWith("with inserted as ("));
     }
 
     @Test

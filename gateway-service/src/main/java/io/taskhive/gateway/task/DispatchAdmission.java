@@ -90,19 +90,6 @@ class DispatchAdmission {
                 && current.backlog.dispatched() + publishedSinceSnapshot.get() + tasks <= dispatch.ahead();
     }
 
-    /**
-     * Whether a dispatch round run now could publish anything: the last count left room among the
-     * tasks published and not started, or there is no recent count to tell. While the workers are
-     * behind, a task held for that reason need not wake a round: only a worker starting a task makes
-     * room, and the next round on the interval sees it. Waking one per held submission would count
-     * the backlog once per submission, which a client submitting one task at a time pays for.
-     */
-    boolean roomForARound() {
-        Snapshot current = backlog;
-        return System.nanoTime() - current.at > 4 * maxAgeNanos
-                || current.backlog.dispatched() + publishedSinceSnapshot.get() < dispatch.ahead();
-    }
-
     /** A round's count of the backlog; what this gateway published before it is in it. */
     void counted(DispatchBacklog counted) {
         publishedSinceSnapshot.set(0);

@@ -21,9 +21,9 @@ import io.taskhive.task.store.TaskStore;
  * <p>Every other session of the services plans each statement for its actual parameters
  * ({@code plan_cache_mode = force_custom_plan}, gateway.yml), because a generic plan made while
  * the tables were small would scan them. The insert reads no table to choose a plan for, and
- * planning it again each time was a third of what a one-at-a-time submission waited for
- * (docs/benchmarks.md, "One submission at a time"). These connections run the insert and
- * nothing else.
+ * planning it again each time was a quarter to a third of what a one-at-a-time submission waited
+ * for (docs/benchmarks.md, "The insert's plan"). These connections run the insert and nothing
+ * else.
  *
  * <p>Settings (URL, credentials, timeouts) are the main pool's; where that pool is not Hikari's,
  * the submissions use it too, with custom plans.
@@ -45,6 +45,9 @@ public class SubmissionConnections implements DisposableBean {
             config.setPoolName("taskhive-submissions");
             config.setMaximumPoolSize(TaskSubmission.INSERT_BATCHES_AT_ONCE);
             config.setMinimumIdle(TaskSubmission.INSERT_BATCHES_AT_ONCE);
+            // like the main pool, which connects on first use: a database away at start delays
+            // the first submission, not the start
+            config.setInitializationFailTimeout(-1);
             config.addDataSourceProperty("options", "-c plan_cache_mode=auto");
             config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
             config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));

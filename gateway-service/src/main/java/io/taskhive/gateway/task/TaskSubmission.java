@@ -487,7 +487,7 @@ public class TaskSubmission {
             }
         }
         dispatcher.announceAndDispatch(created, queued);
-        if (held && admission.roomForARound()) {
+        if (held) {
             fairDispatch.wake();
         }
     }

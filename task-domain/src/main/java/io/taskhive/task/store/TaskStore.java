@@ -148,7 +148,7 @@ public class TaskStore {
 
     /**
      * One task, as plain values: what a client submitting one task at a time waits for, and planned
-     * in a fraction of the time of the arrays' form (docs/benchmarks.md, "One submission at a time").
+     * in a fraction of the time of the arrays' form (docs/benchmarks.md, "The insert's plan").
      */
     private static final String INSERT_ONE = INSERT.formatted("""
             (values (cast(:id as uuid), cast(:ownerId as bigint), cast(:type as varchar), cast(:payload as text),
