@@ -1,7 +1,5 @@
 package io.taskhive.gateway.task;
 
-import javax.sql.DataSource;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -25,8 +23,7 @@ import io.taskhive.task.store.TaskStore;
  * for (docs/benchmarks.md, "The insert's plan"). These connections run the insert and nothing
  * else.
  *
- * <p>Settings (URL, credentials, timeouts) are the main pool's; where that pool is not Hikari's,
- * the submissions use it too, with custom plans.
+ * <p>Settings (URL, credentials, timeouts) are copied from the main pool.
  */
 @Component
 public class SubmissionConnections implements DisposableBean {
@@ -38,27 +35,21 @@ public class SubmissionConnections implements DisposableBean {
     private final JdbcClient jdbc;
     private final TaskStore store;
 
-    SubmissionConnections(DataSource main, TaskStore mainStore, MeterRegistry meters) {
-        if (main instanceof HikariDataSource hikari) {
-            HikariConfig config = new HikariConfig();
-            hikari.copyStateTo(config);
-            config.setPoolName("taskhive-submissions");
-            config.setMaximumPoolSize(TaskSubmission.INSERT_BATCHES_AT_ONCE);
-            config.setMinimumIdle(TaskSubmission.INSERT_BATCHES_AT_ONCE);
-            // like the main pool, which connects on first use: a database away at start delays
-            // the first submission, not the start
-            config.setInitializationFailTimeout(-1);
-            config.addDataSourceProperty("options", "-c plan_cache_mode=auto");
-            config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
-            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
-            this.pool = new HikariDataSource(config);
-            this.jdbc = JdbcClient.create(pool);
-            this.store = new TaskStore(jdbc);
-        } else {
-            this.pool = null;
-            this.jdbc = JdbcClient.create(main);
-            this.store = mainStore;
-        }
+    SubmissionConnections(HikariDataSource main, MeterRegistry meters) {
+        HikariConfig config = new HikariConfig();
+        main.copyStateTo(config);
+        config.setPoolName("taskhive-submissions");
+        config.setMaximumPoolSize(TaskSubmission.INSERT_BATCHES_AT_ONCE);
+        config.setMinimumIdle(TaskSubmission.INSERT_BATCHES_AT_ONCE);
+        // like the main pool, which connects on first use: a database away at start delays
+        // the first submission, not the start
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("options", "-c plan_cache_mode=auto");
+        config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+        this.pool = new HikariDataSource(config);
+        this.jdbc = JdbcClient.create(pool);
+        this.store = new TaskStore(jdbc);
     }
 
     /** These connections, for a look at their sessions' settings. */
@@ -73,8 +64,6 @@ public class SubmissionConnections implements DisposableBean {
 
     @Override
     public void destroy() {
-        if (pool != null) {
-            pool.close();
-        }
+        pool.close();
     }
 }
