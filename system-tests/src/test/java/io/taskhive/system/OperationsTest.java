@@ -38,7 +38,8 @@ class OperationsTest extends ApiTestSupport {
         api.get("/api/task-types", null); // so that the API port has served a request to count
         ApiClient.Response metrics = management.get("/actuator/prometheus", null);
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.text()).contains("http_server_requests").contains("uri=\"/api/task-types\"");
+        assertThat(metrics.text()).contains("http_server_requests").contains("uri=\"/api/task-types\"")
+                .contains("taskhive_dispatch_rounds_seconds_count");
     }
 
     @Test

@@ -1,8 +1,7 @@
 package io.taskhive.gateway.task;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.taskhive.gateway.GatewayProperties;
 import io.taskhive.gateway.OutageLog;
 import io.taskhive.task.Task;
@@ -24,7 +24,7 @@ import io.taskhive.task.store.DispatchStore;
  * in the order that makes priorities and fairness hold ({@link DispatchStore#dispatchHeld}).
  *
  * <p>Every gateway runs rounds, every {@code dispatch.round-interval} or sooner when a submission
- * held a task; a round counts the backlog, and if anything is held and fewer than
+ * held a task (but no sooner than {@link #WOKEN_ROUNDS_GAP} after the last started); a round counts the backlog, and if anything is held and fewer than
  * {@code dispatch.ahead} tasks are published and not started, takes a transaction-scoped advisory
  * lock (another gateway's round in progress: it skips) and marks up to the room left, then
  * publishes what it marked. One round at a time across gateways, so the limits are counted with
@@ -40,6 +40,8 @@ class FairDispatch implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(FairDispatch.class);
     /** Between rounds while held tasks are being published. */
     private static final long BUSY_PAUSE_MILLIS = 10;
+    /** The least time from one round's start to the next that a held submission woke ({@link RoundWakeUps}). */
+    private static final Duration WOKEN_ROUNDS_GAP = Duration.ofMillis(10);
 
     private final DispatchStore store;
     private final DispatchAdmission admission;
@@ -47,7 +49,8 @@ class FairDispatch implements SmartLifecycle {
     private final TransactionTemplate transaction;
     private final GatewayProperties properties;
     private final Counter dispatched;
-    private final Semaphore wakeUp = new Semaphore(0);
+    private final Timer rounds;
+    private final RoundWakeUps wakeUps = new RoundWakeUps(WOKEN_ROUNDS_GAP);
     private volatile Thread runner;
     private final OutageLog outage = new OutageLog(log, "dispatch rounds");
 
@@ -60,13 +63,14 @@ class FairDispatch implements SmartLifecycle {
         this.properties = properties;
         this.dispatched = Counter.builder("taskhive.dispatch.released")
                 .description("Held tasks published by the fair dispatch rounds").register(meters);
+        this.rounds = Timer.builder("taskhive.dispatch.rounds")
+                .description("Dispatch rounds run by this gateway (each counts the backlog), and how long each took")
+                .register(meters);
     }
 
     /** A task was held: run a round now rather than at the next interval. */
     void wake() {
-        if (wakeUp.availablePermits() == 0) {
-            wakeUp.release();
-        }
+        wakeUps.wake();
     }
 
     /** One round; returns how many held tasks it published. */
@@ -93,14 +97,14 @@ class FairDispatch implements SmartLifecycle {
         long interval = Math.max(1, properties.dispatch().roundInterval().toMillis());
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                int published = round();
+                long started = System.nanoTime();
+                int published = rounds.record(this::round);
                 outage.succeeded();
                 // A full round: more may wait, and room may be left: go on. A round that found
                 // room: the workers are taking tasks, so room comes back soon. Otherwise, wait.
                 if (published < properties.dispatch().roundSize()) {
-                    wakeUp.tryAcquire(published > 0 ? Math.min(interval, BUSY_PAUSE_MILLIS) : interval,
-                            TimeUnit.MILLISECONDS);
-                    wakeUp.drainPermits();
+                    wakeUps.awaitNextRound(started,
+                            Duration.ofMillis(published > 0 ? Math.min(interval, BUSY_PAUSE_MILLIS) : interval));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
