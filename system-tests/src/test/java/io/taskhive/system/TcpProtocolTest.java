@@ -130,6 +130,52 @@ class TcpProtocolTest extends ApiTestSupport {
     }
 
     @Test
+    void submissionsSentAloneAndPipelinedOnOneConnectionAreEachStoredOnceAndAnsweredInOrder() throws Exception {
+        // Sent alone, a submission is a batch of one; pipelined, they are stored in batches that two
+        // writers work through side by side. Alternating between the two on one connection must not
+        // mix up replies, lose a task or store one twice.
+        User user = newUser();
+        List<String> sent = new ArrayList<>();
+        List<String> answered = new ArrayList<>();
+        try (TcpClient client = connect()) {
+            client.request("{\"action\":\"login\"," + credentials(user) + "}");
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 3; i++) {
+                    String text = "alone-" + round + "-" + i;
+                    sent.add(text);
+                    answered.add(storedText(client.request(submitLine(text))));
+                }
+                StringBuilder burst = new StringBuilder();
+                for (int i = 0; i < 20; i++) {
+                    String text = "burst-" + round + "-" + i;
+                    sent.add(text);
+                    burst.append(submitLine(text));
+                }
+                client.send(burst.toString());
+                for (int i = 0; i < 20; i++) {
+                    answered.add(storedText(client.reply()));
+                }
+            }
+        }
+        assertThat(answered).containsExactlyElementsOf(sent);
+        assertThat(queryRows("select payload->>'text' from tasks where owner_id = ?", user.id()))
+                .as("each task stored once").containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    private static String submitLine(String text) {
+        return "{\"action\":\"submit\",\"type\":\"uppercase\",\"payload\":{\"text\":\"" + text + "\"},\"id\":\""
+                + text + "\"}";
+    }
+
+    /** The text a submission's reply says was stored, checked against the request it echoes. */
+    private static String storedText(JsonNode reply) {
+        assertThat(reply.get("ok").booleanValue()).as(reply.toString()).isTrue();
+        String text = reply.get("task").get("payload").get("text").stringValue();
+        assertThat(reply.get("id").stringValue()).as(reply.toString()).isEqualTo(text);
+        return text;
+    }
+
+    @Test
     void pushedEventsNeverLandInsideARepliesAndRepliesKeepTheirOrder() throws Exception {
         User user = newUser();
         int count = 60;

@@ -24,12 +24,13 @@ import io.taskhive.task.store.DispatchStore;
  * in the order that makes priorities and fairness hold ({@link DispatchStore#dispatchHeld}).
  *
  * <p>Every gateway runs rounds, every {@code dispatch.round-interval} or sooner when a submission
- * held a task (but no sooner than {@link #WOKEN_ROUNDS_GAP} after the last started); a round counts the backlog, and if anything is held and fewer than
- * {@code dispatch.ahead} tasks are published and not started, takes a transaction-scoped advisory
- * lock (another gateway's round in progress: it skips) and marks up to the room left, then
- * publishes what it marked. One round at a time across gateways, so the limits are counted with
- * every earlier round's tasks in; a round's lock is released by its commit, so no gateway's death
- * can hold it. A marked task whose publish fails is published by the outbox relay, as any other.
+ * held a task (but no sooner than {@link #WOKEN_ROUNDS_GAP} after the last round started); a round
+ * counts the backlog, and if anything is held and fewer than {@code dispatch.ahead} tasks are
+ * published and not started, takes a transaction-scoped advisory lock (another gateway's round in
+ * progress: it skips) and marks up to the room left, then publishes what it marked. One round at
+ * a time across gateways, so the limits are counted with every earlier round's tasks in; a round's
+ * lock is released by its commit, so no gateway's death can hold it. A marked task whose publish
+ * fails is published by the outbox relay, as any other.
  *
  * <p>A thread of its own rather than a {@link io.taskhive.gateway.BackgroundJob}: a held submission
  * wakes it at once ({@link #wake}), which a scheduled executor's planned run cannot be made to do.
