@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.gateway.task.SubmissionConnections;
 
 /** What operators and API users rely on besides the API itself. */
@@ -85,6 +86,13 @@ class OperationsTest extends ApiTestSupport {
                  where datname = current_database() and application_name = :name""")
                 .param("name", SubmissionConnections.APPLICATION_NAME).query(String.class).list();
         assertThat(lastStatements).isNotEmpty().anySatisfy(query -> assertThat(query.strip()).startsWith("with inserted as ("));
+        // Other gateways of the tests share the database and the application name, so this
+        // gateway's own bound is read from its pool's metrics.
+        MeterRegistry meters = system.gateway.getBean(MeterRegistry.class);
+        assertThat(meters.get("hikaricp.connections.max").tag("pool", "taskhive-submissions").gauge().value())
+                .as("at most two batches are written at once").isEqualTo(2);
+        assertThat(meters.get("hikaricp.connections").tag("pool", "taskhive-submissions").gauge().value())
+                .isBetween(1.0, 2.0);
     }
 
     @Test
