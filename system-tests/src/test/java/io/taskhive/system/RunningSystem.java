@@ -119,6 +119,8 @@ final class RunningSystem {
         gatewayProperties.put("taskhive.tcp.idle-timeout", "3s");
         // RetentionTest purges through a gateway of its own, at the moments it chooses.
         gatewayProperties.put("taskhive.retention.enabled", false);
+        // TableMaintenanceTest tends the tables through a gateway of its own, at the moments it chooses.
+        gatewayProperties.put("taskhive.maintenance.enabled", false);
 
         // Started side by side: both run the Flyway migrations at once, as replicas may in production.
         CompletableFuture<ConfigurableApplicationContext> workerStart = CompletableFuture
