@@ -69,6 +69,17 @@ class OperationsTest extends ApiTestSupport {
     }
 
     @Test
+    void noSessionOfEitherServiceCompilesItsStatements() {
+        // With realistic statistics the dispatch round's statement passed jit_above_cost and spent
+        // 10-70 ms compiling for 2 ms of execution (docs/benchmarks.md).
+        for (ConfigurableApplicationContext service : List.of(system.gateway, system.worker)) {
+            assertThat(service.getBean(JdbcClient.class).sql("show jit").query(String.class).single()).isEqualTo("off");
+        }
+        JdbcClient submissions = system.gateway.getBean(SubmissionConnections.class).jdbc();
+        assertThat(submissions.sql("show jit").query(String.class).single()).isEqualTo("off");
+    }
+
+    @Test
     void submissionsAreStoredOverConnectionsOfTheirOwnThatKeepAGenericPlan() {
         // The insert reads no table to choose a plan for; planning it again each time was a quarter
         // to a third of a one-at-a-time submission's wait (docs/benchmarks.md, "The insert's plan").

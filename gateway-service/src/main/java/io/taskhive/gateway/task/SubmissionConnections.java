@@ -44,7 +44,7 @@ public class SubmissionConnections implements DisposableBean {
         // like the main pool, which connects on first use: a database away at start delays
         // the first submission, not the start
         config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("options", "-c plan_cache_mode=auto");
+        config.addDataSourceProperty("options", "-c plan_cache_mode=auto -c jit=off");
         config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         this.pool = new HikariDataSource(config);
