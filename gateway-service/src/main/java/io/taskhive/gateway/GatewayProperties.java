@@ -85,8 +85,8 @@ public record GatewayProperties(
     /**
      * @param ahead         most tasks published and not started yet (in the broker and the workers'
      *                      prefetch) before new tasks are held back for the dispatch rounds, which
-     *                      publish them in priority and fair order; a new task waits behind at most
-     *                      about this many
+     *                      publish them in priority and fair order; a new task waits behind about
+     *                      this many, at most twice as many when a round was publishing as it came
      * @param roundInterval how often each gateway runs a dispatch round when no submission wakes it
      * @param roundSize     most held tasks one round publishes
      * @param countsMaxAge  how old the counts may be that a gateway decides by without asking the

@@ -62,10 +62,12 @@ class PriorityAndFairnessTest extends ApiTestSupport {
         System.out.printf("PRIORITY: %d priority-0 tasks waiting when the priority-9 one came; %d finished before it%n",
                 waiting, waiting - overtaken);
         assertThat(waiting).as("priority-0 tasks not finished when the urgent one was submitted").isGreaterThan(1_000);
-        // only those already published to the workers (at most the dispatch window, and the
-        // messages of the round in flight) may finish first
+        // only those already published to the workers may finish first: at most the dispatch window,
+        // and what a round whose statement ran just before the urgent task was committed publishes,
+        // which is the window's free room and at most the window again (599 seen once, on the
+        // embedded database; 299-300 usually)
         assertThat(waiting - overtaken).as("of %d waiting, finished before the urgent one", waiting)
-                .isLessThanOrEqualTo(RunningSystem.DISPATCH_AHEAD + 50);
+                .isLessThanOrEqualTo(2L * RunningSystem.DISPATCH_AHEAD + 50);
         awaitDrained(user);
     }
 
