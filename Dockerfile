@@ -16,19 +16,21 @@
 # No secret is baked in: TASKHIVE_JWT_SECRET, the database and broker credentials and everything else
 # come from the environment at run time (docker-compose.yml, k8s/).
 
-# Class Data Sharing: each service stage starts its application once at build time, up to the end of
-# the context refresh (spring.context.exit=onRefresh: no listener, port or connection is opened), and
-# the JVM writes the classes it loaded to /app/application.jsa. Starting from that archive takes about
-# a third less time (measured: 17 s -> 11.5 s for the gateway on 2 cores), toward the 20 s target
-# the compose test measures containers against. No database or broker exists at build time, so the
-# training run does not migrate (nothing else in the refresh asks the database anything).
-# The archive is made by the runtime image's own JVM, as CDS requires; a JVM that cannot use it (other
-# version or options) says so once and starts without it.
-ARG CDS_TRAINING_RUN="-XX:ArchiveClassesAtExit=/app/application.jsa -Dspring.context.exit=onRefresh \
- -Dspring.flyway.enabled=false -Xlog:cds=off -Xlog:cds+dynamic=off"
+# The JVM's AOT cache (JDK 25, JEP 483/514/515): each service stage starts its application once at
+# build time, up to the end of the context refresh (spring.context.exit=onRefresh: no listener, port
+# or connection is opened), and the JVM writes the classes it loaded and linked, and the method
+# profiles it gathered, to /app/application.aot. Starting from it, a service reaches its first task
+# or submission in less than half the time of a plain start (docs/benchmarks.md, "Starting in
+# seconds"; the class-data archive these images had on Java 21 saved about a third). No database
+# or broker exists at build time, so the training run does not migrate (nothing else in the refresh
+# asks the database anything). The cache is made by the runtime image's own JVM, as it must be; a JVM
+# that cannot use it (another build of the JDK, a different class path) says so once and starts
+# without it.
+ARG AOT_TRAINING_RUN="-XX:AOTCacheOutput=/app/application.aot -Dspring.context.exit=onRefresh \
+ -Dspring.flyway.enabled=false"
 
 # ---- build: the same Maven wrapper and command as CI, for both services and what they depend on ----
-FROM eclipse-temurin:21-jdk AS build
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY . .
 # The Maven repository lives in a BuildKit cache mount, so dependencies are downloaded once, not on
@@ -48,13 +50,10 @@ RUN for module in gateway-service worker-service; do \
     done
 
 # ---- runtime base: a JRE only and a non-root user ----
-FROM eclipse-temurin:21-jre-alpine AS runtime
+FROM eclipse-temurin:25-jre-alpine AS runtime
 RUN addgroup -S -g 10001 taskhive \
  && adduser -S -D -H -u 10001 -G taskhive -h /app -s /sbin/nologin taskhive
 WORKDIR /app
-# The application's class archive (below) extends the JVM's own CDS archive of the JDK's classes; a
-# JRE that ships without one (this machine's stand-in images) gets it generated here.
-RUN java -Xshare:on -version >/dev/null 2>&1 || java -Xshare:dump >/dev/null
 USER 10001:10001
 # The JVM sizes its heap from the container's memory limit, not the host's. 70 %, not more: the
 # rest of the limit is off-heap (metaspace, code cache, thread stacks, NIO direct buffers, socket
@@ -63,7 +62,7 @@ USER 10001:10001
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70.0 -XX:InitialRAMPercentage=25.0 -XX:+ExitOnOutOfMemoryError"
 # Exec form: the JVM is PID 1 and receives SIGTERM itself, so Spring's graceful shutdown runs (a
 # gateway drains its TCP connections; a worker finishes its tasks or hands them back unacknowledged).
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/application.jsa", "-jar", "/app/application.jar"]
+ENTRYPOINT ["java", "-XX:AOTCache=/app/application.aot", "-jar", "/app/application.jar"]
 
 # ---- worker: consumes tasks from RabbitMQ ----
 FROM runtime AS worker
@@ -71,10 +70,10 @@ COPY --from=build /layers/worker-service/dependencies/ ./
 COPY --from=build /layers/worker-service/spring-boot-loader/ ./
 COPY --from=build /layers/worker-service/snapshot-dependencies/ ./
 COPY --from=build /layers/worker-service/application/ ./
-ARG CDS_TRAINING_RUN
+ARG AOT_TRAINING_RUN
 USER root
-RUN java $CDS_TRAINING_RUN -jar /app/application.jar >/tmp/cds-training.log 2>&1 && test -s application.jsa \
- || { cat /tmp/cds-training.log; exit 1; }; rm -f /tmp/cds-training.log
+RUN java $AOT_TRAINING_RUN -jar /app/application.jar >/tmp/aot-training.log 2>&1 && test -s application.aot \
+ || { cat /tmp/aot-training.log; exit 1; }; rm -f /tmp/aot-training.log
 USER 10001:10001
 ENV TASKHIVE_WORKER_HTTP_PORT=8081
 # 8081: health and Prometheus metrics only; workers take their work from RabbitMQ.
@@ -89,12 +88,12 @@ COPY --from=build /layers/gateway-service/dependencies/ ./
 COPY --from=build /layers/gateway-service/spring-boot-loader/ ./
 COPY --from=build /layers/gateway-service/snapshot-dependencies/ ./
 COPY --from=build /layers/gateway-service/application/ ./
-ARG CDS_TRAINING_RUN
+ARG AOT_TRAINING_RUN
 USER root
 # The signing key of the training run signs nothing: the run ends before any port opens.
-RUN TASKHIVE_JWT_SECRET=cds-training-run-only-no-token-is-ever-signed-with-this-value \
-    java $CDS_TRAINING_RUN -jar /app/application.jar >/tmp/cds-training.log 2>&1 && test -s application.jsa \
- || { cat /tmp/cds-training.log; exit 1; }; rm -f /tmp/cds-training.log
+RUN TASKHIVE_JWT_SECRET=aot-training-run-only-no-token-is-ever-signed-with-this-value \
+    java $AOT_TRAINING_RUN -jar /app/application.jar >/tmp/aot-training.log 2>&1 && test -s application.aot \
+ || { cat /tmp/aot-training.log; exit 1; }; rm -f /tmp/aot-training.log
 USER 10001:10001
 ENV TASKHIVE_HTTP_PORT=8080 \
     TASKHIVE_TCP_PORT=5000 \

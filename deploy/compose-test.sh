@@ -77,19 +77,31 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the engine and the base images ----
-base_images=(postgres:17-alpine rabbitmq:4-management-alpine haproxy:2.6-alpine eclipse-temurin:21-jdk eclipse-temurin:21-jre-alpine
+base_images=(postgres:17-alpine rabbitmq:4-management-alpine haproxy:2.6-alpine eclipse-temurin:25-jdk eclipse-temurin:25-jre-alpine
   eclipse-temurin:21-jre)
+# The stand-in tool builds its JDK and JREs from this machine's Temurin 25 as local/temurin:25-*, but
+# tags them with Java 21's upstream names only: the 25 names the Dockerfile uses are given here.
+tag_stand_in_jdks() {
+  local upstream local_name
+  for pair in eclipse-temurin:25-jdk=local/temurin:25-jdk eclipse-temurin:25-jre-alpine=local/temurin:25-jre-alpinelike; do
+    upstream=${pair%%=*} local_name=${pair#*=}
+    if ! docker image inspect "$upstream" >/dev/null 2>&1 && docker image inspect "$local_name" >/dev/null 2>&1; then
+      docker tag "$local_name" "$upstream"
+    fi
+  done
+}
 images_missing() {
   for i in "${base_images[@]}"; do docker image inspect "$i" >/dev/null 2>&1 || return 0; done
   return 1
 }
 engine_was_up=false
-docker info >/dev/null 2>&1 && engine_was_up=true
+docker info >/dev/null 2>&1 && { engine_was_up=true; tag_stand_in_jdks; }
 if ! $engine_was_up || images_missing; then
   if [ -f "$tool" ]; then
     echo "compose-test: engine or base images missing: $tool"
     bash "$tool" >"$work/container-images.log" 2>&1 || { cat "$work/container-images.log"; exit 1; }
     if ! $engine_was_up; then started_engine=true; fi
+    tag_stand_in_jdks
   elif ! $engine_was_up; then
     echo "compose-test: no Docker engine answers and $tool does not exist" >&2; exit 1
   fi

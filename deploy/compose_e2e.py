@@ -157,6 +157,16 @@ def ecs_json_logs(cid):
     return "no JSON start line"
 
 
+def aot_cache_refused(cid):
+    """The images start their JVM from the AOT cache their build trained (Dockerfile). A JVM that
+    cannot map it says so on its output ("[error][aot] ...", "Unable to use AOT cache") and starts
+    without it, twice as slowly. Returns those lines, or None. (JDK 25 also warns, harmlessly, of one
+    adapter it cannot link, JDK-8364929: the cache is used.)"""
+    lines = run(["docker", "logs", cid]).splitlines()
+    refused = [l for l in lines if re.search(r"\[error *\]\[aot|Unable to use AOT cache", l)]
+    return refused[:3] or None
+
+
 # ---- HTTP and TCP clients --------------------------------------------------------------------------
 
 class Http:
@@ -490,6 +500,9 @@ def main():
     wrong = [ecs_json_logs(c) for c in (gateways[0], workers[0])]
     expect(wrong == [None, None], f"gateway and worker log ECS JSON lines (TASKHIVE_LOG_FORMAT=ecs): {wrong}")
     summary["json_logs"] = "ok" if wrong == [None, None] else "FAILED"
+    refused = [aot_cache_refused(c) for c in gateways + workers]
+    expect(refused == [None] * len(refused), f"gateways and workers start from their image's AOT cache: {refused}")
+    summary["aot_cache"] = "used" if refused == [None] * len(refused) else "REFUSED"
     stage_done("up and healthy")
 
     # 2. every task type over HTTP and over TCP, through HAProxy
@@ -650,7 +663,7 @@ if __name__ == "__main__":
     except Exception as e:  # the summary line still tells how far it got
         failures.append(f"{type(e).__name__}: {e}")
         log(f"FAILED: {type(e).__name__}: {e}")
-    order = ["services", "json_logs", "http", "tcp", "artifact", "workers", "burst", "killed_worker_lost", "killed_gateway_lost", "twice",
+    order = ["services", "json_logs", "aot_cache", "http", "tcp", "artifact", "workers", "burst", "killed_worker_lost", "killed_gateway_lost", "twice",
              "rolling_restart_failed", "gateway_replicas", "startup_max_s", "startup_alone_max_s",
              "startup_alone_within_20s"]
     print("compose-e2e: " + " ".join(f"{k}={summary.get(k, '-')}" for k in order)

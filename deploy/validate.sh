@@ -332,6 +332,10 @@ if $self_test; then
     "sed -i 's|RUN --mount=type=cache,target=/root/.m2 |RUN |' Dockerfile"
   expect_failure "the worker image given the gateway's application layer" "does not copy worker-service's application layer" \
     "sed -i 's|/layers/worker-service/application/|/layers/gateway-service/application/|' Dockerfile"
+  expect_failure "the services started without their AOT cache" 'does not start from an AOT cache' \
+    "sed -i 's|\"-XX:AOTCache=/app/application.aot\", ||' Dockerfile"
+  expect_failure "an AOT cache that no stage trains" 'no RUN in the worker stage trains /app/application.aot' \
+    "sed -i 's|-XX:AOTCacheOutput=/app/application.aot|-XX:AOTCacheOutput=/tmp/application.aot|' Dockerfile"
   expect_failure "Compose building the worker from the gateway stage" 'build.target is gateway' \
     "sed -i 's/^      target: worker\$/      target: gateway/' docker-compose.yml"
   expect_failure "fewer HAProxy slots than gateway replicas" 'server slots, fewer than the 3 gateway replicas' \

@@ -374,6 +374,23 @@ function dockerStages(ins) {
   return stages;
 }
 
+/** The ARG instructions before the first FROM: their defaults reach every stage that declares them. */
+function globalBuildArgs(text) {
+  const ins = parseDockerfile(text);
+  const first = ins.findIndex((i) => i.keyword === 'FROM');
+  return ins.slice(0, first < 0 ? ins.length : first).filter((i) => i.keyword === 'ARG');
+}
+
+/** A RUN's text with $NAME and ${NAME} replaced by the default values of the ARGs given. */
+function expandBuildArgs(text, argInstructions) {
+  const values = {};
+  for (const a of argInstructions) {
+    const m = a.args.match(/^([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|(\S*))$/);
+    if (m) values[m[1]] = m[2] !== undefined ? m[2] : m[3];
+  }
+  return `${text} `.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (all, name) => (name in values ? values[name] : all));
+}
+
 /** A stage's instructions with those of the stages it is built FROM, base first; and its base image. */
 function stageChain(stages, name) {
   const chain = [];
@@ -400,7 +417,7 @@ check('docker', `${DOCKERFILE}: lint (dockerfile-utils), one Maven build for bot
   for (const info of Object.values(MODULES)) if (exists(`${info.module}/Dockerfile`)) problems.push(`${info.module}/Dockerfile: a second Dockerfile (both images come from ${DOCKERFILE})`);
   const stages = dockerStages(parseDockerfile(text));
   const build = stages[0];
-  if (!build || !/^eclipse-temurin:21-jdk\S*$/.test(build.from) || build.name === '0') problems.push(`the build stage is not FROM eclipse-temurin:21-jdk ... AS <name>: ${build && build.from}`);
+  if (!build || !/^eclipse-temurin:25-jdk\S*$/.test(build.from) || build.name === '0') problems.push(`the build stage is not FROM eclipse-temurin:25-jdk ... AS <name>: ${build && build.from}`);
   const runs = build ? build.ins.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n') : '';
   const pl = runs.match(/\.\/mvnw\b[^\n]*-pl\s+(\S+)\s+-am\b[^\n]*\bpackage\b/);
   if (!pl) problems.push('no `./mvnw ... -pl <modules> -am package` in the build stage (the build must mirror CI\'s Maven wrapper)');
@@ -427,7 +444,8 @@ for (const [service, info] of Object.entries(MODULES)) {
     const { ins: runtime, image } = stageChain(stages, info.target);
     dockerfiles[service] = runtime;
     const problems = [];
-    if (!/^eclipse-temurin:21-jre\S*/.test(image || '')) problems.push(`the ${info.target} stage does not run on a JRE 21 image: ${image}`);
+    // JDK 25: the AOT cache below needs it (-XX:AOTCacheOutput is JDK 24+, its method profiles 25).
+    if (!/^eclipse-temurin:25-jre\S*/.test(image || '')) problems.push(`the ${info.target} stage does not run on a JRE 25 image: ${image}`);
     const copies = runtime.filter((i) => i.keyword === 'COPY' && i.args.startsWith('--from=')).map((i) => i.args);
     for (const layer of ['dependencies', 'spring-boot-loader', 'snapshot-dependencies', 'application']) {
       if (!copies.some((c) => c.includes(`/${info.module}/${layer}/`))) problems.push(`the ${info.target} stage does not copy ${info.module}'s ${layer} layer`);
@@ -451,6 +469,13 @@ for (const [service, info] of Object.entries(MODULES)) {
     } catch (e) {
       problems.push(`ENTRYPOINT is not in exec form (the JVM must be PID 1 to get SIGTERM): ${entry}`);
     }
+    // The service starts from the AOT cache that its own stage trained, with the runtime's JVM.
+    const cache = (entry.match(/-XX:AOTCache=([^"\s]+)/) || [])[1];
+    const buildArgs = [...globalBuildArgs(read(DOCKERFILE)), ...runtime.filter((x) => x.keyword === 'ARG')];
+    const trained = runtime.filter((i) => i.keyword === 'RUN').map((i) => expandBuildArgs(i.args, buildArgs))
+      .some((r) => r.includes('-jar /app/application.jar') && r.includes(`-XX:AOTCacheOutput=${cache} `));
+    if (!cache) problems.push(`the ENTRYPOINT does not start from an AOT cache (-XX:AOTCache=...): ${entry}`);
+    else if (!trained) problems.push(`no RUN in the ${info.target} stage trains ${cache} (-XX:AOTCacheOutput=${cache} ... -jar /app/application.jar)`);
     const exposed = runtime.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/)).map((p) => Number(p.split('/')[0]));
     const expected = [...new Set([appHttpPort(service).default, appActuatorPort(service).default])];
     if (service === 'gateway') expected.push(TCP_PORT_DEFAULT);
