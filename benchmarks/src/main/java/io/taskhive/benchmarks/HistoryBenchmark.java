@@ -6,10 +6,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 import org.HdrHistogram.Histogram;
 
@@ -20,8 +25,9 @@ import picocli.CommandLine.Option;
  * Whether a year of finished tasks slows taskhive down. On freshly started services: throughput
  * (as {@code throughput} measures it) and the latency of {@code GET /api/tasks} on the empty
  * database; then millions of finished tasks, with their transitions, written straight into
- * PostgreSQL by set-based SQL and ANALYZEd; then the same measurements again, and the plans of the
- * statements that run all the time (the outbox relay's, the orphan sweeper's) or for every listing.
+ * PostgreSQL by set-based SQL and ANALYZEd (or, with {@code --maintenance}, left to the gateway's
+ * table maintenance); then the same measurements again, and the plans of the statements that run
+ * all the time (the outbox relay's, the orphan sweeper's) or for every listing.
  */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "Throughput and GET /api/tasks latency on an empty database and after loading a year of history.")
@@ -115,44 +121,74 @@ final class HistoryBenchmark implements Callable<Integer> {
     @Option(names = "--requests", defaultValue = "500", description = "GET /api/tasks requests measured per listing")
     int requests;
 
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "throughput measurements of each variant on the empty and on the loaded database")
+    int rounds;
+
+    @Option(names = "--retention", description = "leave the gateway's retention on: it then deletes the loaded "
+            + "history (a year old, past every default age) while the loaded phase is measured")
+    boolean retention;
+
+    @Option(names = "--maintenance", description = "leave the gateway's table maintenance on, as shipped, and let "
+            + "it analyse and vacuum the loaded history (the run waits until it has done both tables) instead of "
+            + "running ANALYZE and VACUUM itself")
+    boolean maintenance;
+
+    @Option(names = "--maintenance-timeout-seconds", defaultValue = "1800",
+            description = "how long --maintenance waits for the gateway to vacuum and analyse the loaded tables")
+    int maintenanceTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (heavyUserTasks > tasks || tasks <= 0) {
             throw new IllegalArgumentException("--heavy-user-tasks must not exceed --tasks, and --tasks must be > 0");
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1");
+        }
+        if (maintenanceTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("--maintenance-timeout-seconds must be at least 1");
+        }
         ThroughputBenchmark throughput = ThroughputBenchmark.of(throughputTasks, warmupSeconds);
-        try (SystemUnderTest system = SystemUnderTest.start(1, List.of(), Map.of());
+        // What is measured is the size of the history, not its deletion: with retention on, the
+        // gateway's runs would be deleting the loaded year (every row of it is past its status's
+        // age) during the loaded measurements, tens of thousands of tasks a minute.
+        Map<String, String> gateway = new HashMap<>();
+        if (!retention) {
+            gateway.put("TASKHIVE_RETENTION_ENABLED", "false");
+        }
+        // Without --maintenance the run itself decides when the loaded tables are analysed and
+        // vacuumed (the phases below); the gateway's table maintenance would vacuum them whenever its
+        // minute came round.
+        if (!maintenance) {
+            gateway.put("TASKHIVE_MAINTENANCE_ENABLED", "false");
+        }
+        System.out.printf("retention %s, table maintenance %s%n",
+                retention ? "on (the loaded history is deleted while measured)" : "off",
+                maintenance ? "on (it analyses and vacuums the loaded history)" : "off");
+        try (SystemUnderTest system = SystemUnderTest.start(1, List.of(), Map.of(), gateway);
                 Connection db = system.database()) {
             ApiClient heavy = ApiClient.newUser(system.httpUrl());
             long heavyId = userId(db, heavy.username());
 
-            Map<String, ThroughputBenchmark.Measured> empty = new LinkedHashMap<>();
             for (String variant : THROUGHPUT_VARIANTS) {
                 throughput.warmUp(variant, system);
-                empty.put(variant, throughput.measure(variant, system, throughputTasks));
             }
+            Map<String, List<ThroughputBenchmark.Measured>> empty = measureRounds(throughput, system);
             Map<String, Histogram> emptyListings = listings(system, heavy);
 
             double loadSeconds = load(db, heavyId);
+            if (maintenance) {
+                measureMaintained(db, system, heavy, heavyId, throughput, empty, emptyListings, loadSeconds);
+                return 0;
+            }
             double analyzeSeconds = timed(db, "analyze");
             // The load's WAL, flushed now rather than during the measurements that follow.
             double checkpointSeconds = timed(db, "checkpoint");
             System.out.printf("analyze: %.1f s, checkpoint: %.1f s%n", analyzeSeconds, checkpointSeconds);
             sizes(db);
 
-            for (String variant : THROUGHPUT_VARIANTS) {
-                ThroughputBenchmark.Measured loaded = throughput.measure(variant, system, throughputTasks);
-                ThroughputBenchmark.Measured before = empty.get(variant);
-                Result.print("history", "phase", "throughput", "variant", variant, "tasks", throughputTasks,
-                        "history_tasks", tasks, "empty_e2e_tasks_per_s", before.endToEnd(),
-                        "loaded_e2e_tasks_per_s", loaded.endToEnd(), "ratio", loaded.endToEnd() / before.endToEnd(),
-                        "empty_submit_tasks_per_s", before.submitted(), "loaded_submit_tasks_per_s",
-                        loaded.submitted());
-            }
-            Map<String, Histogram> loadedListings = listings(system, heavy);
-            for (String name : LISTINGS.keySet()) {
-                reportListing(name, "analyzed", emptyListings.get(name), loadedListings.get(name));
-            }
+            measureLoaded("throughput", "analyzed", system, heavy, throughput, empty, emptyListings);
             plans(db, heavyId);
 
             // What autovacuum would do next: the visibility map lets counts and index-only scans skip the heap.
@@ -162,11 +198,117 @@ final class HistoryBenchmark implements Callable<Integer> {
             for (String name : LISTINGS.keySet()) {
                 reportListing(name, "vacuumed", emptyListings.get(name), vacuumedListings.get(name));
             }
+            // Autovacuum's state, not only its statistics: the history all-visible, its hint bits set.
+            reportThroughput("throughput-vacuumed", empty, measureRounds(throughput, system));
             Result.print("history", "phase", "load", "history_tasks", tasks, "heavy_user_tasks", heavyUserTasks,
                     "users", users + 1, "load_s", loadSeconds, "analyze_s", analyzeSeconds, "vacuum_s",
                     vacuumSeconds);
         }
         return 0;
+    }
+
+    /**
+     * The loaded phase as a server with autovacuum off runs it with the gateway in charge: the
+     * gateway's table maintenance analyses and vacuums the history on its own schedule, and the
+     * measurements start once it has vacuumed and analysed both tables since the load.
+     */
+    private void measureMaintained(Connection db, SystemUnderTest system, ApiClient heavy, long heavyId,
+            ThroughputBenchmark throughput, Map<String, List<ThroughputBenchmark.Measured>> empty,
+            Map<String, Histogram> emptyListings, double loadSeconds) throws Exception {
+        double waitSeconds = awaitMaintenanceVacuum(db);
+        double checkpointSeconds = timed(db, "checkpoint");
+        System.out.printf("the gateway vacuumed and analysed both tables %.1f s after the load; checkpoint: %.1f s%n",
+                waitSeconds, checkpointSeconds);
+        sizes(db);
+        measureLoaded("throughput-maintained", "maintained", system, heavy, throughput, empty, emptyListings);
+        plans(db, heavyId);
+        Result.print("history", "phase", "load", "history_tasks", tasks, "heavy_user_tasks", heavyUserTasks,
+                "users", users + 1, "load_s", loadSeconds, "maintenance_wait_s", waitSeconds);
+    }
+
+    /** Throughput rounds and then the listings on the loaded database, each against the empty one's. */
+    private void measureLoaded(String throughputPhase, String listingState, SystemUnderTest system,
+            ApiClient heavy, ThroughputBenchmark throughput, Map<String, List<ThroughputBenchmark.Measured>> empty,
+            Map<String, Histogram> emptyListings) throws Exception {
+        reportThroughput(throughputPhase, empty, measureRounds(throughput, system));
+        Map<String, Histogram> loadedListings = listings(system, heavy);
+        for (String name : LISTINGS.keySet()) {
+            reportListing(name, listingState, emptyListings.get(name), loadedListings.get(name));
+        }
+    }
+
+    /** Seconds until the gateway's maintenance has vacuumed and analysed tasks and task_transitions. */
+    private double awaitMaintenanceVacuum(Connection db) throws SQLException, InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + maintenanceTimeoutSeconds * 1_000_000_000L;
+        OffsetDateTime loaded;
+        try (Statement statement = db.createStatement(); ResultSet now = statement.executeQuery("select now()")) {
+            now.next();
+            loaded = now.getObject(1, OffsetDateTime.class);
+        }
+        try (PreparedStatement vacuumed = db.prepareStatement("""
+                select count(*) from pg_stat_user_tables
+                 where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
+                   and last_vacuum >= ? and last_analyze >= ?""")) {
+            // VACUUM (ANALYZE) records its vacuum before it analyses: both, so no measurement
+            // overlaps the end of it.
+            vacuumed.setObject(1, loaded);
+            vacuumed.setObject(2, loaded);
+            while (true) {
+                try (ResultSet row = vacuumed.executeQuery()) {
+                    row.next();
+                    if (row.getInt(1) == 2) {
+                        return (System.nanoTime() - started) / 1e9;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the gateway's table maintenance had not vacuumed and analysed "
+                            + "tasks and task_transitions " + maintenanceTimeoutSeconds + " s after the load");
+                }
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
+    /**
+     * Each variant measured {@code rounds} times, the variants taking turns, so that the machine's
+     * drift weighs on both alike; the medians are compared, as one measurement of a few seconds
+     * varies by a tenth or more from the next on this machine.
+     */
+    private Map<String, List<ThroughputBenchmark.Measured>> measureRounds(ThroughputBenchmark throughput,
+            SystemUnderTest system) throws Exception {
+        Map<String, List<ThroughputBenchmark.Measured>> measured = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String variant : THROUGHPUT_VARIANTS) {
+                measured.computeIfAbsent(variant, v -> new ArrayList<>())
+                        .add(throughput.measure(variant, system, throughputTasks));
+            }
+        }
+        return measured;
+    }
+
+    private void reportThroughput(String phase, Map<String, List<ThroughputBenchmark.Measured>> empty,
+            Map<String, List<ThroughputBenchmark.Measured>> loaded) {
+        for (String variant : THROUGHPUT_VARIANTS) {
+            double emptyMedian = median(empty.get(variant), ThroughputBenchmark.Measured::endToEnd);
+            double loadedMedian = median(loaded.get(variant), ThroughputBenchmark.Measured::endToEnd);
+            Result.print("history", "phase", phase, "variant", variant, "tasks", throughputTasks, "rounds", rounds,
+                    "history_tasks", tasks, "empty_e2e_tasks_per_s", emptyMedian, "loaded_e2e_tasks_per_s",
+                    loadedMedian, "ratio", loadedMedian / emptyMedian, "empty_rounds", each(empty.get(variant)),
+                    "loaded_rounds", each(loaded.get(variant)), "empty_submit_tasks_per_s",
+                    median(empty.get(variant), ThroughputBenchmark.Measured::submitted), "loaded_submit_tasks_per_s",
+                    median(loaded.get(variant), ThroughputBenchmark.Measured::submitted));
+        }
+    }
+
+    private static double median(List<ThroughputBenchmark.Measured> measured,
+            ToDoubleFunction<ThroughputBenchmark.Measured> figure) {
+        return Median.of(measured.stream().map(figure::applyAsDouble).toList());
+    }
+
+    /** The end-to-end rates of the rounds, in order: "2654/2971/2347". */
+    private static String each(List<ThroughputBenchmark.Measured> measured) {
+        return measured.stream().map(m -> Long.toString(Math.round(m.endToEnd()))).collect(Collectors.joining("/"));
     }
 
     private static long userId(Connection db, String username) throws SQLException {

@@ -138,6 +138,7 @@ final class StartupBenchmark implements Callable<Integer> {
             int run) throws Exception {
         Map<String, String> environment = new HashMap<>(shared);
         environment.put("TASKHIVE_WORKER_HTTP_PORT", Integer.toString(SystemUnderTest.freePort()));
+        environment.putAll(SystemUnderTest.overrides("worker"));
         try (Connection connection = database.connect();
                 PreparedStatement status = connection.prepareStatement("select status from tasks where id = ?")) {
             status.setObject(1, task);
@@ -164,6 +165,7 @@ final class StartupBenchmark implements Callable<Integer> {
 
     private Start gateway(Variant variant, Map<String, String> shared, String token, int run) throws Exception {
         Map<String, String> environment = gatewayEnvironment(shared);
+        environment.putAll(SystemUnderTest.overrides("gateway"));
         URI submit = URI.create("http://127.0.0.1:" + environment.get("TASKHIVE_HTTP_PORT") + "/api/tasks");
         URI probe = URI.create("http://127.0.0.1:" + environment.get("TASKHIVE_MANAGEMENT_PORT")
                 + "/actuator/health/readiness");
@@ -318,22 +320,17 @@ final class StartupBenchmark implements Callable<Integer> {
 
     private static void report(String service, Variant variant, List<Start> starts) {
         List<Double> seconds = starts.stream().map(Start::seconds).sorted().toList();
-        double median = median(seconds);
+        double median = Median.of(seconds);
         double max = seconds.getLast();
-        double cpu = median(starts.stream().map(Start::cpuSeconds).sorted().toList());
-        double rss = median(starts.stream().map(Start::rssMib).sorted().toList());
+        double cpu = Median.of(starts.stream().map(Start::cpuSeconds).toList());
+        double rss = Median.of(starts.stream().map(Start::rssMib).toList());
         if (service.equals("gateway")) {
-            double probe = median(starts.stream().map(Start::probeSeconds).sorted().toList());
+            double probe = Median.of(starts.stream().map(Start::probeSeconds).toList());
             Result.print("startup", "service", service, "variant", variant.label, "runs", starts.size(),
                     "median_s", median, "max_s", max, "probe_median_s", probe, "cpu_median_s", cpu, "rss_median_mib", rss);
         } else {
             Result.print("startup", "service", service, "variant", variant.label, "runs", starts.size(),
                     "median_s", median, "max_s", max, "cpu_median_s", cpu, "rss_median_mib", rss);
         }
-    }
-
-    private static double median(List<Double> sorted) {
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -98,10 +98,7 @@ final class SystemUnderTest implements AutoCloseable {
         gatewayEnvironment.put("TASKHIVE_GATEWAY_QUOTAS_MAX_QUEUED", "10000000");
         gatewayEnvironment.put("TASKHIVE_GATEWAY_QUOTAS_MAX_RUNNING", "1000000");
         gatewayEnvironment.putAll(gatewaySettings);
-        // -Dbench.gateway.TASKHIVE_X=value: a setting of the gateway changed for one run (A/B comparisons)
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.gateway."))
-                .forEach(name -> gatewayEnvironment.put(name.substring("bench.gateway.".length()),
-                        System.getProperty(name)));
+        gatewayEnvironment.putAll(overrides("gateway"));
         Process gateway = launch("gateway-service", "gateway", List.of(), gatewayEnvironment);
         SystemUnderTest system = new SystemUnderTest(database, broker, gateway, httpPort, tcpPort);
         try {
@@ -112,6 +109,7 @@ final class SystemUnderTest implements AutoCloseable {
                 Map<String, String> environment = new HashMap<>(shared);
                 environment.put("TASKHIVE_WORKER_HTTP_PORT", Integer.toString(port));
                 environment.putAll(workerEnvironment);
+                environment.putAll(overrides("worker"));
                 List<String> pin = workerCpus.isEmpty() ? List.of()
                         : List.of("taskset", "-c", Integer.toString(workerCpus.get(i % workerCpus.size())));
                 system.processes.add(launch("worker-service", "worker-" + (i + 1), pin, environment));
@@ -193,6 +191,18 @@ final class SystemUnderTest implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException(base + " never became ready; see " + LOGS);
+    }
+
+    /**
+     * {@code -Dbench.gateway.X=value} or {@code -Dbench.worker.X=value}: a setting (environment
+     * variable) of that service changed for one run, for A/B comparisons.
+     */
+    static Map<String, String> overrides(String service) {
+        String prefix = "bench." + service + ".";
+        Map<String, String> settings = new HashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix))
+                .forEach(name -> settings.put(name.substring(prefix.length()), System.getProperty(name)));
+        return settings;
     }
 
     static int freePort() throws IOException {
