@@ -106,25 +106,33 @@ public class OutboxStore {
 
     /**
      * The broker confirmed these publications: nothing left to publish for them, unless the task
-     * has been marked for a newer publication since. Rows are locked in id order, as
-     * {@link AttemptStore#claim} does, so the two never deadlock. Returns how many marks it cleared.
+     * has been marked for a newer publication since. Returns how many marks it cleared.
+     *
+     * <p>A task another transaction holds is skipped, not waited for. Whoever holds a marked task
+     * clears or renews its mark (a worker's claim or outcome, a cancel, the relay, a retry), so
+     * once it commits there is nothing left to clear; if it rolls back, the mark stays and the
+     * relay publishes the task once more, which workers skip. Waiting cost more than that: under
+     * a backlog this statement queued behind the workers' claim-and-complete batches, holding the
+     * rows it had locked already, and their next batches then queued behind it.
+     *
+     * <p>The tasks are found by their ids and publications as two lists, without joining the
+     * confirmations as a table. Statistics taken while few tasks were marked make the planner
+     * expect one marked task where hundreds wait in the queue; with a join, that estimate made it
+     * scan the whole confirmed batch once per marked task, 160-650 ms a call (docs/benchmarks.md,
+     * "Confirmations"). Matching against a list is linear however the tasks are reached.
      */
     public int confirmed(List<Publication> publications) {
         return jdbc.sql("""
-                with confirmed as (
-                    select c.id, c.seq from unnest(cast(:ids as uuid[]), cast(:sequences as int[])) as c(id, seq)
-                ), locked as materialized (
-                    select t.id from tasks t join confirmed c on c.id = t.id and t.dispatch_seq = c.seq
-                     where t.dispatch_due_at is not null
-                     order by t.id
-                       for update of t
+                with locked as materialized (
+                    select t.id from tasks t
+                     where t.id = any(cast(:ids as uuid[])) and t.dispatch_due_at is not null
+                       and cast(t.id as text) || ':' || t.dispatch_seq = any(cast(:publications as text[]))
+                       for update of t skip locked
                 )
-                update tasks t set dispatch_due_at = null
-                  from confirmed c join locked l on l.id = c.id
-                 where t.id = c.id and t.dispatch_seq = c.seq and t.dispatch_due_at is not null
+                update tasks t set dispatch_due_at = null from locked l where t.id = l.id
                 """)
-                .param("ids", array("uuid", publications.stream().map(Publication::taskId).toArray()))
-                .param("sequences", array("int4", publications.stream().map(Publication::sequence).toArray()))
+                .param("ids", array("uuid", publications.stream().map(Publication::taskId).distinct().toArray()))
+                .param("publications", array("text", publications.stream().map(Publication::key).toArray()))
                 .update();
     }
 }

@@ -8,6 +8,11 @@ import java.util.UUID;
  */
 public record Publication(UUID taskId, int sequence) {
 
+    /** This publication as a {@link io.taskhive.task.Task#dispatchKey()}: {@code id:sequence}. */
+    public String key() {
+        return taskId + ":" + sequence;
+    }
+
     /** Reads a {@link io.taskhive.task.Task#dispatchKey()}: {@code id:sequence}. */
     public static Publication of(String dispatchKey) {
         int colon = dispatchKey.indexOf(':');

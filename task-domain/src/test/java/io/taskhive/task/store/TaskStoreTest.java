@@ -2,7 +2,12 @@ package io.taskhive.task.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -40,6 +45,7 @@ class TaskStoreTest {
     @RegisterExtension
     static final TestInfrastructureExtension infrastructure = new TestInfrastructureExtension();
 
+    private static TestInfrastructure.Database database;
     private static JdbcClient jdbc;
     private static TaskStore tasks;
     private static AttemptStore attempts;
@@ -51,7 +57,7 @@ class TaskStoreTest {
 
     @BeforeAll
     static void database() throws Exception {
-        TestInfrastructure.Database database = infrastructure.newDatabase();
+        database = infrastructure.newDatabase();
         Flyway.configure().dataSource(database.url(), database.user(), database.password()).load().migrate();
         jdbc = JdbcClient.create(new SimpleDriverDataSource(new org.postgresql.Driver(), database.url(),
                 database.user(), database.password()));
@@ -350,9 +356,34 @@ class TaskStoreTest {
                 .orElseThrow();
         assertThat(relayed.dispatchSeq()).isEqualTo(2);
         assertThat(outbox.confirmed(List.of(new Publication(id, 1)))).isZero();
-        assertThat(outbox.confirmed(List.of(Publication.of(relayed.dispatchKey())))).isEqualTo(1);
+        // a batch may hold both publications of a task: the latest one clears the mark
+        assertThat(outbox.confirmed(List.of(new Publication(id, 1), Publication.of(relayed.dispatchKey()))))
+                .isEqualTo(1);
         assertThat(jdbc.sql("select dispatch_due_at is null from tasks where id = :id").param("id", id)
                 .query(Boolean.class).single()).isTrue();
+    }
+
+    @Test
+    void aConfirmSkipsATaskAnotherTransactionHoldsInsteadOfWaitingForIt() throws Exception {
+        UUID held = insert("echo");
+        UUID free = insert("echo");
+        try (Connection holder = connect()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("select 1 from tasks where id = ? for update")) {
+                lock.setObject(1, held);
+                lock.executeQuery().close();
+            }
+            int cleared = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> outbox.confirmed(List.of(new Publication(held, 1), new Publication(free, 1))));
+            assertThat(cleared).isEqualTo(1);
+            holder.rollback();
+        }
+        // The holder changed nothing: the held task keeps its mark, for the relay to publish again.
+        assertThat(jdbc.sql("select id, dispatch_due_at is null from tasks where id in (:ids)")
+                .param("ids", List.of(held, free))
+                .query((row, n) -> Map.entry(row.getObject(1, UUID.class), row.getBoolean(2))).list())
+                .containsExactlyInAnyOrder(Map.entry(held, false), Map.entry(free, true));
+        assertThat(outbox.confirmed(List.of(new Publication(held, 1)))).isEqualTo(1);
     }
 
     @Test
@@ -424,6 +455,10 @@ class TaskStoreTest {
 
     private NewTask scheduled(Instant createdAt, Instant runAt) {
         return new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null, createdAt, null, runAt, 0, false);
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(database.url(), database.user(), database.password());
     }
 
     private UUID insert(String type) {
