@@ -48,6 +48,61 @@ public class DispatchStore {
     }
 
     /**
+     * A dispatch round's statement (see {@link #dispatchHeld}).
+     *
+     * <p>{@code dispatch_seq + 0} in the update: written {@code dispatch_seq = 0}, the condition
+     * matched the predicate of the partial index {@code tasks_held}, and the statistics' count of
+     * held tasks lags behind a flood (autovacuum off, or a large table analysed only after 10 % of
+     * it changed). Expecting one held task, PostgreSQL hashed every entry of that index to find
+     * the chosen ones: 0.45 s a round with a million held, every round until the next
+     * {@code ANALYZE}. Off that index, the cheapest way left is a primary-key lookup for each chosen
+     * task, however stale the statistics. The condition is still checked on the row version
+     * the update locks, so a task claimed or cancelled meanwhile is left alone.
+     */
+    static final String DISPATCH_HELD = """
+            with recursive owners(owner_id) as (
+                (select owner_id from tasks where status = 'QUEUED' and dispatch_seq = 0 order by owner_id limit 1)
+                union all
+                select (select t.owner_id from tasks t
+                         where t.status = 'QUEUED' and t.dispatch_seq = 0 and t.owner_id > o.owner_id
+                         order by t.owner_id limit 1)
+                  from owners o where o.owner_id is not null
+            ), budgets as (
+                select o.owner_id,
+                       coalesce(u.max_running, :defaultMaxRunning)
+                         - (select count(*) from tasks r where r.owner_id = o.owner_id and r.status = 'RUNNING')
+                         - (select count(*) from tasks q
+                             where q.owner_id = o.owner_id and q.status = 'QUEUED' and q.dispatch_seq > 0)
+                         as free
+                  from owners o join users u on u.id = o.owner_id
+            ), candidates as (
+                select c.id, c.priority, c.created_at, c.turn
+                  from budgets b
+                  cross join lateral (
+                      select t.id, t.priority, t.created_at,
+                             row_number() over (order by t.priority desc, t.created_at, t.id) as turn
+                        from tasks t
+                       where t.owner_id = b.owner_id and t.status = 'QUEUED' and t.dispatch_seq = 0
+                       order by t.priority desc, t.created_at, t.id
+                       limit greatest(least(b.free, :limit), 0)
+                  ) c
+            ), chosen as (
+                select id, row_number() over (order by priority desc, turn, created_at, id) as place
+                  from candidates
+                 order by priority desc, turn, created_at, id limit :limit
+            ), marked as (
+                update tasks t
+                   set dispatch_seq = t.dispatch_seq + 1,
+                       dispatch_due_at = now() + make_interval(secs => :confirmGraceSeconds),
+                       version = t.version + 1
+                  from chosen c
+                 where t.id = c.id and t.status = 'QUEUED' and t.dispatch_seq + 0 = 0
+                returning t.*, c.place
+            )
+            select %s from marked t order by t.place
+            """.formatted(Rows.TASK_COLUMNS);
+
+    /**
      * Marks up to {@code limit} held tasks for publication now (their outbox mark due
      * {@code confirmGrace} from now, so the relay publishes them should this gateway not) and
      * returns them in the order to publish them: priority first, then each owner in turn, then
@@ -56,48 +111,7 @@ public class DispatchStore {
      * {@code defaultMaxRunning}) minus those running or published and not started yet.
      */
     public List<Task> dispatchHeld(int limit, int defaultMaxRunning, Duration confirmGrace) {
-        return jdbc.sql("""
-                with recursive owners(owner_id) as (
-                    (select owner_id from tasks where status = 'QUEUED' and dispatch_seq = 0 order by owner_id limit 1)
-                    union all
-                    select (select t.owner_id from tasks t
-                             where t.status = 'QUEUED' and t.dispatch_seq = 0 and t.owner_id > o.owner_id
-                             order by t.owner_id limit 1)
-                      from owners o where o.owner_id is not null
-                ), budgets as (
-                    select o.owner_id,
-                           coalesce(u.max_running, :defaultMaxRunning)
-                             - (select count(*) from tasks r where r.owner_id = o.owner_id and r.status = 'RUNNING')
-                             - (select count(*) from tasks q
-                                 where q.owner_id = o.owner_id and q.status = 'QUEUED' and q.dispatch_seq > 0)
-                             as free
-                      from owners o join users u on u.id = o.owner_id
-                ), candidates as (
-                    select c.id, c.priority, c.created_at, c.turn
-                      from budgets b
-                      cross join lateral (
-                          select t.id, t.priority, t.created_at,
-                                 row_number() over (order by t.priority desc, t.created_at, t.id) as turn
-                            from tasks t
-                           where t.owner_id = b.owner_id and t.status = 'QUEUED' and t.dispatch_seq = 0
-                           order by t.priority desc, t.created_at, t.id
-                           limit greatest(least(b.free, :limit), 0)
-                      ) c
-                ), chosen as (
-                    select id, row_number() over (order by priority desc, turn, created_at, id) as place
-                      from candidates
-                     order by priority desc, turn, created_at, id limit :limit
-                ), marked as (
-                    update tasks t
-                       set dispatch_seq = t.dispatch_seq + 1,
-                           dispatch_due_at = now() + make_interval(secs => :confirmGraceSeconds),
-                           version = t.version + 1
-                      from chosen c
-                     where t.id = c.id and t.status = 'QUEUED' and t.dispatch_seq = 0
-                    returning t.*, c.place
-                )
-                select %s from marked t order by t.place
-                """.formatted(Rows.TASK_COLUMNS))
+        return jdbc.sql(DISPATCH_HELD)
                 .param("limit", limit)
                 .param("defaultMaxRunning", defaultMaxRunning)
                 .param("confirmGraceSeconds", Rows.seconds(confirmGrace))
