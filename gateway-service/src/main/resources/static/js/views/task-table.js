@@ -35,7 +35,7 @@ export function performAction(action, task, admin) {
  */
 export function taskTable({ admin = false, types = [], heading = 'Tasks', headingLevel = 'h2', idPrefix = 'tasks' }) {
   const state = { status: '', type: '', ownerId: '', page: 0, items: [], totalItems: 0, totalPages: 0, totalExact: true };
-  const rows = new Map(); // task id -> {task, row, cells}
+  const rows = new Map(); // task id -> {task, row, link, cells}
   const unseen = new Map(); // task id -> its latest change, for tasks not (yet) on this page
   const caption = h(headingLevel, { id: `${idPrefix}-heading` }, heading);
   const liveState = h('p', { class: 'live-state', id: `${idPrefix}-live` }, 'Connecting to live updates…');
@@ -125,8 +125,14 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
   }
 
   function render() {
+    // A keyboard user on a row keeps their place when the page is rebuilt around them.
+    const focusedTask = body.contains(document.activeElement)
+      ? document.activeElement.closest('tr')?.dataset.taskId : null;
     rows.clear();
     replaceChildren(body, state.items.map(rowFor));
+    if (focusedTask) {
+      (rows.get(focusedTask) ?? rows.values().next().value)?.link.focus({ preventScroll: true });
+    }
     const filtered = state.status || state.type || state.ownerId;
     empty.hidden = state.items.length > 0;
     empty.textContent = filtered ? 'No tasks match these filters.'
@@ -161,7 +167,7 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
       cells.run,
       admin ? h('td', { 'data-label': 'Owner' }, String(task.ownerId)) : null,
       cells.actions);
-    const entry = { task, row, cells, actions: '' };
+    const entry = { task, row, link, cells, actions: '' };
     rows.set(task.id, entry);
     fill(entry);
     return row;
@@ -175,11 +181,17 @@ export function taskTable({ admin = false, types = [], heading = 'Tasks', headin
     const actions = actionsFor(task, admin);
     if (actions.join() !== entry.actions) {
       entry.actions = actions.join();
+      // The button a keyboard user is on may go (a task that finishes loses its Cancel): focus moves
+      // to what replaces it, else to the task's link, never back to the top of the page.
+      const hadFocus = cells.actions.contains(document.activeElement);
       replaceChildren(cells.actions, actions.map((action) => h('button', {
         type: 'button', class: action === 'cancel' ? 'danger small' : 'small',
         'aria-label': `${action === 'cancel' ? 'Cancel' : 'Retry'} task ${shortId(task.id)}`,
         onclick: (event) => act(action, entry, event.currentTarget),
       }, action === 'cancel' ? 'Cancel' : 'Retry')));
+      if (hadFocus) {
+        (cells.actions.querySelector('button') ?? entry.link).focus({ preventScroll: true });
+      }
     }
   }
 

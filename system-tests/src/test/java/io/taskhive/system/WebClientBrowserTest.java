@@ -437,13 +437,16 @@ class WebClientBrowserTest extends ApiTestSupport {
         List<String> reached = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             new Actions(phone.driver()).sendKeys(Keys.TAB).perform();
-            if (Boolean.TRUE.equals(phone.script("return document.activeElement === document.body"))) {
+            // one look at the focused element: a live update may move the focus between two
+            List<?> focused = (List<?>) phone.script("""
+                    const e = document.activeElement;
+                    return [e === document.body, getComputedStyle(e).outlineStyle, e.outerHTML,
+                            e.id || e.getAttribute('href') || e.textContent.trim()]""");
+            if (Boolean.TRUE.equals(focused.get(0))) {
                 break; // past the last control
             }
-            assertThat(phone.script("return getComputedStyle(document.activeElement).outlineStyle"))
-                    .as("focus ring on %s", phone.script("return document.activeElement.outerHTML")).isNotEqualTo("none");
-            reached.add(String.valueOf(phone.script("const e = document.activeElement; "
-                    + "return e.id || e.getAttribute('href') || e.textContent.trim()")));
+            assertThat(focused.get(1)).as("focus ring on %s", focused.get(2)).isNotEqualTo("none");
+            reached.add(String.valueOf(focused.get(3)));
         }
         assertThat(reached).contains("task-type", "Submit task", "mine-status", "mine-type");
         assertThat(reached).anySatisfy(r -> assertThat(r).startsWith("payload-"));
@@ -453,6 +456,27 @@ class WebClientBrowserTest extends ApiTestSupport {
                 return [...document.querySelectorAll('input, select, textarea')]
                     .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
                     .map(e => e.id || e.name)""")).isEmpty();
+    }
+
+    @Test
+    void aKeyboardUserKeepsTheirPlaceWhenTheFocusedButtonGoesWithALiveUpdate() {
+        User user = newUser();
+        String id = submit(user, "sleep", Map.of("seconds", 4)).get("id").stringValue();
+        Browser browser = browser();
+        browser.logIn(user.username(), user.password());
+        browser.awaitText("#mine-live", "Live");
+        String row = "tr[data-task-id='" + id + "']";
+        browser.find(row + " .cell-actions button");
+        browser.script("document.querySelector(arguments[0]).focus()", row + " .cell-actions button");
+        assertThat(browser.script("return document.activeElement.getAttribute('aria-label')"))
+                .as("the task's Cancel button has the focus").isEqualTo("Cancel task " + id.substring(0, 8));
+
+        browser.awaitText(row + " .cell-status", "SUCCEEDED");
+        assertThat(browser.script("return document.querySelectorAll(arguments[0]).length", row + " .cell-actions button"))
+                .as("a finished task has no Cancel button").isEqualTo(0L);
+        assertThat(browser.script("return document.activeElement === document.querySelector(arguments[0])",
+                row + " th a")).as("the focus on the task's link, in %s",
+                        browser.script("return document.activeElement.outerHTML")).isEqualTo(true);
     }
 
     @Test
