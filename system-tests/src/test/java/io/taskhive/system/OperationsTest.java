@@ -8,6 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.ObservationFilterChainDecorator;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.taskhive.gateway.task.SubmissionConnections;
@@ -41,6 +44,25 @@ class OperationsTest extends ApiTestSupport {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text()).contains("http_server_requests").contains("uri=\"/api/task-types\"")
                 .contains("taskhive_dispatch_rounds_seconds_count");
+    }
+
+    @Test
+    void aRequestIsObservedOnceNotAtEachOfSpringSecuritysFilters() {
+        User user = newUser();
+        assertThat(api.get("/api/tasks", user.token()).status()).isEqualTo(200);
+
+        // With an observation registry Spring Security wraps each filter of every request in an
+        // observation of its own unless told not to; a predicate that turns them into no-ops still
+        // creates them per request. The bean is a composite of the chains; the proxy inside it runs
+        // them, through its decorator.
+        Object composite = system.gateway.getBean("springSecurityFilterChain");
+        Object securityFilters = ReflectionTestUtils.getField(composite, "springSecurityFilterChain");
+        assertThat(securityFilters).isInstanceOf(FilterChainProxy.class);
+        assertThat(ReflectionTestUtils.getField(securityFilters, "filterChainDecorator"))
+                .isNotInstanceOf(ObservationFilterChainDecorator.class);
+        String metrics = management.get("/actuator/prometheus", null).text();
+        assertThat(metrics).contains("http_server_requests_seconds_count{").contains("uri=\"/api/tasks\"")
+                .doesNotContain("spring_security_");
     }
 
     @Test
