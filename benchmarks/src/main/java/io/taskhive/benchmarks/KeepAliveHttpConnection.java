@@ -25,6 +25,7 @@ final class KeepAliveHttpConnection implements AutoCloseable {
     private Socket socket;
     private OutputStream out;
     private InputStream in;
+    private int opened;
 
     KeepAliveHttpConnection(String host, int port) {
         this.host = host;
@@ -66,7 +67,17 @@ final class KeepAliveHttpConnection implements AutoCloseable {
             socket.setSoTimeout(60_000);
             out = new BufferedOutputStream(socket.getOutputStream(), 8192);
             in = new BufferedInputStream(socket.getInputStream(), 16384);
+            opened++;
         }
+    }
+
+    /**
+     * TCP connections opened so far: more than one means the server closed one (Tomcat does after
+     * {@code max-keep-alive-requests}, and after every 400, 500 or 503 answer), and the request after
+     * it paid for a new connection.
+     */
+    int connectionsOpened() {
+        return opened;
     }
 
     private Response read() throws IOException {

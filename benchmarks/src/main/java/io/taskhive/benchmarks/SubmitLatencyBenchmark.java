@@ -4,6 +4,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,9 +21,12 @@ import picocli.CommandLine.Option;
  * committed when the answer comes; the worker runs it meanwhile.
  *
  * <p>To say where the time goes, the same client also measures what each layer costs without the
- * rest: a TCP {@code ping} (the connection and the JSON framing), an HTTP submission refused by
- * validation (Tomcat, the security filters, JSON and validation, but no store and no broker), and a
- * one-row insert with its commit straight over JDBC on the same PostgreSQL (the commit's floor).
+ * rest: a TCP {@code ping} (the connection and the JSON framing); an authenticated HTTP read of the
+ * task types (Tomcat, the security filters with the bearer token, Spring MVC and a JSON answer, but
+ * no store and no broker); an HTTP submission refused by validation, which adds reading the JSON and
+ * validating it, and a new connection each time, as Tomcat closes the connection after every 400; and
+ * a one-row insert with its commit straight over JDBC on the same PostgreSQL (the commit's floor).
+ * Each HTTP line says how many connections it opened.
  */
 @Command(name = "latency-submit", mixinStandardHelpOptions = true,
         description = "sequential submissions (no wait): the acknowledgement's latency over HTTP and TCP.")
@@ -59,20 +63,23 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
                     }
                 };
                 Request tcpPing = i -> tcp.request("{\"action\":\"ping\"}");
+                Request httpRead = i -> expect(http.get("/api/task-types", user.token()), 200);
                 Request httpRefused = i -> expect(http.post("/api/tasks", user.token(),
                         "{\"type\":\"uppercase\",\"payload\":{\"words\":" + i + "}}"), 400);
                 Request jdbcInsert = jdbcInsertAndCommit(database);
 
                 measure(warmup, httpSubmit);
-                report("latency-submit", "http", measure(count, httpSubmit));
+                report("latency-submit", "http", measure(count, httpSubmit, http));
                 measure(warmup, tcpSubmit);
-                report("latency-submit", "tcp", measure(count, tcpSubmit));
+                report("latency-submit", "tcp", measure(count, tcpSubmit, null));
                 measure(warmup / 5, tcpPing);
-                report("latency-submit-floor", "tcp-ping", measure(count, tcpPing));
+                report("latency-submit-floor", "tcp-ping", measure(count, tcpPing, null));
+                measure(warmup / 5, httpRead);
+                report("latency-submit-floor", "http-read", measure(count, httpRead, http));
                 measure(warmup / 5, httpRefused);
-                report("latency-submit-floor", "http-refused", measure(count, httpRefused));
+                report("latency-submit-floor", "http-refused", measure(count, httpRefused, http));
                 measure(warmup / 5, jdbcInsert);
-                report("latency-submit-floor", "jdbc-insert-commit", measure(count, jdbcInsert));
+                report("latency-submit-floor", "jdbc-insert-commit", measure(count, jdbcInsert, null));
             }
         }
         return 0;
@@ -100,24 +107,40 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
         }
     }
 
-    private static Histogram measure(int count, Request request) throws Exception {
+    /** The latencies of one run, and the HTTP connections it opened (-1 over TCP or JDBC). */
+    private record Measured(Histogram latencies, int connectionsOpened) {
+    }
+
+    private static Measured measure(int count, Request request) throws Exception {
+        return measure(count, request, null);
+    }
+
+    private static Measured measure(int count, Request request, KeepAliveHttpConnection http) throws Exception {
+        int openedBefore = http == null ? 0 : http.connectionsOpened();
         Histogram histogram = new Histogram(60_000_000L, 3);
         for (int i = 0; i < count; i++) {
             long started = System.nanoTime();
             request.run(i);
             histogram.recordValue((System.nanoTime() - started) / 1_000);
         }
-        return histogram;
+        return new Measured(histogram, http == null ? -1 : http.connectionsOpened() - openedBefore);
     }
 
-    private static void report(String name, String what, Histogram histogram) {
+    private static void report(String name, String what, Measured measured) {
+        Histogram histogram = measured.latencies();
         double p50 = histogram.getValueAtPercentile(50) / 1000.0;
         double p99 = histogram.getValueAtPercentile(99) / 1000.0;
         double max = histogram.getMaxValue() / 1000.0;
         double perSecond = histogram.getTotalCount() / (histogram.getMean() * histogram.getTotalCount() / 1e6);
-        System.out.printf("%-18s %,d one after another: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,.0f/s)%n", what,
-                histogram.getTotalCount(), p50, p99, max, perSecond);
-        Result.print(name, "via", what, "count", histogram.getTotalCount(), "p50_ms", p50, "p99_ms", p99,
-                "max_ms", max, "per_s", perSecond);
+        String connections = measured.connectionsOpened() < 0 ? ""
+                : String.format(", %,d connections opened", measured.connectionsOpened());
+        System.out.printf("%-18s %,d one after another: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,.0f/s)%s%n", what,
+                histogram.getTotalCount(), p50, p99, max, perSecond, connections);
+        List<Object> fields = new ArrayList<>(List.of("via", what, "count", histogram.getTotalCount(), "p50_ms", p50,
+                "p99_ms", p99, "max_ms", max, "per_s", perSecond));
+        if (measured.connectionsOpened() >= 0) {
+            fields.addAll(List.of("connections_opened", measured.connectionsOpened()));
+        }
+        Result.print(name, fields.toArray());
     }
 }
