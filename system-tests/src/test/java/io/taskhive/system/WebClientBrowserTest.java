@@ -461,10 +461,11 @@ class WebClientBrowserTest extends ApiTestSupport {
     @Test
     void aKeyboardUserKeepsTheirPlaceWhenTheFocusedButtonGoesWithALiveUpdate() {
         User user = newUser();
-        String id = submit(user, "sleep", Map.of("seconds", 4)).get("id").stringValue();
         Browser browser = browser();
         browser.logIn(user.username(), user.password());
         browser.awaitText("#mine-live", "Live");
+        // submitted once the page is live, so that a slow first login cannot outlast the task
+        String id = submit(user, "sleep", Map.of("seconds", 5)).get("id").stringValue();
         String row = "tr[data-task-id='" + id + "']";
         browser.find(row + " .cell-actions button");
         browser.script("document.querySelector(arguments[0]).focus()", row + " .cell-actions button");
@@ -476,6 +477,30 @@ class WebClientBrowserTest extends ApiTestSupport {
                 .as("a finished task has no Cancel button").isEqualTo(0L);
         assertThat(browser.script("return document.activeElement === document.querySelector(arguments[0])",
                 row + " th a")).as("the focus on the task's link, in %s",
+                        browser.script("return document.activeElement.outerHTML")).isEqualTo(true);
+    }
+
+    @Test
+    void aKeyboardUserKeepsTheirPlaceWhenTheListIsRebuiltAroundThem() {
+        User user = newUser();
+        String first = submit(user, "uppercase", Map.of("text", "first")).get("id").stringValue();
+        awaitStatus(user, first, TaskStatus.SUCCEEDED, Duration.ofSeconds(20));
+        Browser browser = browser();
+        browser.logIn(user.username(), user.password());
+        browser.awaitText("#mine-live", "Live");
+        String row = "tr[data-task-id='" + first + "']";
+        browser.find(row + " th a");
+        browser.script("document.querySelector(arguments[0]).focus();"
+                + " document.querySelector(arguments[1]).dataset.shownBefore = 'yes'", row + " th a", row);
+
+        // A task submitted elsewhere (another tab, the CLI) arrives on the first page: the page is
+        // fetched again and every row rebuilt, the focused one included.
+        String second = submit(user, "uppercase", Map.of("text", "second")).get("id").stringValue();
+        browser.find("tr[data-task-id='" + second + "']");
+        browser.waitFor(d -> Boolean.TRUE.equals(browser.script(
+                "const row = document.querySelector(arguments[0]); return row !== null && !row.dataset.shownBefore", row)));
+        assertThat(browser.script("return document.activeElement === document.querySelector(arguments[0])",
+                row + " th a")).as("the focus on the same task's link, in %s",
                         browser.script("return document.activeElement.outerHTML")).isEqualTo(true);
     }
 
