@@ -12,10 +12,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.taskhive.task.TaskStatus;
@@ -461,18 +463,20 @@ class WebClientBrowserTest extends ApiTestSupport {
     @Test
     void aKeyboardUserKeepsTheirPlaceWhenTheFocusedButtonGoesWithALiveUpdate() {
         User user = newUser();
+        // Submitted before the page opens, so that its row comes with the first page and no reload
+        // rebuilds it later; long enough to outlast a browser's first start and login.
+        String id = submit(user, "sleep", Map.of("seconds", 12)).get("id").stringValue();
         Browser browser = browser();
         browser.logIn(user.username(), user.password());
         browser.awaitText("#mine-live", "Live");
-        // submitted once the page is live, so that a slow first login cannot outlast the task
-        String id = submit(user, "sleep", Map.of("seconds", 5)).get("id").stringValue();
         String row = "tr[data-task-id='" + id + "']";
         browser.find(row + " .cell-actions button");
         browser.script("document.querySelector(arguments[0]).focus()", row + " .cell-actions button");
         assertThat(browser.script("return document.activeElement.getAttribute('aria-label')"))
                 .as("the task's Cancel button has the focus").isEqualTo("Cancel task " + id.substring(0, 8));
 
-        browser.awaitText(row + " .cell-status", "SUCCEEDED");
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(row + " .cell-status"),
+                "SUCCEEDED"), Duration.ofSeconds(40));
         assertThat(browser.script("return document.querySelectorAll(arguments[0]).length", row + " .cell-actions button"))
                 .as("a finished task has no Cancel button").isEqualTo(0L);
         assertThat(browser.script("return document.activeElement === document.querySelector(arguments[0])",
