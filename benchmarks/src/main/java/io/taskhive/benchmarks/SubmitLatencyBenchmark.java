@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * How long a program that submits one task, waits for the acknowledgement and submits the next
  * waits each time: sequential {@code POST /api/tasks} (202) on one keep-alive connection, and
  * sequential TCP {@code submit} without {@code wait}, on an otherwise idle system. The task is
- * committed when the answer comes; the worker runs it meanwhile.
+ * committed when the answer comes; the worker runs it meanwhile. After both interfaces' warm-up, the
+ * measured HTTP and TCP submissions take turns in rounds.
  *
  * <p>To say where the time goes, the same client also measures what each layer costs without the
  * rest: a TCP {@code ping} (the connection and the JSON framing); an authenticated HTTP read of the
@@ -41,6 +42,9 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1",
             description = "worker processes running the tasks meanwhile; 0 measures the gateway alone")
     int workers;
+
+    /** Rounds in which the measured HTTP and TCP submissions take turns. */
+    private static final int ALTERNATIONS = 10;
 
     interface Request {
         void run(int i) throws Exception;
@@ -69,9 +73,10 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
                 Request jdbcInsert = jdbcInsertAndCommit(database);
 
                 measure(warmup, httpSubmit);
-                report("latency-submit", "http", measure(count, httpSubmit, http));
                 measure(warmup, tcpSubmit);
-                report("latency-submit", "tcp", measure(count, tcpSubmit, null));
+                List<Measured> submissions = alternated(count, httpSubmit, http, tcpSubmit);
+                report("latency-submit", "http", submissions.get(0));
+                report("latency-submit", "tcp", submissions.get(1));
                 measure(warmup / 5, tcpPing);
                 report("latency-submit-floor", "tcp-ping", measure(count, tcpPing, null));
                 measure(warmup / 5, httpRead);
@@ -118,12 +123,35 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
     private static Measured measure(int count, Request request, KeepAliveHttpConnection http) throws Exception {
         int openedBefore = http == null ? 0 : http.connectionsOpened();
         Histogram histogram = new Histogram(60_000_000L, 3);
-        for (int i = 0; i < count; i++) {
+        record(request, 0, count, histogram);
+        return new Measured(histogram, http == null ? -1 : http.connectionsOpened() - openedBefore);
+    }
+
+    /**
+     * HTTP and TCP submissions in alternating rounds, so that neither is measured with a colder JIT
+     * or a shorter queue of waiting tasks than the other (one after the other, the second interface
+     * ran on code the first had already warmed).
+     */
+    private static List<Measured> alternated(int count, Request httpSubmit, KeepAliveHttpConnection http,
+            Request tcpSubmit) throws Exception {
+        int openedBefore = http.connectionsOpened();
+        Histogram overHttp = new Histogram(60_000_000L, 3);
+        Histogram overTcp = new Histogram(60_000_000L, 3);
+        int round = Math.max(1, count / ALTERNATIONS);
+        for (int done = 0; done < count; done += round) {
+            int size = Math.min(round, count - done);
+            record(httpSubmit, done, size, overHttp);
+            record(tcpSubmit, done, size, overTcp);
+        }
+        return List.of(new Measured(overHttp, http.connectionsOpened() - openedBefore), new Measured(overTcp, -1));
+    }
+
+    private static void record(Request request, int first, int count, Histogram histogram) throws Exception {
+        for (int i = first; i < first + count; i++) {
             long started = System.nanoTime();
             request.run(i);
             histogram.recordValue((System.nanoTime() - started) / 1_000);
         }
-        return new Measured(histogram, http == null ? -1 : http.connectionsOpened() - openedBefore);
     }
 
     private static void report(String name, String what, Measured measured) {
