@@ -78,13 +78,13 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
                 report("latency-submit", "http", submissions.get(0));
                 report("latency-submit", "tcp", submissions.get(1));
                 measure(warmup / 5, tcpPing);
-                report("latency-submit-floor", "tcp-ping", measure(count, tcpPing, null));
+                report("latency-submit-floor", "tcp-ping", measure(count, tcpPing));
                 measure(warmup / 5, httpRead);
                 report("latency-submit-floor", "http-read", measure(count, httpRead, http));
                 measure(warmup / 5, httpRefused);
                 report("latency-submit-floor", "http-refused", measure(count, httpRefused, http));
                 measure(warmup / 5, jdbcInsert);
-                report("latency-submit-floor", "jdbc-insert-commit", measure(count, jdbcInsert, null));
+                report("latency-submit-floor", "jdbc-insert-commit", measure(count, jdbcInsert));
             }
         }
         return 0;
@@ -122,7 +122,7 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
 
     private static Measured measure(int count, Request request, KeepAliveHttpConnection http) throws Exception {
         int openedBefore = http == null ? 0 : http.connectionsOpened();
-        Histogram histogram = new Histogram(60_000_000L, 3);
+        Histogram histogram = latencies();
         record(request, 0, count, histogram);
         return new Measured(histogram, http == null ? -1 : http.connectionsOpened() - openedBefore);
     }
@@ -135,8 +135,8 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
     private static List<Measured> alternated(int count, Request httpSubmit, KeepAliveHttpConnection http,
             Request tcpSubmit) throws Exception {
         int openedBefore = http.connectionsOpened();
-        Histogram overHttp = new Histogram(60_000_000L, 3);
-        Histogram overTcp = new Histogram(60_000_000L, 3);
+        Histogram overHttp = latencies();
+        Histogram overTcp = latencies();
         int round = Math.max(1, count / ALTERNATIONS);
         for (int done = 0; done < count; done += round) {
             int size = Math.min(round, count - done);
@@ -144,6 +144,11 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
             record(tcpSubmit, done, size, overTcp);
         }
         return List.of(new Measured(overHttp, http.connectionsOpened() - openedBefore), new Measured(overTcp, -1));
+    }
+
+    /** Microseconds, up to a minute, to three significant digits. */
+    private static Histogram latencies() {
+        return new Histogram(60_000_000L, 3);
     }
 
     private static void record(Request request, int first, int count, Histogram histogram) throws Exception {
