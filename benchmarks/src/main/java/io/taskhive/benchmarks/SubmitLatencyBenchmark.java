@@ -1,5 +1,6 @@
 package io.taskhive.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,12 @@ import picocli.CommandLine.Option;
  * sequential TCP {@code submit} without {@code wait}, on an otherwise idle system. The task is
  * committed when the answer comes; the worker runs it meanwhile. After both interfaces' warm-up, the
  * measured HTTP and TCP submissions take turns in rounds.
+ *
+ * <p>The warm-up goes on until the JIT compilers are nearly idle, the gateway's and this client's:
+ * on two cores a compiler thread working through the request path's methods (a method a request
+ * passes once reaches C2's thresholds only after thousands of requests, and the compiler then works
+ * through its queue for seconds) takes a core from the submissions measured. What the compilers still did during the measured rounds
+ * is printed ({@code jit_ms}).
  *
  * <p>To say where the time goes, the same client also measures what each layer costs without the
  * rest: a TCP {@code ping} (the connection and the JSON framing); an authenticated HTTP read of the
@@ -43,8 +50,18 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
             description = "worker processes running the tasks meanwhile; 0 measures the gateway alone")
     int workers;
 
+    @Option(names = "--settle-max", defaultValue = "60000",
+            description = "most submissions over each interface added to the warm-up while the JIT compilers are busy")
+    int settleMax;
+
     /** Rounds in which the measured HTTP and TCP submissions take turns. */
     private static final int ALTERNATIONS = 10;
+
+    /** Submissions over each interface per round of the warm-up's extension. */
+    private static final int SETTLE_ROUND = 1_000;
+
+    /** JIT compilation (gateway and client together) under which a warm-up round counts as quiet. */
+    private static final long QUIET_COMPILATION_MILLIS = 10;
 
     interface Request {
         void run(int i) throws Exception;
@@ -74,9 +91,15 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
 
                 measure(warmup, httpSubmit);
                 measure(warmup, tcpSubmit);
+                int added = settle(system, httpSubmit, http, tcpSubmit);
+                long compiledBefore = compilationMillis(system);
                 List<Measured> submissions = alternated(count, httpSubmit, http, tcpSubmit);
-                report("latency-submit", "http", submissions.get(0));
-                report("latency-submit", "tcp", submissions.get(1));
+                long compiled = compilationMillis(system) - compiledBefore;
+                System.out.printf("warm-up: %,d submissions over each interface (%,d added while the JIT compilers "
+                        + "were busy); %,d ms of JIT compilation during the measured rounds%n", warmup + added, added,
+                        compiled);
+                report("latency-submit", "http", submissions.get(0), "warmup", warmup + added, "jit_ms", compiled);
+                report("latency-submit", "tcp", submissions.get(1), "warmup", warmup + added, "jit_ms", compiled);
                 measure(warmup / 5, tcpPing);
                 report("latency-submit-floor", "tcp-ping", measure(count, tcpPing));
                 measure(warmup / 5, httpRead);
@@ -110,6 +133,30 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
             throw new IllegalStateException("expected " + status + ", got " + response.status() + ": "
                     + response.body());
         }
+    }
+
+    /**
+     * More alternated warm-up rounds until one passes in which the gateway's and this client's JIT
+     * compilers together worked less than {@link #QUIET_COMPILATION_MILLIS}, or {@code settleMax}
+     * submissions over each interface were added. Returns how many were.
+     */
+    private int settle(SystemUnderTest system, Request httpSubmit, KeepAliveHttpConnection http,
+            Request tcpSubmit) throws Exception {
+        int added = 0;
+        while (added < settleMax) {
+            long before = compilationMillis(system);
+            alternated(SETTLE_ROUND, httpSubmit, http, tcpSubmit);
+            added += SETTLE_ROUND;
+            if (compilationMillis(system) - before < QUIET_COMPILATION_MILLIS) {
+                break;
+            }
+        }
+        return added;
+    }
+
+    /** The JIT compilers' work so far, in milliseconds: the gateway's plus this client's. */
+    private static long compilationMillis(SystemUnderTest system) throws Exception {
+        return system.gatewayCompilationMillis() + ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /** The latencies of one run, and the HTTP connections it opened (-1 over TCP or JDBC). */
@@ -159,7 +206,8 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
         }
     }
 
-    private static void report(String name, String what, Measured measured) {
+    /** {@code extra}: more fields of the RESULT line, name and value in turn. */
+    private static void report(String name, String what, Measured measured, Object... extra) {
         Histogram histogram = measured.latencies();
         double p50 = histogram.getValueAtPercentile(50) / 1000.0;
         double p99 = histogram.getValueAtPercentile(99) / 1000.0;
@@ -174,6 +222,7 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
         if (measured.connectionsOpened() >= 0) {
             fields.addAll(List.of("connections_opened", measured.connectionsOpened()));
         }
+        fields.addAll(List.of(extra));
         Result.print(name, fields.toArray());
     }
 }

@@ -40,14 +40,16 @@ final class SystemUnderTest implements AutoCloseable {
     private final Process gateway;
     private final int httpPort;
     private final int tcpPort;
+    private final int managementPort;
 
     private SystemUnderTest(TestInfrastructure.Database database, TestInfrastructure.Broker broker, Process gateway,
-            int httpPort, int tcpPort) {
+            int httpPort, int tcpPort, int managementPort) {
         this.database = database;
         this.broker = broker;
         this.gateway = gateway;
         this.httpPort = httpPort;
         this.tcpPort = tcpPort;
+        this.managementPort = managementPort;
         processes.add(gateway);
     }
 
@@ -100,7 +102,7 @@ final class SystemUnderTest implements AutoCloseable {
         gatewayEnvironment.putAll(gatewaySettings);
         gatewayEnvironment.putAll(overrides("gateway"));
         Process gateway = launch("gateway-service", "gateway", List.of(), gatewayEnvironment);
-        SystemUnderTest system = new SystemUnderTest(database, broker, gateway, httpPort, tcpPort);
+        SystemUnderTest system = new SystemUnderTest(database, broker, gateway, httpPort, tcpPort, managementPort);
         try {
             List<Integer> workerPorts = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
@@ -217,6 +219,19 @@ final class SystemUnderTest implements AutoCloseable {
 
     int tcpPort() {
         return tcpPort;
+    }
+
+    /**
+     * Milliseconds the gateway's JIT compilers have worked since it started (Micrometer's
+     * {@code jvm.compilation.time}, from its Prometheus endpoint).
+     */
+    long gatewayCompilationMillis() throws IOException, InterruptedException {
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(line -> line.startsWith("jvm_compilation_time_ms_total"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new IOException("the gateway reports no jvm_compilation_time_ms_total"));
     }
 
     Connection database() throws SQLException {
