@@ -38,17 +38,22 @@ final class CpuAccounting {
 
     /** CPU milliseconds per task of each component between two snapshots, and the machine's total. */
     String perTask(Snapshot from, Snapshot to, long tasks) {
-        StringBuilder line = new StringBuilder("CPU per task:");
+        return per("task", from, to, tasks);
+    }
+
+    /** As {@link #perTask}, per {@code unit} (what the {@code count} things measured were). */
+    String per(String unit, Snapshot from, Snapshot to, long count) {
+        StringBuilder line = new StringBuilder("CPU per " + unit + ":");
         long accounted = 0;
         for (String component : from.ticks().keySet()) {
             long used = to.ticks().get(component) - from.ticks().get(component);
             if (!component.equals("machine")) {
                 accounted += used;
             }
-            line.append(String.format(" %s %.3f ms", component, used / TICKS_PER_SECOND * 1000 / tasks));
+            line.append(String.format(" %s %.3f ms", component, used / TICKS_PER_SECOND * 1000 / count));
         }
         long other = to.ticks().get("machine") - from.ticks().get("machine") - accounted;
-        return line.append(String.format(" (other %.3f ms)", other / TICKS_PER_SECOND * 1000 / tasks)).toString();
+        return line.append(String.format(" (other %.3f ms)", other / TICKS_PER_SECOND * 1000 / count)).toString();
     }
 
     private static long processTicks(List<Long> pids) {

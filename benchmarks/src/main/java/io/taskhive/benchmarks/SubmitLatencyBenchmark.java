@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  * <p>The warm-up goes on until the JIT compilers are nearly idle, the gateway's and this client's:
  * on two cores a compiler thread working through the request path's methods (a method a request
  * passes once reaches C2's thresholds only after thousands of requests, and the compiler then works
- * through its queue for seconds) takes a core from the submissions measured. What the compilers still did during the measured rounds
- * is printed ({@code jit_ms}).
+ * through its queue for seconds) takes a core from the submissions measured. What the compilers
+ * still did during the measured rounds is printed ({@code jit_ms}), and so is the CPU each component
+ * used per measured submission: the machine's CPU is what two cores run out of.
  *
  * <p>To say where the time goes, the same client also measures what each layer costs without the
  * rest: a TCP {@code ping} (the connection and the JSON framing); an authenticated HTTP read of the
@@ -92,12 +93,17 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
                 measure(warmup, httpSubmit);
                 measure(warmup, tcpSubmit);
                 int added = settle(system, httpSubmit, http, tcpSubmit);
+                CpuAccounting cpu = new CpuAccounting(system);
+                CpuAccounting.Snapshot cpuBefore = cpu.snapshot();
                 long compiledBefore = compilationMillis(system);
                 List<Measured> submissions = alternated(count, httpSubmit, http, tcpSubmit);
                 long compiled = compilationMillis(system) - compiledBefore;
                 System.out.printf("warm-up: %,d submissions over each interface (%,d added while the JIT compilers "
                         + "were busy); %,d ms of JIT compilation during the measured rounds%n", warmup + added, added,
                         compiled);
+                // Both interfaces' measured submissions together, with the tasks they made run meanwhile
+                // (--workers); "other" holds this client.
+                System.out.println(cpu.per("submission", cpuBefore, cpu.snapshot(), 2L * count));
                 report("latency-submit", "http", submissions.get(0), "warmup", warmup + added, "jit_ms", compiled);
                 report("latency-submit", "tcp", submissions.get(1), "warmup", warmup + added, "jit_ms", compiled);
                 measure(warmup / 5, tcpPing);
