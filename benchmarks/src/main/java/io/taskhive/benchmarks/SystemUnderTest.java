@@ -226,12 +226,15 @@ final class SystemUnderTest implements AutoCloseable {
      * {@code jvm.compilation.time}, from its Prometheus endpoint).
      */
     long gatewayCompilationMillis() throws IOException, InterruptedException {
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                    + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        }
         return metrics.body().lines().filter(line -> line.startsWith("jvm_compilation_time_ms_total"))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new IOException("the gateway reports no jvm_compilation_time_ms_total"));
+                .findFirst().orElseThrow(() -> new IOException("the gateway answered " + metrics.statusCode()
+                        + " without jvm_compilation_time_ms_total"));
     }
 
     Connection database() throws SQLException {
