@@ -125,7 +125,11 @@ final class Browser implements AutoCloseable {
     }
 
     void awaitText(String css, String text) {
-        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        awaitText(css, text, WAIT);
+    }
+
+    void awaitText(String css, String text, Duration timeout) {
+        waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text), timeout);
     }
 
     void awaitHeading(String text) {

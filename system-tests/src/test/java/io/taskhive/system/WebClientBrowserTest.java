@@ -12,12 +12,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.taskhive.task.TaskStatus;
@@ -475,8 +473,7 @@ class WebClientBrowserTest extends ApiTestSupport {
         assertThat(browser.script("return document.activeElement.getAttribute('aria-label')"))
                 .as("the task's Cancel button has the focus").isEqualTo("Cancel task " + id.substring(0, 8));
 
-        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(row + " .cell-status"),
-                "SUCCEEDED"), Duration.ofSeconds(40));
+        browser.awaitText(row + " .cell-status", "SUCCEEDED", Duration.ofSeconds(40));
         assertThat(browser.script("return document.querySelectorAll(arguments[0]).length", row + " .cell-actions button"))
                 .as("a finished task has no Cancel button").isEqualTo(0L);
         assertThat(browser.script("return document.activeElement === document.querySelector(arguments[0])",
