@@ -149,11 +149,13 @@ final class SubmitLatencyBenchmark implements Callable<Integer> {
     private int settle(SystemUnderTest system, Request httpSubmit, KeepAliveHttpConnection http,
             Request tcpSubmit) throws Exception {
         int added = 0;
+        long compiled = compilationMillis(system);
         while (added < settleMax) {
-            long before = compilationMillis(system);
             alternated(SETTLE_ROUND, httpSubmit, http, tcpSubmit);
             added += SETTLE_ROUND;
-            if (compilationMillis(system) - before < QUIET_COMPILATION_MILLIS) {
+            long before = compiled;
+            compiled = compilationMillis(system);
+            if (compiled - before < QUIET_COMPILATION_MILLIS) {
                 break;
             }
         }
