@@ -90,14 +90,14 @@ final class HistoryBenchmark implements Callable<Integer> {
                        error = 'worker ' || coalesce(o.worker_id, '?') || ' stopped responding while running it',
                        version = t.version + 1
                   from orphans o where t.id = o.id
-                returning t.id, t.status, t.attempts, o.worker_id, t.owner_id, t.type, t.error
+                returning t.id, t.status, t.attempts, o.worker_id, t.owner_id, t.type, t.error, now() as at,
+                          nextval(pg_get_serial_sequence('task_transitions', 'id')) as transition_id
             ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-                select id, 'RUNNING', status, now(), worker_id, attempts, error from moved
-                returning task_id, id, at
+                insert into task_transitions (id, task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select transition_id, id, 'RUNNING', status, at, worker_id, attempts, error from moved
             )
-            select m.id, m.owner_id, m.type, m.status, m.attempts, m.worker_id, l.id, l.at
-              from moved m join logged l on l.task_id = m.id
+            select m.id, m.owner_id, m.type, m.status, m.attempts, m.worker_id, m.transition_id, m.at
+              from moved m
             """;
 
     @Option(names = "--tasks", defaultValue = "10000000", description = "finished tasks loaded as history")

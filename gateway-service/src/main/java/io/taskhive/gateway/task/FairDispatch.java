@@ -2,6 +2,7 @@ package io.taskhive.gateway.task;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ class FairDispatch implements SmartLifecycle {
 
     /** One round; returns how many held tasks it published. */
     int round() {
-        DispatchBacklog backlog = store.backlog();
+        DispatchBacklog backlog = Objects.requireNonNull(transaction.execute(status -> store.backlog()));
         admission.counted(backlog);
         long room = properties.dispatch().ahead() - backlog.dispatched();
         if (!backlog.anyHeld() || room <= 0 || dispatcher.brokerDown()) {

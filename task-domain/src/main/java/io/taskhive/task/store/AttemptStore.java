@@ -1,6 +1,7 @@
 package io.taskhive.task.store;
 
 import static io.taskhive.task.store.Rows.array;
+import static io.taskhive.task.store.Rows.NEXT_TRANSITION_ID;
 import static io.taskhive.task.store.Rows.in;
 
 import java.sql.ResultSet;
@@ -52,18 +53,19 @@ public class AttemptStore {
                                  where w.id = c.worker_id and w.stopped_at is null
                                    and w.last_seen > now() - make_interval(secs => :aliveWithinSeconds))))
                 returning t.id, c.status as from_status, t.attempts, t.max_attempts, t.timeout_seconds,
-                          t.started_at, t.owner_id, t.queued_at
+                          t.started_at, t.owner_id, t.queued_at, %s as transition_id
             ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt)
-                select id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts from claimed
-                returning task_id, id
+                insert into task_transitions (id, task_id, from_status, to_status, at, worker_id, attempt)
+                select transition_id, id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts
+                  from claimed
             )
-            select c.id, c.owner_id, c.from_status, c.attempts, c.max_attempts, c.timeout_seconds, c.started_at, l.id,
-                   c.queued_at
-              from claimed c join logged l on l.task_id = c.id
-            """.formatted(in(TaskStatus.claimable()));
+            select c.id, c.owner_id, c.from_status, c.attempts, c.max_attempts, c.timeout_seconds, c.started_at,
+                   c.transition_id, c.queued_at
+              from claimed c
+            """.formatted(in(TaskStatus.claimable()), NEXT_TRANSITION_ID);
 
-    private static final String COMPLETE = """
+    /** Package-visible for the test that reads its plan. */
+    static final String COMPLETE = """
             with computed as (
                 select c.id, c.result from unnest(cast(:ids as uuid[]), cast(:results as text[])) as c(id, result)
             ), current_rows as materialized (
@@ -76,23 +78,24 @@ public class AttemptStore {
                        error = null, started_at = now(), finished_at = clock_timestamp(), worker_id = :workerId,
                        dispatch_due_at = null, version = t.version + 1
                   from computed c join current_rows r on r.id = c.id
-                 where t.id = c.id and r.status in (%s)
+                 where t.id = c.id and r.status in (%1$s)
                 returning t.id, t.owner_id, r.status as from_status, t.attempts, t.max_attempts, t.queued_at,
-                          t.started_at, t.finished_at
+                          t.started_at, t.finished_at, %2$s as started_transition
+            ), numbered as materialized (
+                select c.*, %2$s as finished_transition from completed c
             ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt)
-                select id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts from completed
+                insert into task_transitions (id, task_id, from_status, to_status, at, worker_id, attempt)
+                select started_transition, id, from_status, 'RUNNING', started_at, cast(:workerId as varchar), attempts
+                  from numbered
                 union all
-                select id, 'RUNNING', 'SUCCEEDED', finished_at, cast(:workerId as varchar), attempts
-                  from completed
-                returning task_id, to_status, id
+                select finished_transition, id, 'RUNNING', 'SUCCEEDED', finished_at, cast(:workerId as varchar),
+                       attempts
+                  from numbered
             )
             select c.id, c.owner_id, c.from_status, c.attempts, c.max_attempts, c.queued_at, c.started_at,
-                   c.finished_at, r.id, s.id
-              from completed c
-              join logged r on r.task_id = c.id and r.to_status = 'RUNNING'
-              join logged s on s.task_id = c.id and s.to_status = 'SUCCEEDED'
-            """.formatted(in(TaskStatus.claimable()));
+                   c.finished_at, c.started_transition, c.finished_transition
+              from numbered c
+            """.formatted(in(TaskStatus.claimable()), NEXT_TRANSITION_ID);
 
     private static final String FINISH = """
             with outcome as (
@@ -116,17 +119,16 @@ public class AttemptStore {
                   from outcome o join locked l on l.id = o.id
                  where t.id = o.id and t.status = 'RUNNING' and t.attempts = o.attempt
                 returning t.id, t.owner_id, t.status, t.finished_at, t.attempts, t.error, t.max_attempts,
-                          t.queued_at, t.started_at
+                          t.queued_at, t.started_at, %s as transition_id
             ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-                select id, 'RUNNING', status, finished_at, cast(:workerId as varchar), attempts, error
+                insert into task_transitions (id, task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select transition_id, id, 'RUNNING', status, finished_at, cast(:workerId as varchar), attempts, error
                   from finished
-                returning task_id, id
             )
             select f.id, f.owner_id, 'RUNNING' as from_status, f.attempts, f.max_attempts, f.queued_at,
-                   f.started_at, f.finished_at, null, l.id
-              from finished f join logged l on l.task_id = f.id
-            """;
+                   f.started_at, f.finished_at, null, f.transition_id
+              from finished f
+            """.formatted(NEXT_TRANSITION_ID);
 
     /** RETRYING until the delay has passed, when the outbox relay publishes it again. */
     private static final String RETRY_LATER = """
@@ -182,15 +184,15 @@ public class AttemptStore {
                        error = 'worker ' || coalesce(o.worker_id, '?') || ' stopped responding while running it',
                        version = t.version + 1
                   from orphans o where t.id = o.id
-                returning t.id, t.status, t.attempts, o.worker_id, t.owner_id, t.type, t.error
+                returning t.id, t.status, t.attempts, o.worker_id, t.owner_id, t.type, t.error, now() as at,
+                          %s as transition_id
             ), logged as (
-                insert into task_transitions (task_id, from_status, to_status, at, worker_id, attempt, detail)
-                select id, 'RUNNING', status, now(), worker_id, attempts, error from moved
-                returning task_id, id, at
+                insert into task_transitions (id, task_id, from_status, to_status, at, worker_id, attempt, detail)
+                select transition_id, id, 'RUNNING', status, at, worker_id, attempts, error from moved
             )
-            select m.id, m.owner_id, m.type, m.status, m.attempts, m.worker_id, l.id, l.at
-              from moved m join logged l on l.task_id = m.id
-            """;
+            select m.id, m.owner_id, m.type, m.status, m.attempts, m.worker_id, m.transition_id, m.at
+              from moved m
+            """.formatted(NEXT_TRANSITION_ID);
 
     private final JdbcClient jdbc;
 

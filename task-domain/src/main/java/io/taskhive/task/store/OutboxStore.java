@@ -80,14 +80,14 @@ public class OutboxStore {
                     update tasks t set status = 'QUEUED', queued_at = now(), version = t.version + 1
                       from due where t.id = due.id and t.status = 'SCHEDULED'
                     returning t.id, t.owner_id, t.type, t.attempts, t.queued_at, t.run_at,
-                              nextval(pg_get_serial_sequence('task_transitions', 'id')) as transition_id
+                              %s as transition_id
                 ), logged as (
                     insert into task_transitions (id, task_id, from_status, to_status, at, attempt, detail)
                     select transition_id, id, 'SCHEDULED', 'QUEUED', queued_at, attempts, 'due' from released
                 )
                 select id, owner_id, type, attempts, queued_at, run_at, transition_id from released
                  order by run_at, id
-                """)
+                """.formatted(Rows.NEXT_TRANSITION_ID))
                 .param("limit", limit)
                 .query((row, number) -> new ReleasedTask(row.getObject(1, UUID.class), row.getLong(2),
                         row.getString(3), row.getInt(4), Rows.instant(row, 5), Rows.instant(row, 6), row.getLong(7)))

@@ -27,6 +27,14 @@ final class Rows {
             t.worker_id, t.dispatch_seq, t.traceparent, t.run_at, t.priority, t.artifact_key, t.artifact_size,
             t.artifact_content_type, t.artifact_sha256""";
 
+    /**
+     * The id of a history row, taken in the statement that changes the task (in its update's
+     * {@code RETURNING}): the statement then returns the ids from the update alone. Joining the
+     * inserted history rows back to the updated tasks instead is planned from estimates that know
+     * nothing of either side, and a nested loop over them is quadratic in the batch.
+     */
+    static final String NEXT_TRANSITION_ID = "nextval(pg_get_serial_sequence('task_transitions', 'id'))";
+
     private Rows() {
     }
 

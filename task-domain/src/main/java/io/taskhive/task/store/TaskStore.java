@@ -92,9 +92,9 @@ public class TaskStore {
                        max_attempts = t.attempts + coalesce((select e.attempts from extra e where e.type = t.type), 1),
                        dispatch_due_at = :dispatchDueAt, dispatch_seq = t.dispatch_seq + 1, version = t.version + 1
                   from picked p
-                 where t.id = p.id and p.status in (%s)
+                 where t.id = p.id and p.status in (%1$s)
                 returning t.id, p.status as from_status, t.queued_at, t.attempts, t.owner_id, t.type, t.created_at,
-                          nextval(pg_get_serial_sequence('task_transitions', 'id')) as transition_id
+                          %2$s as transition_id
             ), logged as (
                 insert into task_transitions (id, task_id, from_status, to_status, at, attempt, detail)
                 select transition_id, id, from_status, 'QUEUED', queued_at, attempts, cast(:detail as text)
@@ -103,7 +103,7 @@ public class TaskStore {
             select r.id, r.owner_id, r.type, r.from_status, 'QUEUED', r.attempts, r.queued_at, null, r.transition_id
               from requeued r
              order by r.created_at, r.id
-            """.formatted(in(TaskStatus.retryable()));
+            """.formatted(in(TaskStatus.retryable()), Rows.NEXT_TRANSITION_ID);
 
     private final JdbcClient jdbc;
 
