@@ -28,7 +28,8 @@ import io.taskhive.task.store.OwnerLoad;
  * admitted since: one query per owner per interval, not per task. With several gateways, each
  * counts only its own admissions since, so a user can pass a limit by what the other gateways
  * admitted for them within one interval (bounded by the submission rate limit); the rounds, one
- * gateway at a time, never do.
+ * gateway at a time, never do. An owner's count of waiting tasks, once past ten thousand, is read
+ * proportionally less often ({@link WaitingRecount}), except when it would refuse them.
  */
 @Component
 class DispatchAdmission {
@@ -37,6 +38,7 @@ class DispatchAdmission {
     private final GatewayProperties.Dispatch dispatch;
     private final GatewayProperties.Quotas quotas;
     private final long maxAgeNanos;
+    private final WaitingRecount waitingRecount;
     private final ConcurrentMap<Long, OwnerCounts> owners = new ConcurrentHashMap<>();
     private volatile Snapshot backlog = new Snapshot(new DispatchBacklog(false, 0), Long.MIN_VALUE);
     private final AtomicLong publishedSinceSnapshot = new AtomicLong();
@@ -46,6 +48,7 @@ class DispatchAdmission {
         this.dispatch = properties.dispatch();
         this.quotas = properties.quotas();
         this.maxAgeNanos = properties.dispatch().countsMaxAge().toNanos();
+        this.waitingRecount = new WaitingRecount(properties.dispatch().countsMaxAge());
     }
 
     private record Snapshot(DispatchBacklog backlog, long at) {
@@ -59,7 +62,7 @@ class DispatchAdmission {
     boolean admit(long ownerId, int immediate, int scheduled) {
         OwnerCounts counts = owners.computeIfAbsent(ownerId, OwnerCounts::new);
         synchronized (counts) {
-            counts.refreshIfStale();
+            counts.refreshIfStale(immediate + scheduled);
             long waiting = counts.load.waiting() + counts.waitingSince;
             if (waiting + immediate + scheduled > counts.load.maxQueued()) {
                 throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "you have " + waiting + " tasks waiting to run "
@@ -104,6 +107,7 @@ class DispatchAdmission {
         private final long ownerId;
         private OwnerLoad load;
         private long at = Long.MIN_VALUE;
+        private long waitingAt;
         private long inFlightSince;
         private long waitingSince;
 
@@ -111,14 +115,28 @@ class DispatchAdmission {
             this.ownerId = ownerId;
         }
 
-        void refreshIfStale() {
+        void refreshIfStale(int adding) {
             long now = System.nanoTime();
-            if (load == null || now - at > maxAgeNanos) {
-                load = store.ownerLoad(ownerId, quotas.maxRunning(), quotas.maxQueued());
-                at = now;
-                inFlightSince = 0;
-                waitingSince = 0;
+            boolean countWaiting = load == null
+                    || waitingRecount.due(load.waiting(), waitingSince, adding, load.maxQueued(), now - waitingAt);
+            if (!countWaiting && now - at <= maxAgeNanos) {
+                return;
             }
+            OwnerLoad counted = store.ownerLoad(ownerId, quotas.maxRunning(), quotas.maxQueued(), countWaiting);
+            if (!countWaiting && load.waiting() + waitingSince + adding > counted.maxQueued()) {
+                // their limit was lowered meanwhile: a refusal is decided by a fresh count
+                counted = store.ownerLoad(ownerId, quotas.maxRunning(), quotas.maxQueued(), true);
+                countWaiting = true;
+            }
+            if (countWaiting) {
+                load = counted;
+                waitingAt = now;
+                waitingSince = 0;
+            } else {
+                load = new OwnerLoad(counted.maxRunning(), counted.maxQueued(), counted.inFlight(), load.waiting());
+            }
+            at = now;
+            inFlightSince = 0;
         }
     }
 }

@@ -29,7 +29,8 @@ public class DispatchStore {
 
     /** What {@link #backlog} reads. */
     static final String BACKLOG = """
-            select exists (select 1 from tasks where status = 'QUEUED' and dispatch_seq = 0),
+            select (select owner_id from tasks where status = 'QUEUED' and dispatch_seq = 0
+                     order by owner_id desc limit 1) is not null,
                    (select count(*) from tasks where status = 'QUEUED' and dispatch_seq > 0)
             """;
 
@@ -43,6 +44,14 @@ public class DispatchStore {
      * each such entry at every call (it never marks an entry dead): 31 ms a call, several times a
      * second, once a burst of 20,000 tasks had gone through. An index-only scan marks them dead the
      * first time and passes over them after that, reading the index alone.
+     *
+     * <p>Whether any is held is asked as the last entry of {@code tasks_held}. Asked as
+     * {@code exists}, it was answered by reading the table from its start whenever the statistics
+     * had been taken while many tasks were held (expecting one within the first rows): 7,886
+     * buffers and 82 ms a call in a burst, however few were held by then. From the index's end:
+     * its entries stay until the table's next vacuum, those of tasks published since included, and
+     * a round publishes each owner's tasks from the start of the owner's entries (highest priority,
+     * oldest); the last entry is the one published last, so it is the one still held.
      */
     public DispatchBacklog backlog() {
         jdbc.sql("set local enable_bitmapscan = off").update();
@@ -62,6 +71,10 @@ public class DispatchStore {
     /**
      * A dispatch round's statement (see {@link #dispatchHeld}).
      *
+     * <p>The owners are found from the end of {@code tasks_held} (each owner's last entry, see
+     * {@link #backlog}); only the walk through each owner's own entries, in the order they are
+     * published, passes over those of the owner's tasks published since the last vacuum.
+     *
      * <p>{@code dispatch_seq + 0} in the update: written {@code dispatch_seq = 0}, the condition
      * matched the predicate of the partial index {@code tasks_held}, and the statistics' count of
      * held tasks lags behind a flood (autovacuum off, or a large table analysed only after 10 % of
@@ -73,11 +86,12 @@ public class DispatchStore {
      */
     static final String DISPATCH_HELD = """
             with recursive owners(owner_id) as (
-                (select owner_id from tasks where status = 'QUEUED' and dispatch_seq = 0 order by owner_id limit 1)
+                (select owner_id from tasks where status = 'QUEUED' and dispatch_seq = 0
+                  order by owner_id desc limit 1)
                 union all
                 select (select t.owner_id from tasks t
-                         where t.status = 'QUEUED' and t.dispatch_seq = 0 and t.owner_id > o.owner_id
-                         order by t.owner_id limit 1)
+                         where t.status = 'QUEUED' and t.dispatch_seq = 0 and t.owner_id < o.owner_id
+                         order by t.owner_id desc limit 1)
                   from owners o where o.owner_id is not null
             ), budgets as (
                 select o.owner_id,
@@ -135,18 +149,30 @@ public class DispatchStore {
      * running or published and not started, and tasks waiting (SCHEDULED, QUEUED, RETRYING).
      */
     public OwnerLoad ownerLoad(long ownerId, int defaultMaxRunning, int defaultMaxQueued) {
+        return ownerLoad(ownerId, defaultMaxRunning, defaultMaxQueued, true);
+    }
+
+    /**
+     * As {@link #ownerLoad(long, int, int)}; with {@code countWaiting} false the waiting tasks are
+     * not counted (given as 0). That count reads an entry and a row of each waiting task, and a
+     * user may have a hundred thousand waiting; the others read only what is running or about to.
+     */
+    public OwnerLoad ownerLoad(long ownerId, int defaultMaxRunning, int defaultMaxQueued, boolean countWaiting) {
         return jdbc.sql("""
                 select coalesce(u.max_running, :defaultMaxRunning), coalesce(u.max_queued, :defaultMaxQueued),
                        (select count(*) from tasks r where r.owner_id = u.id and r.status = 'RUNNING')
                        + (select count(*) from tasks q where q.owner_id = u.id and q.status = 'QUEUED'
                                                           and q.dispatch_seq > 0),
-                       (select count(*) from tasks w where w.owner_id = u.id
-                                                     and w.status in ('SCHEDULED', 'QUEUED', 'RETRYING'))
+                       case when :countWaiting then
+                           (select count(*) from tasks w where w.owner_id = u.id
+                                                         and w.status in ('SCHEDULED', 'QUEUED', 'RETRYING'))
+                       else 0 end
                   from users u where u.id = :ownerId
                 """)
                 .param("ownerId", ownerId)
                 .param("defaultMaxRunning", defaultMaxRunning)
                 .param("defaultMaxQueued", defaultMaxQueued)
+                .param("countWaiting", countWaiting)
                 .query((row, number) -> new OwnerLoad(row.getInt(1), row.getInt(2), row.getLong(3), row.getLong(4)))
                 .optional().orElse(new OwnerLoad(defaultMaxRunning, defaultMaxQueued, 0, 0));
     }
