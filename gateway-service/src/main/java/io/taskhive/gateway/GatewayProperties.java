@@ -90,7 +90,9 @@ public record GatewayProperties(
      * @param roundInterval how often each gateway runs a dispatch round when no submission wakes it
      * @param roundSize     most held tasks one round publishes
      * @param countsMaxAge  how old the counts may be that a gateway decides by without asking the
-     *                      database again (the backlog, a user's running and waiting tasks)
+     *                      database again (the backlog, a user's running and waiting tasks; past
+     *                      10,000 waiting tasks, that count one interval more per 10,000, unless it
+     *                      would refuse a submission)
      */
     public record Dispatch(@DefaultValue("1000") @Min(1) int ahead, @DefaultValue("100ms") Duration roundInterval,
             @DefaultValue("1000") @Min(1) @Max(10_000) int roundSize,
