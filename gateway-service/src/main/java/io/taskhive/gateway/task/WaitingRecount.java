@@ -17,7 +17,7 @@ import java.time.Duration;
 final class WaitingRecount {
 
     /** Waiting tasks one owner's recounts may read an interval, about. */
-    static final long TASKS_PER_INTERVAL = 10_000;
+    private static final long TASKS_PER_INTERVAL = 10_000;
 
     private final long intervalNanos;
 
