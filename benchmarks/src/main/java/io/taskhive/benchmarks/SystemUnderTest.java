@@ -226,15 +226,25 @@ final class SystemUnderTest implements AutoCloseable {
      * {@code jvm.compilation.time}, from its Prometheus endpoint).
      */
     long gatewayCompilationMillis() throws IOException, InterruptedException {
+        return gatewayCount("jvm_compilation_time_ms_total");
+    }
+
+    /** Held tasks the gateway's dispatch rounds have published since it started ({@code taskhive.dispatch.released}). */
+    long gatewayHeldTasksPublished() throws IOException, InterruptedException {
+        return gatewayCount("taskhive_dispatch_released_total");
+    }
+
+    private long gatewayCount(String prometheusName) throws IOException, InterruptedException {
         HttpResponse<String> metrics;
         try (HttpClient http = HttpClient.newHttpClient()) {
             metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                     + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         }
-        return metrics.body().lines().filter(line -> line.startsWith("jvm_compilation_time_ms_total"))
+        return metrics.body().lines().filter(line -> line.startsWith(prometheusName + " ")
+                        || line.startsWith(prometheusName + "{"))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow(() -> new IOException("the gateway answered " + metrics.statusCode()
-                        + " without jvm_compilation_time_ms_total"));
+                        + " without " + prometheusName));
     }
 
     Connection database() throws SQLException {

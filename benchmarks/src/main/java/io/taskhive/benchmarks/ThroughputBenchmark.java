@@ -61,14 +61,18 @@ final class ThroughputBenchmark implements Callable<Integer> {
                 Measured measured = measure(name, system, tasks);
                 Result.print("throughput", "variant", name, "tasks", tasks, "e2e_tasks_per_s", measured.endToEnd(),
                         "submit_tasks_per_s", measured.submitted(), "p50_ms", measured.p50Millis(), "p99_ms",
-                        measured.p99Millis());
+                        measured.p99Millis(), "held_share", measured.heldShare());
             }
         }
         return 0;
     }
 
-    /** One variant's figures: tasks/s end to end and submitted, and the backlog's submit->SUCCEEDED p50/p99. */
-    record Measured(double endToEnd, double submitted, double p50Millis, double p99Millis) {
+    /**
+     * One variant's figures: tasks/s end to end and submitted, the backlog's submit->SUCCEEDED
+     * p50/p99, and the share of the tasks that were held and published by a dispatch round (each
+     * such task is written once more: docs/benchmarks.md, "What holding costs a burst").
+     */
+    record Measured(double endToEnd, double submitted, double p50Millis, double p99Millis, double heldShare) {
     }
 
     /** Throughput settings for another benchmark that measures the same way (the defaults of the options). */
@@ -86,19 +90,23 @@ final class ThroughputBenchmark implements Callable<Integer> {
         ApiClient client = ApiClient.newUser(system.httpUrl());
         CpuAccounting cpu = new CpuAccounting(system);
         CpuAccounting.Snapshot before = cpu.snapshot();
+        long heldBefore = system.gatewayHeldTasksPublished();
         Instant start = Instant.now();
         submit(name, system, client, count);
         Instant acknowledged = Instant.now();
         Outcomes outcomes = new Outcomes(system, client.username());
         outcomes.awaitSucceeded(count, Duration.ofMinutes(10));
         System.out.println(cpu.perTask(before, cpu.snapshot(), count));
+        double heldShare = (double) (system.gatewayHeldTasksPublished() - heldBefore) / count;
+        System.out.printf("%-14s held and published by dispatch rounds: %.0f %% of the tasks%n", name, 100 * heldShare);
         Outcomes.Summary summary = outcomes.summary();
         double endToEnd = count / seconds(start, summary.lastFinished());
         double submitted = count / seconds(start, acknowledged);
         System.out.printf("%-14s %,d tasks: %,.0f tasks/s end to end, %,.0f tasks/s submitted, "
                 + "submit->SUCCEEDED p50 %.1f ms, p99 %.1f ms%n", name, count, endToEnd, submitted,
                 summary.percentileMillis(50), summary.percentileMillis(99));
-        return new Measured(endToEnd, submitted, summary.percentileMillis(50), summary.percentileMillis(99));
+        return new Measured(endToEnd, submitted, summary.percentileMillis(50), summary.percentileMillis(99),
+                heldShare);
     }
 
     /** Rounds of the same workload by another user until the warm-up time is over. */
