@@ -233,11 +233,7 @@ class DispatchStoreTest {
     @Test
     void theBacklogFindsAHeldTaskThroughTheHeldTasksIndexWhateverTheStatisticsExpect() {
         long owner = owner(null);
-        jdbc.sql("""
-                insert into tasks (id, owner_id, type, payload, status, max_attempts, created_at, queued_at)
-                select gen_random_uuid(), :owner, 'echo', '{}', 'QUEUED', 3, now() - interval '1 hour', now()
-                  from generate_series(1, 20000)
-                """).param("owner", owner).update();
+        heldInBulk(owner, 20_000);
         jdbc.sql("analyze tasks").update(); // statistics taken while every task is held
         jdbc.sql("""
                 update tasks set status = 'SUCCEEDED', attempts = 1, dispatch_seq = 1, finished_at = now()
@@ -259,13 +255,8 @@ class DispatchStoreTest {
     void aRoundFindsTheOwnersWithHeldTasksWithoutReadingTheEntriesOfThosePublished() {
         long first = owner(null);
         long second = owner(null);
-        for (long owner : List.of(first, second)) {
-            jdbc.sql("""
-                    insert into tasks (id, owner_id, type, payload, status, max_attempts, created_at, queued_at)
-                    select gen_random_uuid(), :owner, 'echo', '{}', 'QUEUED', 3, now() - interval '1 hour', now()
-                      from generate_series(1, 10000)
-                    """).param("owner", owner).update();
-        }
+        heldInBulk(first, 10_000);
+        heldInBulk(second, 10_000);
         assertThat(dispatch.dispatchHeld(10_000, NO_LIMIT, GRACE)).hasSize(10_000);
         assertThat(dispatch.dispatchHeld(10_000, NO_LIMIT, GRACE)).hasSize(10_000);
         UUID firstWaiting = held(first, 0);
@@ -325,6 +316,15 @@ class DispatchStoreTest {
     }
 
     /** A task stored held, each created a millisecond after the one before. */
+    /** {@code count} held tasks of one owner, an hour old, in one statement. */
+    private void heldInBulk(long owner, int count) {
+        jdbc.sql("""
+                insert into tasks (id, owner_id, type, payload, status, max_attempts, created_at, queued_at)
+                select gen_random_uuid(), :owner, 'echo', '{}', 'QUEUED', 3, now() - interval '1 hour', now()
+                  from generate_series(1, :count)
+                """).param("owner", owner).param("count", count).update();
+    }
+
     private UUID held(long owner, int priority) {
         NewTask task = new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null, next(), null, null, priority,
                 true);
