@@ -64,7 +64,7 @@ final class CpuAccounting {
         return total;
     }
 
-    private static long commandTicks(String command) {
+    static long commandTicks(String command) {
         long total = 0;
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
@@ -82,12 +82,20 @@ final class CpuAccounting {
         return total;
     }
 
-    /** utime + stime of a process (fields 14 and 15 of /proc/pid/stat, after the command in parentheses). */
+    /**
+     * utime + stime of a process and cutime + cstime, those of its children that have ended (fields
+     * 14 to 17 of /proc/pid/stat, after the command in parentheses). Without the children's, the CPU
+     * of PostgreSQL's short-lived processes (autovacuum and parallel workers, backends of short
+     * connections), which end between two snapshots and are reaped by the postmaster, counted as
+     * "other", and one that was running at the first snapshot even took its earlier ticks off
+     * PostgreSQL's share.
+     */
     private static long ticks(Path stat) {
         try {
             String text = Files.readString(stat);
             String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                    + Long.parseLong(fields[14]);
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -130,12 +130,12 @@ final class HistoryBenchmark implements Callable<Integer> {
     boolean retention;
 
     @Option(names = "--maintenance", description = "leave the gateway's table maintenance on, as shipped, and let "
-            + "it analyse and vacuum the loaded history (the run waits until it has done both tables) instead of "
-            + "running ANALYZE and VACUUM itself")
+            + "it, or the server's autovacuum where that is on, analyse and vacuum the loaded history (the run "
+            + "waits until both tables are done) instead of running ANALYZE and VACUUM itself")
     boolean maintenance;
 
     @Option(names = "--maintenance-timeout-seconds", defaultValue = "1800",
-            description = "how long --maintenance waits for the gateway to vacuum and analyse the loaded tables")
+            description = "how long --maintenance waits for the loaded tables to be vacuumed and analysed")
     int maintenanceTimeoutSeconds;
 
     @Override
@@ -163,23 +163,27 @@ final class HistoryBenchmark implements Callable<Integer> {
         if (!maintenance) {
             gateway.put("TASKHIVE_MAINTENANCE_ENABLED", "false");
         }
-        System.out.printf("retention %s, table maintenance %s%n",
-                retention ? "on (the loaded history is deleted while measured)" : "off",
-                maintenance ? "on (it analyses and vacuums the loaded history)" : "off");
         try (SystemUnderTest system = SystemUnderTest.start(1, List.of(), Map.of(), gateway);
                 Connection db = system.database()) {
+            boolean autovacuum = "on".equals(setting(db, "autovacuum"));
+            System.out.printf("retention %s, table maintenance %s; the server's autovacuum %s%n",
+                    retention ? "on (the loaded history is deleted while measured)" : "off",
+                    maintenance ? (autovacuum ? "on (it leaves the tables to autovacuum)"
+                            : "on (it analyses and vacuums the loaded history)") : "off",
+                    autovacuum ? "on" : "off");
             ApiClient heavy = ApiClient.newUser(system.httpUrl());
             long heavyId = userId(db, heavy.username());
 
             for (String variant : THROUGHPUT_VARIANTS) {
                 throughput.warmUp(variant, system);
             }
-            Map<String, List<ThroughputBenchmark.Measured>> empty = measureRounds(throughput, system);
+            Map<String, List<ThroughputBenchmark.Measured>> empty = measureRounds(throughput, system, db);
             Map<String, Histogram> emptyListings = listings(system, heavy);
 
             double loadSeconds = load(db, heavyId);
             if (maintenance) {
-                measureMaintained(db, system, heavy, heavyId, throughput, empty, emptyListings, loadSeconds);
+                measureMaintained(db, system, heavy, heavyId, throughput, empty, emptyListings, loadSeconds,
+                        autovacuum);
                 return 0;
             }
             double analyzeSeconds = timed(db, "analyze");
@@ -188,7 +192,7 @@ final class HistoryBenchmark implements Callable<Integer> {
             System.out.printf("analyze: %.1f s, checkpoint: %.1f s%n", analyzeSeconds, checkpointSeconds);
             sizes(db);
 
-            measureLoaded("throughput", "analyzed", system, heavy, throughput, empty, emptyListings);
+            measureLoaded("throughput", "analyzed", system, db, heavy, throughput, empty, emptyListings);
             plans(db, heavyId);
 
             // What autovacuum would do next: the visibility map lets counts and index-only scans skip the heap.
@@ -199,7 +203,7 @@ final class HistoryBenchmark implements Callable<Integer> {
                 reportListing(name, "vacuumed", emptyListings.get(name), vacuumedListings.get(name));
             }
             // Autovacuum's state, not only its statistics: the history all-visible, its hint bits set.
-            reportThroughput("throughput-vacuumed", empty, measureRounds(throughput, system));
+            reportThroughput("throughput-vacuumed", empty, measureRounds(throughput, system, db));
             Result.print("history", "phase", "load", "history_tasks", tasks, "heavy_user_tasks", heavyUserTasks,
                     "users", users + 1, "load_s", loadSeconds, "analyze_s", analyzeSeconds, "vacuum_s",
                     vacuumSeconds);
@@ -208,48 +212,79 @@ final class HistoryBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The loaded phase as a server with autovacuum off runs it with the gateway in charge: the
-     * gateway's table maintenance analyses and vacuums the history on its own schedule, and the
-     * measurements start once it has vacuumed and analysed both tables since the load.
+     * The loaded phase as the shipped system runs it: on a server with autovacuum off the gateway's
+     * table maintenance analyses and vacuums the history on its own schedule; where autovacuum is
+     * on, the maintenance does nothing and autovacuum does it. The measurements start once both
+     * tables have been vacuumed and analysed since the load, by either.
      */
     private void measureMaintained(Connection db, SystemUnderTest system, ApiClient heavy, long heavyId,
             ThroughputBenchmark throughput, Map<String, List<ThroughputBenchmark.Measured>> empty,
-            Map<String, Histogram> emptyListings, double loadSeconds) throws Exception {
-        double waitSeconds = awaitMaintenanceVacuum(db);
+            Map<String, Histogram> emptyListings, double loadSeconds, boolean autovacuum) throws Exception {
+        OffsetDateTime loaded = databaseNow(db);
+        double waitSeconds = awaitMaintenanceVacuum(db, loaded);
         double checkpointSeconds = timed(db, "checkpoint");
-        System.out.printf("the gateway vacuumed and analysed both tables %.1f s after the load; checkpoint: %.1f s%n",
-                waitSeconds, checkpointSeconds);
+        System.out.printf("both tables vacuumed and analysed %.1f s after the load (%s); checkpoint: %.1f s%n",
+                waitSeconds, vacuumedBy(db, loaded), checkpointSeconds);
         sizes(db);
-        measureLoaded("throughput-maintained", "maintained", system, heavy, throughput, empty, emptyListings);
+        measureLoaded("throughput-maintained", "maintained", system, db, heavy, throughput, empty, emptyListings);
         plans(db, heavyId);
         Result.print("history", "phase", "load", "history_tasks", tasks, "heavy_user_tasks", heavyUserTasks,
-                "users", users + 1, "load_s", loadSeconds, "maintenance_wait_s", waitSeconds);
+                "users", users + 1, "load_s", loadSeconds, "maintenance_wait_s", waitSeconds, "autovacuum",
+                autovacuum ? "on" : "off");
     }
 
     /** Throughput rounds and then the listings on the loaded database, each against the empty one's. */
-    private void measureLoaded(String throughputPhase, String listingState, SystemUnderTest system,
+    private void measureLoaded(String throughputPhase, String listingState, SystemUnderTest system, Connection db,
             ApiClient heavy, ThroughputBenchmark throughput, Map<String, List<ThroughputBenchmark.Measured>> empty,
             Map<String, Histogram> emptyListings) throws Exception {
-        reportThroughput(throughputPhase, empty, measureRounds(throughput, system));
+        reportThroughput(throughputPhase, empty, measureRounds(throughput, system, db));
         Map<String, Histogram> loadedListings = listings(system, heavy);
         for (String name : LISTINGS.keySet()) {
             reportListing(name, listingState, emptyListings.get(name), loadedListings.get(name));
         }
     }
 
-    /** Seconds until the gateway's maintenance has vacuumed and analysed tasks and task_transitions. */
-    private double awaitMaintenanceVacuum(Connection db) throws SQLException, InterruptedException {
-        long started = System.nanoTime();
-        long deadline = started + maintenanceTimeoutSeconds * 1_000_000_000L;
-        OffsetDateTime loaded;
+    private static OffsetDateTime databaseNow(Connection db) throws SQLException {
         try (Statement statement = db.createStatement(); ResultSet now = statement.executeQuery("select now()")) {
             now.next();
-            loaded = now.getObject(1, OffsetDateTime.class);
+            return now.getObject(1, OffsetDateTime.class);
         }
+    }
+
+    /** Who vacuumed each table since {@code since}, by the statistics: "tasks: autovacuum, ...". */
+    private static String vacuumedBy(Connection db, OffsetDateTime since) throws SQLException {
+        try (PreparedStatement statement = db.prepareStatement("""
+                select relname, coalesce(last_autovacuum >= ?, false), coalesce(last_vacuum >= ?, false)
+                  from pg_stat_user_tables
+                 where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
+                 order by relname""")) {
+            statement.setObject(1, since);
+            statement.setObject(2, since);
+            List<String> tables = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    String by = row.getBoolean(2) ? (row.getBoolean(3) ? "autovacuum and the gateway" : "autovacuum")
+                            : row.getBoolean(3) ? "the gateway" : "nobody";
+                    tables.add(row.getString(1) + ": " + by);
+                }
+            }
+            return String.join(", ", tables);
+        }
+    }
+
+    /**
+     * Seconds until the gateway's maintenance (a manual VACUUM and ANALYZE) or autovacuum has
+     * vacuumed and analysed tasks and task_transitions.
+     */
+    private double awaitMaintenanceVacuum(Connection db, OffsetDateTime loaded)
+            throws SQLException, InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + maintenanceTimeoutSeconds * 1_000_000_000L;
         try (PreparedStatement vacuumed = db.prepareStatement("""
                 select count(*) from pg_stat_user_tables
                  where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
-                   and last_vacuum >= ? and last_analyze >= ?""")) {
+                   and greatest(last_vacuum, last_autovacuum) >= ?
+                   and greatest(last_analyze, last_autoanalyze) >= ?""")) {
             // VACUUM (ANALYZE) records its vacuum before it analyses: both, so no measurement
             // overlaps the end of it.
             vacuumed.setObject(1, loaded);
@@ -262,8 +297,9 @@ final class HistoryBenchmark implements Callable<Integer> {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the gateway's table maintenance had not vacuumed and analysed "
-                            + "tasks and task_transitions " + maintenanceTimeoutSeconds + " s after the load");
+                    throw new IllegalStateException("neither the gateway's table maintenance nor autovacuum had "
+                            + "vacuumed and analysed tasks and task_transitions " + maintenanceTimeoutSeconds
+                            + " s after the load");
                 }
                 Thread.sleep(1_000);
             }
@@ -273,10 +309,13 @@ final class HistoryBenchmark implements Callable<Integer> {
     /**
      * Each variant measured {@code rounds} times, the variants taking turns, so that the machine's
      * drift weighs on both alike; the medians are compared, as one measurement of a few seconds
-     * varies by a tenth or more from the next on this machine.
+     * varies by a tenth or more from the next on this machine. Prints how often the two tables
+     * were vacuumed meanwhile (by anyone): a vacuum during the rounds is work they pay for, and
+     * autovacuum's thresholds, which the gateway's maintenance follows too, grow with the table.
      */
     private Map<String, List<ThroughputBenchmark.Measured>> measureRounds(ThroughputBenchmark throughput,
-            SystemUnderTest system) throws Exception {
+            SystemUnderTest system, Connection db) throws Exception {
+        Map<String, Long> vacuumsBefore = vacuumCounts(db);
         Map<String, List<ThroughputBenchmark.Measured>> measured = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             for (String variant : THROUGHPUT_VARIANTS) {
@@ -284,7 +323,25 @@ final class HistoryBenchmark implements Callable<Integer> {
                         .add(throughput.measure(variant, system, throughputTasks));
             }
         }
+        Map<String, Long> vacuumsAfter = vacuumCounts(db);
+        System.out.println("vacuums during these rounds: " + vacuumsBefore.keySet().stream()
+                .map(table -> table + " " + (vacuumsAfter.get(table) - vacuumsBefore.get(table)))
+                .collect(Collectors.joining(", ")));
         return measured;
+    }
+
+    /** Vacuums so far of tasks and task_transitions, manual and autovacuum's together. */
+    private static Map<String, Long> vacuumCounts(Connection db) throws SQLException {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Statement statement = db.createStatement(); ResultSet row = statement.executeQuery("""
+                select relname, vacuum_count + autovacuum_count from pg_stat_user_tables
+                 where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
+                 order by relname desc""")) {
+            while (row.next()) {
+                counts.put(row.getString(1), row.getLong(2));
+            }
+        }
+        return counts;
     }
 
     private void reportThroughput(String phase, Map<String, List<ThroughputBenchmark.Measured>> empty,
@@ -312,11 +369,20 @@ final class HistoryBenchmark implements Callable<Integer> {
     }
 
     private static long userId(Connection db, String username) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement("select id from users where username = ?")) {
-            query.setString(1, username);
+        return Long.parseLong(single(db, "select id from users where username = ?", username));
+    }
+
+    private static String setting(Connection db, String name) throws SQLException {
+        return single(db, "select current_setting(?)", name);
+    }
+
+    /** The one value of a query with one text parameter. */
+    private static String single(Connection db, String sql, String parameter) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(sql)) {
+            query.setString(1, parameter);
             try (ResultSet row = query.executeQuery()) {
                 row.next();
-                return row.getLong(1);
+                return row.getString(1);
             }
         }
     }
