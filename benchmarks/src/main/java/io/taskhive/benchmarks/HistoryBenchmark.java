@@ -35,6 +35,12 @@ final class HistoryBenchmark implements Callable<Integer> {
 
     private static final List<String> THROUGHPUT_VARIANTS = List.of("tcp-pipelined", "http-batch");
 
+    /** The statistics rows of the history's two tables in the benchmark's database. */
+    private static final String HISTORY_TABLES_STATISTICS = """
+            from pg_stat_user_tables
+             where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
+            """;
+
     /** TaskFinder.COUNT_LIMIT: how far the listing's total is counted. */
     private static final int LISTING_COUNT_LIMIT = 1_000;
     /** The heavy user's listings: newest first, by a common status, by a common and by a rare type. */
@@ -255,16 +261,16 @@ final class HistoryBenchmark implements Callable<Integer> {
     private static String vacuumedBy(Connection db, OffsetDateTime since) throws SQLException {
         try (PreparedStatement statement = db.prepareStatement("""
                 select relname, coalesce(last_autovacuum >= ?, false), coalesce(last_vacuum >= ?, false)
-                  from pg_stat_user_tables
-                 where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
-                 order by relname""")) {
+                """ + HISTORY_TABLES_STATISTICS + " order by relname")) {
             statement.setObject(1, since);
             statement.setObject(2, since);
             List<String> tables = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    String by = row.getBoolean(2) ? (row.getBoolean(3) ? "autovacuum and the gateway" : "autovacuum")
-                            : row.getBoolean(3) ? "the gateway" : "nobody";
+                    boolean auto = row.getBoolean(2);
+                    boolean manual = row.getBoolean(3);
+                    String by = auto && manual ? "autovacuum and the gateway"
+                            : auto ? "autovacuum" : manual ? "the gateway" : "nobody";
                     tables.add(row.getString(1) + ": " + by);
                 }
             }
@@ -281,8 +287,7 @@ final class HistoryBenchmark implements Callable<Integer> {
         long started = System.nanoTime();
         long deadline = started + maintenanceTimeoutSeconds * 1_000_000_000L;
         try (PreparedStatement vacuumed = db.prepareStatement("""
-                select count(*) from pg_stat_user_tables
-                 where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
+                select count(*) """ + HISTORY_TABLES_STATISTICS + """
                    and greatest(last_vacuum, last_autovacuum) >= ?
                    and greatest(last_analyze, last_autoanalyze) >= ?""")) {
             // VACUUM (ANALYZE) records its vacuum before it analyses: both, so no measurement
@@ -334,9 +339,8 @@ final class HistoryBenchmark implements Callable<Integer> {
     private static Map<String, Long> vacuumCounts(Connection db) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Statement statement = db.createStatement(); ResultSet row = statement.executeQuery("""
-                select relname, vacuum_count + autovacuum_count from pg_stat_user_tables
-                 where schemaname = current_schema() and relname in ('tasks', 'task_transitions')
-                 order by relname desc""")) {
+                select relname, vacuum_count + autovacuum_count
+                """ + HISTORY_TABLES_STATISTICS + " order by relname desc")) {
             while (row.next()) {
                 counts.put(row.getString(1), row.getLong(2));
             }

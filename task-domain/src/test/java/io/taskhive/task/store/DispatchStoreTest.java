@@ -315,7 +315,6 @@ class DispatchStoreTest {
                 .param("maxRunning", maxRunning, java.sql.Types.INTEGER).query(Long.class).single();
     }
 
-    /** A task stored held, each created a millisecond after the one before. */
     /** {@code count} held tasks of one owner, an hour old, in one statement. */
     private void heldInBulk(long owner, int count) {
         jdbc.sql("""
@@ -325,6 +324,7 @@ class DispatchStoreTest {
                 """).param("owner", owner).param("count", count).update();
     }
 
+    /** A task stored held, each created a millisecond after the one before. */
     private UUID held(long owner, int priority) {
         NewTask task = new NewTask(TaskIds.next(), owner, "echo", "{}", 3, null, null, next(), null, null, priority,
                 true);
